@@ -1,0 +1,14 @@
+//! The admin panel and the sign-in pages: first-run setup, login with optional
+//! two-factor step, account security, accounts and roles (安全管理员), the unit tree
+//! and system pages (系统管理员), the audit log (审计管理员).
+
+pub mod account;
+pub mod audit_log;
+pub mod cli;
+pub mod common;
+pub mod login;
+pub mod routes;
+pub mod setup;
+pub mod system;
+pub mod units;
+pub mod users;

@@ -1,0 +1,379 @@
+//! Accounts and roles, run by the 安全管理员. While no 安全管理员 exists yet, the
+//! system administrator may create that one account (first-run bootstrap).
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use maud::{Markup, html};
+
+use crate::auth::audit;
+use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
+use crate::auth::permission::{Action, Object};
+use crate::auth::store::{self as users, NewUser};
+use crate::auth::password;
+use crate::error::{Error, Result};
+use crate::http::Shared;
+use crate::http::extract::{Posted, Staff};
+use crate::http::respond::{html as page, html_invalid, see_other};
+use crate::views::form::{self, Field, FormState};
+
+use super::common::{event, facts, render, require, roles_label};
+
+async fn staff_of(st: &Shared, p: &Posted) -> Result<Staff> {
+    let a = p.ctx.authed.clone().ok_or(Error::LoginRequired)?;
+    if a.session.stage != crate::auth::session::Stage::Full {
+        return Err(Error::LoginRequired);
+    }
+    if a.user.must_change_password {
+        return Err(Error::Redirect("/account/password".into()));
+    }
+    let _ = st;
+    Ok(Staff {
+        csrf: a.session.csrf.clone(),
+        user: a.user,
+        session_key: a.key,
+        ctx: p.ctx.clone(),
+    })
+}
+
+/// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
+async fn may_manage(st: &Shared, s: &Staff, bootstrap_ok: bool) -> Result<bool> {
+    if require(st, s, Action::ManageAccounts, Object::System).await.is_ok() {
+        return Ok(false);
+    }
+    if bootstrap_ok && require(st, s, Action::BootstrapSecadmin, Object::System).await.is_ok() {
+        return Ok(true);
+    }
+    Err(Error::Forbidden("您没有权限管理账号。".into()))
+}
+
+fn status_label(u: &User, now: i64) -> &'static str {
+    if u.disabled {
+        "已停用"
+    } else if u.locked(now) {
+        "已锁定"
+    } else if u.must_change_password {
+        "待改密码"
+    } else {
+        "正常"
+    }
+}
+
+pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
+    require(&st, &s, Action::ManageAccounts, Object::System).await?;
+    let all = st.store.read(users::list_users).await?;
+    let now = st.now_ms();
+    let body = html! {
+        p { a.button href="/admin/users/new" { "新建账号" } }
+        table.data {
+            caption { "共 " (all.len()) " 个账号" }
+            thead { tr { th scope="col" { "用户名" } th scope="col" { "姓名" } th scope="col" { "单位" } th scope="col" { "角色" } th scope="col" { "两步验证" } th scope="col" { "状态" } } }
+            tbody {
+                @for u in &all {
+                    tr {
+                        td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
+                        td { (u.display_name) }
+                        td { (u.unit) }
+                        td { (roles_label(u)) }
+                        td { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
+                        td { (status_label(u, now)) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(render(&st, &s, "账号与角色", body)))
+}
+
+fn unit_options(units: &[Unit]) -> Vec<(String, String)> {
+    users::tree_order(units)
+        .into_iter()
+        .map(|(d, u)| (u.code.to_string(), format!("{}{}（{}）", "　".repeat(d), u.name, u.code)))
+        .collect()
+}
+
+fn role_options(bootstrap: bool) -> Vec<(String, String)> {
+    Role::ALL
+        .iter()
+        .filter(|r| !bootstrap || **r == Role::Secadmin)
+        .map(|r| (r.id().to_owned(), r.label().to_owned()))
+        .collect()
+}
+
+fn new_view(st: &Shared, s: &Staff, units: &[Unit], bootstrap: bool, fs: &FormState) -> Markup {
+    let body = html! {
+        @if bootstrap {
+            div.notice role="status" { "系统尚无安全管理员。请先创建安全管理员账号，此后账号与角色由安全管理员管理。" }
+        }
+        (form::notice(fs))
+        form.card.narrow method="post" action="/admin/users/new" novalidate {
+            (form::csrf(&s.csrf))
+            (form::field(&Field::new("username", "用户名").hint("3 到 32 个字母、数字、下划线、点或连字符"), fs))
+            (form::field(&Field::new("display_name", "姓名"), fs))
+            (form::select("unit", "所属单位", &unit_options(units), fs))
+            (form::select("role", "角色", &role_options(bootstrap), fs))
+            (form::field(&Field::new("password", "初始密码").kind("password").autocomplete("new-password")
+                .hint("用户首次登录后须修改密码"), fs))
+            button.primary type="submit" { "创建账号" }
+        }
+    };
+    render(st, s, "新建账号", body)
+}
+
+pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
+    let bootstrap = may_manage(&st, &s, true).await?;
+    let units = st.store.read(users::list_units).await?;
+    Ok(page(new_view(&st, &s, &units, bootstrap, &FormState::default())))
+}
+
+pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
+    let s = staff_of(&st, &p).await?;
+    let bootstrap = may_manage(&st, &s, true).await?;
+    let units = st.store.read(users::list_units).await?;
+    let mut fs = FormState {
+        values: p.kept(),
+        ..Default::default()
+    };
+    let username = Username::parse(p.get("username"));
+    if let Err(m) = &username {
+        fs.add_error("username", *m);
+    }
+    let display = p.get("display_name").trim().to_owned();
+    if display.is_empty() || display.chars().count() > 32 {
+        fs.add_error("display_name", "请填写姓名（不超过 32 个字）");
+    }
+    let unit = UnitCode::parse(p.get("unit")).ok().filter(|c| units.iter().any(|u| &u.code == c));
+    if unit.is_none() {
+        fs.add_error("unit", "请选择所属单位");
+    }
+    let role = Role::parse(p.get("role")).filter(|r| !bootstrap || *r == Role::Secadmin);
+    if role.is_none() {
+        fs.add_error("role", "请选择角色");
+    }
+    let pw = p.get("password").to_owned();
+    if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
+        fs.add_error("password", m);
+    }
+    let (Ok(username), Some(unit), Some(role), false) = (username, unit, role, fs.has_errors()) else {
+        return Ok(html_invalid(new_view(&st, &s, &units, bootstrap, &fs)));
+    };
+    let hash = password::hash_async(pw).await?;
+    let now = st.now_ms();
+    let name = username.as_str().to_owned();
+    let ev = event(&s.user, &p.ctx, "user_create", format!("user:{name}"), true, format!("角色 {} @ {}", role.id(), unit));
+    let r = st
+        .store
+        .write(move |txn| {
+            let r = users::create_user(
+                txn,
+                NewUser {
+                    username,
+                    display_name: display,
+                    unit: unit.clone(),
+                    grants: vec![Grant { role, unit }],
+                    password_hash: hash,
+                    must_change_password: true,
+                },
+                now,
+            )?;
+            if let Ok(_) = &r {
+                audit::append(txn, ev, now)?;
+            }
+            Ok(r)
+        })
+        .await?;
+    match r {
+        Ok(id) => Ok(see_other(&format!("/admin/users/{id}"))),
+        Err(e) => {
+            fs.add_error(e.field, e.message);
+            Ok(html_invalid(new_view(&st, &s, &units, bootstrap, &fs)))
+        }
+    }
+}
+
+async fn load(st: &Shared, id: &str) -> Result<User> {
+    let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
+    st.store
+        .read(move |txn| users::get_user(txn, id))
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+fn detail_view(st: &Shared, s: &Staff, u: &User, units: &[Unit], notice: Option<&str>, fs: &FormState) -> Markup {
+    let now = st.now_ms();
+    let scope = u.grants.first().map(|g| g.unit.to_string()).unwrap_or_else(|| u.unit.to_string());
+    let mut scope_state = fs.clone();
+    if scope_state.value("scope").is_empty() {
+        scope_state.values.push(("scope".into(), scope));
+    }
+    let own = u.id == s.user.id;
+    let body = html! {
+        @if let Some(n) = notice { div.notice.ok role="status" { (n) } }
+        (form::notice(fs))
+        section.card {
+            dl.kv {
+                dt { "用户名" } dd { (u.username) }
+                dt { "姓名" } dd { (u.display_name) }
+                dt { "所属单位" } dd { (u.unit) }
+                dt { "角色" } dd { (roles_label(u)) }
+                dt { "状态" } dd { (status_label(u, now)) }
+                dt { "两步验证" } dd { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
+                dt { "创建时间" } dd { (crate::clock::show(u.created_ms)) }
+            }
+        }
+        @if !own {
+            section.card {
+                h2 { "角色" }
+                form method="post" action=(format!("/admin/users/{}/roles", u.id)) {
+                    (form::csrf(&s.csrf))
+                    fieldset {
+                        legend { "授予的角色（系统管理员、安全管理员、审计管理员三者只能选其一）" }
+                        @if let Some(e) = fs.error("role") { p.error role="alert" { (e) } }
+                        @for r in Role::ALL {
+                            div.check {
+                                input type="checkbox" id=(format!("role-{}", r.id())) name="role" value=(r.id()) checked[u.has_role(r)];
+                                label for=(format!("role-{}", r.id())) { (r.label()) }
+                            }
+                        }
+                    }
+                    (form::select("scope", "授权范围（该单位及其下级单位）", &unit_options(units), &scope_state))
+                    button type="submit" { "保存角色" }
+                }
+            }
+            section.card {
+                h2 { "账号操作" }
+                div.actions {
+                    form.inline method="post" action=(format!("/admin/users/{}/reset-password", u.id)) {
+                        (form::csrf(&s.csrf)) button type="submit" { "重置密码" }
+                    }
+                    @if u.locked(now) || u.failed_logins > 0 {
+                        form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) {
+                            (form::csrf(&s.csrf)) button type="submit" { "解除锁定" }
+                        }
+                    }
+                    form.inline method="post" action=(format!("/admin/users/{}/disable", u.id)) {
+                        (form::csrf(&s.csrf))
+                        button type="submit" { @if u.disabled { "启用账号" } @else { "停用账号" } }
+                    }
+                }
+            }
+        }
+    };
+    render(st, s, &format!("账号：{}", u.username), body)
+}
+
+pub async fn detail(State(st): State<Shared>, s: Staff, Path(id): Path<String>) -> Result<Response> {
+    require(&st, &s, Action::ManageAccounts, Object::System).await?;
+    let u = load(&st, &id).await?;
+    let units = st.store.read(users::list_units).await?;
+    Ok(page(detail_view(&st, &s, &u, &units, None, &FormState::default())))
+}
+
+/// Loads the target account for a change by a 安全管理员, refusing changes to oneself.
+async fn target(st: &Shared, p: &Posted, id: &str) -> Result<(Staff, User)> {
+    let s = staff_of(st, p).await?;
+    require(st, &s, Action::ManageAccounts, Object::System).await?;
+    let u = load(st, id).await?;
+    if u.id == s.user.id {
+        return Err(Error::Forbidden("不能修改自己的角色或状态，请由另一位安全管理员操作。".into()));
+    }
+    Ok((s, u))
+}
+
+pub async fn set_roles(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+    let (s, u) = target(&st, &p, &id).await?;
+    let units = st.store.read(users::list_units).await?;
+    let mut fs = FormState { values: p.kept(), ..Default::default() };
+    let scope = UnitCode::parse(p.get("scope")).ok().filter(|c| units.iter().any(|u| &u.code == c));
+    let roles: Vec<Role> = p.all("role").into_iter().filter_map(Role::parse).collect();
+    let Some(scope) = scope else {
+        fs.add_error("scope", "请选择授权范围");
+        return Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)));
+    };
+    let grants: Vec<Grant> = roles.iter().map(|r| Grant { role: *r, unit: scope.clone() }).collect();
+    if let Err(m) = check_separation(&grants) {
+        fs.add_error("role", m);
+        return Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)));
+    }
+    let detail = grants.iter().map(|g| format!("{}@{}", g.role.id(), g.unit)).collect::<Vec<_>>().join(",");
+    let ev = event(&s.user, &p.ctx, "user_roles", format!("user:{}", u.username), true, detail);
+    let now = st.now_ms();
+    let uid = u.id;
+    st.store
+        .write(move |txn| {
+            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
+            u.grants = grants;
+            users::save_user(txn, &u)?;
+            audit::append(txn, ev, now).map(|_| ())
+        })
+        .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+/// A random temporary password that satisfies any allowed policy.
+fn temp_password() -> String {
+    let mut b = [0u8; 9];
+    crate::ids::fill_random(&mut b);
+    format!("Gk-{}7a", data_encoding::BASE64URL_NOPAD.encode(&b))
+}
+
+pub async fn reset_password(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+    let (s, u) = target(&st, &p, &id).await?;
+    let temp = temp_password();
+    let hash = password::hash_async(temp.clone()).await?;
+    let ev = event(&s.user, &p.ctx, "password_reset", format!("user:{}", u.username), true, String::new());
+    let now = st.now_ms();
+    let uid = u.id;
+    let updated = st
+        .store
+        .write(move |txn| {
+            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
+            u.password_hash = hash;
+            u.must_change_password = true;
+            u.session_epoch += 1;
+            u.failed_logins = 0;
+            u.locked_until_ms = None;
+            users::save_user(txn, &u)?;
+            audit::append(txn, ev, now)?;
+            Ok(u)
+        })
+        .await?;
+    let units = st.store.read(users::list_units).await?;
+    let msg = format!("已重置密码。临时密码（只显示这一次）：{temp}　用户登录后须立即修改。");
+    Ok(page(detail_view(&st, &s, &updated, &units, Some(&msg), &FormState::default())))
+}
+
+pub async fn unlock(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+    let (s, u) = target(&st, &p, &id).await?;
+    let ev = event(&s.user, &p.ctx, "user_unlock", format!("user:{}", u.username), true, String::new());
+    let now = st.now_ms();
+    let uid = u.id;
+    st.store
+        .write(move |txn| {
+            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
+            u.failed_logins = 0;
+            u.locked_until_ms = None;
+            users::save_user(txn, &u)?;
+            audit::append(txn, ev, now).map(|_| ())
+        })
+        .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+pub async fn toggle_disabled(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+    let (s, u) = target(&st, &p, &id).await?;
+    let action = if u.disabled { "user_enable" } else { "user_disable" };
+    let ev = event(&s.user, &p.ctx, action, format!("user:{}", u.username), true, String::new());
+    let now = st.now_ms();
+    let uid = u.id;
+    st.store
+        .write(move |txn| {
+            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
+            u.disabled = !u.disabled;
+            u.session_epoch += 1;
+            users::save_user(txn, &u)?;
+            audit::append(txn, ev, now).map(|_| ())
+        })
+        .await?;
+    let _ = facts(&st).await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
+}

@@ -1,0 +1,10 @@
+//! Accounts, sessions, roles and scopes, the permission check, the audit log.
+
+pub mod audit;
+pub mod model;
+pub mod password;
+pub mod permission;
+pub mod session;
+pub mod setup;
+pub mod store;
+pub mod totp;

@@ -1,0 +1,322 @@
+//! Accounts, units, roles: the types and their rules. No I/O here.
+
+use serde::{Deserialize, Serialize};
+
+/// Kinds of unit in the tree (GLOSSARY: The organisation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitKind {
+    Government,
+    Office,
+    Department,
+    Subdistrict,
+    Community,
+    PublicBody,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 6] = [
+        UnitKind::Government,
+        UnitKind::Office,
+        UnitKind::Department,
+        UnitKind::Subdistrict,
+        UnitKind::Community,
+        UnitKind::PublicBody,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            UnitKind::Government => "government",
+            UnitKind::Office => "office",
+            UnitKind::Department => "department",
+            UnitKind::Subdistrict => "subdistrict",
+            UnitKind::Community => "community",
+            UnitKind::PublicBody => "public_body",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Government => "区政府",
+            UnitKind::Office => "政府办公室",
+            UnitKind::Department => "部门",
+            UnitKind::Subdistrict => "街道办事处",
+            UnitKind::Community => "社区",
+            UnitKind::PublicBody => "公共企事业单位",
+        }
+    }
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        UnitKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+/// A short unit code: 2–16 characters of lower-case ASCII letters, digits and '-'.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UnitCode(String);
+
+impl UnitCode {
+    pub fn parse(s: &str) -> Result<UnitCode, &'static str> {
+        let s = s.trim();
+        if s.len() < 2 || s.len() > 16 {
+            return Err("单位代码应为 2 到 16 个字符");
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            return Err("单位代码只能包含小写字母、数字和连字符");
+        }
+        Ok(UnitCode(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UnitCode {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        UnitCode::parse(&s)
+    }
+}
+impl From<UnitCode> for String {
+    fn from(c: UnitCode) -> String {
+        c.0
+    }
+}
+impl std::fmt::Display for UnitCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unit {
+    pub code: UnitCode,
+    pub name: String,
+    pub kind: UnitKind,
+    pub parent: Option<UnitCode>,
+    pub created_ms: i64,
+}
+
+/// Roles. The last three are the separated admin duties (三员分立).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Reporter,
+    Reviewer,
+    Publisher,
+    UnitAdmin,
+    Sysadmin,
+    Secadmin,
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::Reporter,
+        Role::Reviewer,
+        Role::Publisher,
+        Role::UnitAdmin,
+        Role::Sysadmin,
+        Role::Secadmin,
+        Role::Auditor,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Role::Reporter => "reporter",
+            Role::Reviewer => "reviewer",
+            Role::Publisher => "publisher",
+            Role::UnitAdmin => "unit_admin",
+            Role::Sysadmin => "sysadmin",
+            Role::Secadmin => "secadmin",
+            Role::Auditor => "auditor",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Reporter => "信息员",
+            Role::Reviewer => "审核人",
+            Role::Publisher => "发布人",
+            Role::UnitAdmin => "单位管理员",
+            Role::Sysadmin => "系统管理员",
+            Role::Secadmin => "安全管理员",
+            Role::Auditor => "审计管理员",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == s)
+    }
+    /// One of the three separated admin duties.
+    pub fn is_separated_admin(self) -> bool {
+        matches!(self, Role::Sysadmin | Role::Secadmin | Role::Auditor)
+    }
+    /// Roles for which config can make two-factor login mandatory.
+    pub fn is_admin(self) -> bool {
+        self.is_separated_admin() || self == Role::UnitAdmin
+    }
+}
+
+/// A role held over a unit (and the units below it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub role: Role,
+    pub unit: UnitCode,
+}
+
+/// 三员分立: no account may hold two of sysadmin, secadmin, auditor.
+pub fn check_separation(grants: &[Grant]) -> Result<(), &'static str> {
+    let mut seen: Option<Role> = None;
+    for g in grants {
+        if g.role.is_separated_admin() {
+            match seen {
+                Some(r) if r != g.role => {
+                    return Err(
+                        "三员分立：同一账号不能同时担任系统管理员、安全管理员、审计管理员中的两个",
+                    );
+                }
+                _ => seen = Some(g.role),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A username: 3–32 characters of ASCII letters, digits, '_', '.', '-'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(s: &str) -> Result<Username, &'static str> {
+        let s = s.trim();
+        if s.len() < 3 || s.len() > 32 {
+            return Err("用户名应为 3 到 32 个字符");
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+        {
+            return Err("用户名只能包含字母、数字、下划线、点和连字符");
+        }
+        Ok(Username(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The uniqueness key: usernames are unique regardless of case.
+    pub fn key(&self) -> String {
+        self.0.to_ascii_lowercase()
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: u64,
+    pub username: String,
+    pub display_name: String,
+    pub unit: UnitCode,
+    pub grants: Vec<Grant>,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub failed_logins: u32,
+    pub locked_until_ms: Option<i64>,
+    /// Base32 TOTP secret once enrolled.
+    pub totp_secret: Option<String>,
+    /// Last TOTP time step accepted, so a code works only once.
+    pub totp_last_step: u64,
+    pub disabled: bool,
+    /// Bumped by "log out everywhere" and password changes; older sessions stop working.
+    pub session_epoch: u64,
+    pub created_ms: i64,
+    pub password_changed_ms: i64,
+}
+
+impl User {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role.is_admin())
+    }
+    pub fn locked(&self, now_ms: i64) -> bool {
+        self.locked_until_ms.is_some_and(|t| t > now_ms)
+    }
+}
+
+/// The password rules (configurable): length, character classes, not containing the username.
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordPolicy {
+    pub min_len: usize,
+    pub min_classes: usize,
+}
+
+impl PasswordPolicy {
+    pub fn check(&self, password: &str, username: &str) -> Result<(), String> {
+        let n = password.chars().count();
+        if n < self.min_len {
+            return Err(format!("密码至少需要 {} 个字符", self.min_len));
+        }
+        if n > 128 {
+            return Err("密码不能超过 128 个字符".into());
+        }
+        let classes = [
+            password.chars().any(|c| c.is_ascii_lowercase()),
+            password.chars().any(|c| c.is_ascii_uppercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password.chars().any(|c| !c.is_ascii_alphanumeric()),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if classes < self.min_classes {
+            return Err(format!(
+                "密码需包含小写字母、大写字母、数字、符号中的至少 {} 类",
+                self.min_classes
+            ));
+        }
+        if !username.is_empty()
+            && password
+                .to_lowercase()
+                .contains(&username.to_ascii_lowercase())
+        {
+            return Err("密码不能包含用户名".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_policy() {
+        let p = PasswordPolicy {
+            min_len: 10,
+            min_classes: 3,
+        };
+        assert!(p.check("short1A!", "bob").is_err());
+        assert!(p.check("alllowercaseletters", "bob").is_err());
+        assert!(p.check("Longenough12", "bob").is_ok());
+        assert!(p.check("xxBob-Secret12", "bob").is_err());
+    }
+
+    #[test]
+    fn separation_of_duties() {
+        let g = |role| Grant {
+            role,
+            unit: UnitCode::parse("gov").unwrap(),
+        };
+        assert!(check_separation(&[g(Role::Sysadmin), g(Role::Reporter)]).is_ok());
+        assert!(check_separation(&[g(Role::Sysadmin), g(Role::Auditor)]).is_err());
+        assert!(check_separation(&[g(Role::Secadmin), g(Role::Auditor)]).is_err());
+    }
+
+    #[test]
+    fn codes_and_names_parse() {
+        assert!(UnitCode::parse("gov-office").is_ok());
+        assert!(UnitCode::parse("Gov").is_err());
+        assert!(UnitCode::parse("x").is_err());
+        assert!(Username::parse("li.ming").is_ok());
+        assert!(Username::parse("李明").is_err());
+    }
+}

@@ -1,0 +1,57 @@
+//! The one permission check. Every handler asks `can(principal, action, object)`;
+//! a table-driven test in tests/ drives every route with every role.
+
+use super::model::{Role, UnitCode, User};
+
+/// What someone wants to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See the staff workbench.
+    StaffHome,
+    /// Create accounts, assign roles, reset passwords, unlock (安全管理员).
+    ManageAccounts,
+    /// Edit the unit tree, view effective config, run backups (系统管理员).
+    RunSystem,
+    /// Read the audit log in full and verify its chain (审计管理员).
+    ReadAudit,
+    /// Create the first security administrator while none exists (first-run bootstrap).
+    BootstrapSecadmin,
+    /// See a unit's staff list.
+    ViewUnitStaff,
+}
+
+/// What it is done to. `Unit` carries the unit's path from the root, so scoped
+/// grants on any ancestor apply.
+#[derive(Debug, Clone, Copy)]
+pub enum Object<'a> {
+    System,
+    Unit(&'a [UnitCode]),
+}
+
+/// Facts about the whole system some rules depend on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemFacts {
+    pub secadmin_exists: bool,
+}
+
+pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) -> bool {
+    if user.disabled {
+        return false;
+    }
+    let has = |r: Role| user.has_role(r);
+    let scoped = |r: Role| match object {
+        Object::Unit(path) => user
+            .grants
+            .iter()
+            .any(|g| g.role == r && path.contains(&g.unit)),
+        Object::System => false,
+    };
+    match action {
+        Action::StaffHome => !user.grants.is_empty(),
+        Action::ManageAccounts => has(Role::Secadmin),
+        Action::RunSystem => has(Role::Sysadmin),
+        Action::ReadAudit => has(Role::Auditor),
+        Action::BootstrapSecadmin => has(Role::Sysadmin) && !facts.secadmin_exists,
+        Action::ViewUnitStaff => has(Role::Secadmin) || scoped(Role::UnitAdmin),
+    }
+}

@@ -1,0 +1,540 @@
+//! Every setting is declared once, in `settings!` below. That one list drives the
+//! config file parser, the `GONGKAI_*` environment variables, the command-line
+//! overrides, `gongkai config show` and the commented default file
+//! `config/gongkai.toml` (a test checks the committed file equals `default_file()`).
+//!
+//! Precedence: default < file < environment < flag.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// A config problem, reported as one line naming the key (exit code 2 on the CLI).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for ConfigError {}
+
+/// How a setting's value is read from TOML and from a string (env var / flag).
+pub trait SettingValue: Sized + Clone {
+    const TYPE_NAME: &'static str;
+    fn from_toml(v: &toml::Value) -> Option<Self>;
+    fn from_text(s: &str) -> Option<Self>;
+    fn to_toml(&self) -> String;
+}
+
+impl SettingValue for String {
+    const TYPE_NAME: &'static str = "字符串";
+    fn from_toml(v: &toml::Value) -> Option<Self> {
+        v.as_str().map(str::to_owned)
+    }
+    fn from_text(s: &str) -> Option<Self> {
+        Some(s.to_owned())
+    }
+    fn to_toml(&self) -> String {
+        toml::Value::String(self.clone()).to_string()
+    }
+}
+
+impl SettingValue for u64 {
+    const TYPE_NAME: &'static str = "非负整数";
+    fn from_toml(v: &toml::Value) -> Option<Self> {
+        v.as_integer().and_then(|i| u64::try_from(i).ok())
+    }
+    fn from_text(s: &str) -> Option<Self> {
+        s.trim().parse().ok()
+    }
+    fn to_toml(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl SettingValue for bool {
+    const TYPE_NAME: &'static str = "true 或 false";
+    fn from_toml(v: &toml::Value) -> Option<Self> {
+        v.as_bool()
+    }
+    fn from_text(s: &str) -> Option<Self> {
+        match s.trim() {
+            "true" | "1" | "yes" => Some(true),
+            "false" | "0" | "no" => Some(false),
+            _ => None,
+        }
+    }
+    fn to_toml(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl SettingValue for Vec<String> {
+    const TYPE_NAME: &'static str = "字符串数组";
+    fn from_toml(v: &toml::Value) -> Option<Self> {
+        v.as_array()?
+            .iter()
+            .map(|x| x.as_str().map(str::to_owned))
+            .collect()
+    }
+    /// Env vars and flags give lists comma-separated.
+    fn from_text(s: &str) -> Option<Self> {
+        Some(
+            s.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect(),
+        )
+    }
+    fn to_toml(&self) -> String {
+        toml::Value::Array(self.iter().cloned().map(toml::Value::String).collect()).to_string()
+    }
+}
+
+/// One setting's description, for docs, `config show` and the admin settings page.
+#[derive(Debug, Clone)]
+pub struct SettingInfo {
+    pub section: &'static str,
+    pub name: &'static str,
+    pub type_name: &'static str,
+    pub doc: &'static str,
+    pub secret: bool,
+    pub default_toml: String,
+}
+
+impl SettingInfo {
+    pub fn key(&self) -> String {
+        format!("{}.{}", self.section, self.name)
+    }
+    pub fn env_name(&self) -> String {
+        format!(
+            "GONGKAI_{}__{}",
+            self.section.to_uppercase(),
+            self.name.to_uppercase()
+        )
+    }
+}
+
+macro_rules! settings {
+    ($( $section:ident : $Sec:ident { $( $(#[doc = $doc:literal])+ $name:ident : $ty:ty = $default:expr $(, secret = $secret:literal)? ; )* } )*) => {
+        $(
+            #[derive(Debug, Clone)]
+            pub struct $Sec { $( pub $name: $ty, )* }
+            impl Default for $Sec {
+                fn default() -> Self { $Sec { $( $name: $default, )* } }
+            }
+        )*
+
+        /// The effective configuration, one struct per section.
+        #[derive(Debug, Clone, Default)]
+        pub struct Config {
+            $( pub $section: $Sec, )*
+        }
+
+        impl Config {
+            /// Every setting, in declaration order.
+            pub fn infos() -> Vec<SettingInfo> {
+                let d = Config::default();
+                vec![ $( $( SettingInfo {
+                    section: stringify!($section),
+                    name: stringify!($name),
+                    type_name: <$ty as SettingValue>::TYPE_NAME,
+                    doc: concat!($($doc, "\n"),+),
+                    secret: false $(|| $secret)?,
+                    default_toml: SettingValue::to_toml(&d.$section.$name),
+                }, )* )* ]
+            }
+
+            /// Sets one setting from a string (env var or flag); `source` names where it came from.
+            pub fn set_text(&mut self, key: &str, text: &str, source: &str) -> Result<(), ConfigError> {
+                match key {
+                    $( $( concat!(stringify!($section), ".", stringify!($name)) => {
+                        self.$section.$name = <$ty as SettingValue>::from_text(text).ok_or_else(|| ConfigError(format!(
+                            "配置错误：{source} 中 {key} 的值 {text:?} 无效，应为{}", <$ty as SettingValue>::TYPE_NAME)))?;
+                        Ok(())
+                    } )* )*
+                    _ => Err(ConfigError(format!("配置错误：{source} 中有未知的配置项 {key}"))),
+                }
+            }
+
+            fn set_toml(&mut self, key: &str, v: &toml::Value, source: &str) -> Result<(), ConfigError> {
+                match key {
+                    $( $( concat!(stringify!($section), ".", stringify!($name)) => {
+                        self.$section.$name = <$ty as SettingValue>::from_toml(v).ok_or_else(|| ConfigError(format!(
+                            "配置错误：{source} 中 {key} 的类型不对，应为{}", <$ty as SettingValue>::TYPE_NAME)))?;
+                        Ok(())
+                    } )* )*
+                    _ => Err(ConfigError(format!("配置错误：{source} 中有未知的配置项 {key}"))),
+                }
+            }
+
+            /// Current value of one setting as TOML text.
+            pub fn value_toml(&self, key: &str) -> Option<String> {
+                match key {
+                    $( $( concat!(stringify!($section), ".", stringify!($name)) =>
+                        Some(SettingValue::to_toml(&self.$section.$name)), )* )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+settings! {
+    server: Server {
+        /// Addresses to listen on (IPv4 and IPv6 both allowed), e.g. ["127.0.0.1:8080", "[::1]:8080"].
+        listen: Vec<String> = vec!["127.0.0.1:8080".to_owned()];
+        /// Data folder: gongkai.redb, blobs/, backups/. Created on first start.
+        data_dir: String = "gongkai-data".to_owned();
+        /// Largest request body accepted by ordinary forms, in bytes.
+        max_body_bytes: u64 = 1024 * 1024;
+        /// Largest request head (request line + headers), in bytes.
+        max_header_bytes: u64 = 16 * 1024;
+        /// Seconds a client may take to send the request head (defends against slowloris).
+        header_read_timeout_secs: u64 = 10;
+        /// Seconds a request may take from head to response.
+        request_timeout_secs: u64 = 30;
+        /// Most simultaneous connections; more wait in the kernel's backlog.
+        max_connections: u64 = 1024;
+        /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
+        shutdown_grace_secs: u64 = 10;
+    }
+    tls: Tls {
+        /// PEM certificate chain file. Empty: plain HTTP (e.g. behind a TLS-terminating proxy).
+        cert_file: String = String::new();
+        /// PEM private key file for cert_file.
+        key_file: String = String::new();
+    }
+    site: Site {
+        /// Site name shown in the header, titles and the SiteName meta tag.
+        name: String = "示范区人民政府".to_owned();
+        /// 主办单位 shown in the footer.
+        sponsor: String = "示范区人民政府办公室".to_owned();
+        /// Contact telephone shown in the footer.
+        phone: String = "0000-0000000".to_owned();
+        /// Postal address shown in the footer.
+        address: String = "示范区政务服务大道1号".to_owned();
+        /// 政府网站标识码 (footer and SiteIDCode meta tag).
+        site_id_code: String = "0000000000".to_owned();
+        /// ICP备案编号 (footer, links to the MIIT record site).
+        icp_no: String = "示ICP备00000000号".to_owned();
+        /// 公安机关备案号 (footer).
+        psb_no: String = "示公网安备00000000000000号".to_owned();
+    }
+    auth: Auth {
+        /// Minimum password length.
+        password_min_len: u64 = 10;
+        /// How many of the 4 character classes (lower, upper, digit, symbol) a password needs.
+        password_min_classes: u64 = 3;
+        /// Failed logins in a row that lock an account.
+        lockout_threshold: u64 = 5;
+        /// Minutes an account stays locked.
+        lockout_minutes: u64 = 30;
+        /// Login attempts allowed per client IP per minute, whatever the account.
+        ip_attempts_per_minute: u64 = 20;
+        /// Minutes without a request after which a session ends.
+        session_idle_minutes: u64 = 30;
+        /// Hours after login after which a session ends regardless of activity.
+        session_absolute_hours: u64 = 12;
+        /// Require two-factor login (TOTP) for the admin roles sysadmin, secadmin, auditor and unit_admin.
+        totp_required_for_admins: bool = false;
+        /// Minutes the first-run setup link stays valid.
+        setup_token_minutes: u64 = 60;
+    }
+    audit: Audit {
+        /// Days audit records are kept at least (law: 6 months; below 180 is refused).
+        retention_days: u64 = 190;
+    }
+    backup: Backup {
+        /// Make a backup every day at `hour`.
+        daily: bool = false;
+        /// Local hour (Asia/Shanghai, 0-23) for the daily backup.
+        hour: u64 = 2;
+        /// How many scheduled backups to keep; older ones are deleted.
+        keep: u64 = 7;
+        /// Folder for scheduled backups. Empty: <data_dir>/backups. Best on another disk.
+        dir: String = String::new();
+    }
+    ops: Ops {
+        /// Networks (CIDR) whose clients may read /metrics.
+        metrics_networks: Vec<String> = vec!["127.0.0.0/8".to_owned(), "::1/128".to_owned()];
+        /// Bearer token that also opens /metrics from other networks. Empty: none.
+        metrics_token: String = String::new(), secret = true;
+        /// /readyz fails when free disk space in the data folder falls below this many MiB.
+        min_free_disk_mib: u64 = 256;
+    }
+    log: Log {
+        /// Log filter (tracing syntax), e.g. "info" or "gongkai=debug,info".
+        level: String = "info".to_owned();
+    }
+}
+
+/// The embedded default config, with every setting commented.
+pub fn default_file() -> String {
+    let mut out = String::from(
+        "# gongkai configuration. Every setting is listed with its default value.\n\
+         # Precedence: default < this file < environment (GONGKAI_SECTION__NAME) < command-line flag.\n\
+         # Lists in environment variables are comma-separated.\n",
+    );
+    let mut section = "";
+    for info in Config::infos() {
+        if info.section != section {
+            section = info.section;
+            let _ = write!(out, "\n[{section}]\n");
+        }
+        for line in info.doc.lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+        let _ = writeln!(out, "# env: {}", info.env_name());
+        let _ = writeln!(out, "{} = {}\n", info.name, info.default_toml);
+    }
+    out
+}
+
+/// Command-line overrides, already parsed by clap.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub listen: Vec<String>,
+}
+
+impl Config {
+    /// Layers file (if any), environment and flags over the defaults, then checks the result.
+    pub fn load(
+        file: Option<&std::path::Path>,
+        env: &BTreeMap<String, String>,
+        flags: &Overrides,
+    ) -> Result<Config, ConfigError> {
+        let mut cfg = Config::default();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ConfigError(format!("配置错误：无法读取配置文件 {}：{e}", path.display()))
+            })?;
+            cfg.apply_toml(&text, &path.display().to_string())?;
+        }
+        let infos = Config::infos();
+        for (k, v) in env {
+            let Some(rest) = k.strip_prefix("GONGKAI_") else {
+                continue;
+            };
+            match infos.iter().find(|i| i.env_name() == *k) {
+                Some(info) => cfg.set_text(&info.key(), v, &format!("环境变量 {k}"))?,
+                None => {
+                    return Err(ConfigError(format!(
+                        "配置错误：未知的环境变量 {k}（{}）",
+                        rest.to_lowercase().replace("__", ".")
+                    )));
+                }
+            }
+        }
+        if let Some(d) = &flags.data_dir {
+            cfg.server.data_dir = d.display().to_string();
+        }
+        if !flags.listen.is_empty() {
+            cfg.server.listen = flags.listen.clone();
+        }
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    /// Parses a TOML document and applies every key in it; unknown keys are errors.
+    pub fn apply_toml(&mut self, text: &str, source: &str) -> Result<(), ConfigError> {
+        let doc: toml::Table = toml::from_str(text).map_err(|e| {
+            let msg = e.message().to_owned();
+            ConfigError(format!("配置错误：{source} 不是有效的 TOML：{msg}"))
+        })?;
+        for (section, body) in &doc {
+            let Some(table) = body.as_table() else {
+                return Err(ConfigError(format!(
+                    "配置错误：{source} 中 {section} 应为一个 [{section}] 小节"
+                )));
+            };
+            for (name, v) in table {
+                self.set_toml(&format!("{section}.{name}"), v, source)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rules that span the type: ranges and formats.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.audit.retention_days < 180 {
+            return Err(ConfigError(format!(
+                "配置错误：audit.retention_days = {} 过短，审计记录至少保存 180 天",
+                self.audit.retention_days
+            )));
+        }
+        if self.server.listen.is_empty() {
+            return Err(ConfigError(
+                "配置错误：server.listen 不能为空，至少需要一个监听地址".into(),
+            ));
+        }
+        self.listen_addrs()?;
+        self.metrics_nets()?;
+        if self.backup.hour > 23 {
+            return Err(ConfigError(format!(
+                "配置错误：backup.hour = {} 无效，应为 0 到 23",
+                self.backup.hour
+            )));
+        }
+        if self.backup.keep == 0 {
+            return Err(ConfigError("配置错误：backup.keep 至少为 1".into()));
+        }
+        if self.auth.password_min_classes > 4 || self.auth.password_min_classes == 0 {
+            return Err(ConfigError(
+                "配置错误：auth.password_min_classes 应为 1 到 4".into(),
+            ));
+        }
+        if self.auth.password_min_len < 8 {
+            return Err(ConfigError(
+                "配置错误：auth.password_min_len 不能小于 8".into(),
+            ));
+        }
+        if self.auth.lockout_threshold == 0 || self.auth.session_idle_minutes == 0 {
+            return Err(ConfigError(
+                "配置错误：auth.lockout_threshold 和 auth.session_idle_minutes 须大于 0".into(),
+            ));
+        }
+        if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
+            return Err(ConfigError(
+                "配置错误：tls.cert_file 与 tls.key_file 须同时设置或同时留空".into(),
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            return Err(ConfigError(format!(
+                "配置错误：log.level = {:?} 无效",
+                self.log.level
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addrs(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+        self.server.listen
+            .iter()
+            .map(|s| {
+                s.parse::<SocketAddr>().map_err(|_| {
+                    ConfigError(format!(
+                        "配置错误：server.listen 中的地址 {s:?} 无效，应形如 127.0.0.1:8080 或 [::1]:8080"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    pub fn metrics_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+        self.ops.metrics_networks
+            .iter()
+            .map(|s| {
+                s.parse::<ipnet::IpNet>().map_err(|_| {
+                    ConfigError(format!(
+                        "配置错误：ops.metrics_networks 中的网段 {s:?} 无效，应形如 127.0.0.0/8"
+                    ))
+                })
+            })
+            .collect()
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        PathBuf::from(&self.server.data_dir)
+    }
+
+    pub fn backup_dir(&self) -> PathBuf {
+        if self.backup.dir.is_empty() {
+            self.data_dir().join("backups")
+        } else {
+            PathBuf::from(&self.backup.dir)
+        }
+    }
+
+    /// Effective config as TOML, secrets masked (for `config show` and the admin page).
+    pub fn show(&self) -> String {
+        let mut out = String::new();
+        let mut section = "";
+        for info in Config::infos() {
+            if info.section != section {
+                section = info.section;
+                let _ = write!(out, "[{section}]\n");
+            }
+            let key = info.key();
+            let val = self.value_toml(&key).unwrap_or_default();
+            let shown = if info.secret && val != "\"\"" {
+                "\"********\"".to_owned()
+            } else {
+                val
+            };
+            let _ = writeln!(out, "{} = {}", info.name, shown);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_default_file_matches_definitions() {
+        let committed = include_str!("../config/gongkai.toml");
+        assert_eq!(
+            committed,
+            default_file(),
+            "config/gongkai.toml is out of date: run `gongkai config default > config/gongkai.toml`"
+        );
+    }
+
+    #[test]
+    fn default_file_parses_back_to_defaults() {
+        let mut c = Config::default();
+        c.apply_toml(&default_file(), "default").unwrap();
+        assert_eq!(c.show(), Config::default().show());
+    }
+
+    #[test]
+    fn precedence_default_file_env_flag() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("c.toml");
+        std::fs::write(
+            &f,
+            "[server]\ndata_dir = \"from-file\"\nmax_body_bytes = 5\n[site]\nname = \"文件\"\n",
+        )
+        .unwrap();
+        let mut env = BTreeMap::new();
+        env.insert("GONGKAI_SERVER__DATA_DIR".into(), "from-env".into());
+        env.insert("GONGKAI_SITE__NAME".into(), "环境".into());
+        env.insert("PATH".into(), "/bin".into());
+        let flags = Overrides {
+            data_dir: Some("from-flag".into()),
+            listen: vec![],
+        };
+        let c = Config::load(Some(&f), &env, &flags).unwrap();
+        assert_eq!(c.server.data_dir, "from-flag");
+        assert_eq!(c.site.name, "环境");
+        assert_eq!(c.server.max_body_bytes, 5);
+        assert_eq!(c.auth.lockout_threshold, 5);
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let mut c = Config::default();
+        let e = c.apply_toml("[server]\nlisen = 1\n", "f").unwrap_err();
+        assert!(e.0.contains("server.lisen"), "{e}");
+        let e = c.apply_toml("[server]\nmax_body_bytes = \"x\"\n", "f").unwrap_err();
+        assert!(e.0.contains("server.max_body_bytes"), "{e}");
+        let e = c.apply_toml("[audit]\nretention_days = 100\n", "f");
+        assert!(e.is_ok());
+        assert!(c.check().unwrap_err().0.contains("audit.retention_days"));
+    }
+
+    #[test]
+    fn secrets_are_masked() {
+        let mut c = Config::default();
+        c.ops.metrics_token = "s3cret".into();
+        let s = c.show();
+        assert!(!s.contains("s3cret"));
+        assert!(s.contains("metrics_token = \"********\""));
+    }
+}

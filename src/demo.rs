@@ -1,0 +1,123 @@
+//! The demo district: `--demo` on an empty data folder fills it with a unit tree and a
+//! staff account for each role, so a newcomer sees the whole product at once.
+//! All names and text here are written for this project.
+
+use crate::auth::audit::{self, Event, Outcome};
+use crate::auth::model::{Grant, Role, Unit, UnitCode, UnitKind, Username};
+use crate::auth::password;
+use crate::auth::store::{self as users, NewUser};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// (code, name, kind, parent)
+const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
+    ("gov", "", UnitKind::Government, None),
+    ("office", "区人民政府办公室", UnitKind::Office, Some("gov")),
+    ("commerce", "区商务局", UnitKind::Department, Some("gov")),
+    ("edu", "区文教体局", UnitKind::Department, Some("gov")),
+    ("safety", "区应急管理局", UnitKind::Department, Some("gov")),
+    ("civil", "区民政局", UnitKind::Department, Some("gov")),
+    ("sd-east", "东山街道办事处", UnitKind::Subdistrict, Some("gov")),
+    ("c-dongshan", "东山社区居民委员会", UnitKind::Community, Some("sd-east")),
+    ("c-xiangyang", "向阳社区居民委员会", UnitKind::Community, Some("sd-east")),
+    ("sd-west", "西湖街道办事处", UnitKind::Subdistrict, Some("gov")),
+    ("c-hubin", "湖滨社区居民委员会", UnitKind::Community, Some("sd-west")),
+    ("c-xinhua", "新华社区居民委员会", UnitKind::Community, Some("sd-west")),
+    ("water", "区供水有限公司", UnitKind::PublicBody, Some("gov")),
+];
+
+/// (username, display name, unit, role)
+const STAFF: &[(&str, &str, &str, Role)] = &[
+    ("sysadmin", "周系统", "office", Role::Sysadmin),
+    ("secadmin", "吴安全", "office", Role::Secadmin),
+    ("auditor", "郑审计", "office", Role::Auditor),
+    ("office-admin", "王管理", "office", Role::UnitAdmin),
+    ("office-reviewer", "冯审核", "office", Role::Reviewer),
+    ("office-publisher", "陈发布", "office", Role::Publisher),
+    ("commerce-writer", "褚信息", "commerce", Role::Reporter),
+    ("commerce-reviewer", "卫审核", "commerce", Role::Reviewer),
+    ("east-writer", "蒋信息", "sd-east", Role::Reporter),
+    ("hubin-writer", "沈信息", "c-hubin", Role::Reporter),
+];
+
+pub struct DemoAccount {
+    pub username: String,
+    pub role_label: &'static str,
+    pub password: String,
+}
+
+fn demo_password() -> String {
+    let mut b = [0u8; 6];
+    crate::ids::fill_random(&mut b);
+    format!("Demo-{}9", data_encoding::BASE32_NOPAD.encode(&b).to_lowercase())
+}
+
+/// Fills the store when it has no units yet; returns the accounts created (with their
+/// one-time passwords), or `None` when the folder already held data.
+pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
+    let empty = store.read_blocking(|txn| Ok(users::list_units(txn)?.is_empty()))?;
+    if !empty {
+        return Ok(None);
+    }
+    let mut accounts = Vec::new();
+    let mut hashed = Vec::new();
+    for (name, _, _, role) in STAFF {
+        let pw = demo_password();
+        hashed.push(password::hash(&pw)?);
+        accounts.push(DemoAccount {
+            username: (*name).to_owned(),
+            role_label: role.label(),
+            password: pw,
+        });
+    }
+    let now = crate::clock::to_ms(time::OffsetDateTime::now_utc());
+    let site = cfg.site.name.clone();
+    store.write_blocking(|txn| {
+        for (code, name, kind, parent) in UNITS {
+            let unit = Unit {
+                code: code_of(code)?,
+                name: if name.is_empty() { site.clone() } else { (*name).to_owned() },
+                kind: *kind,
+                parent: parent.map(code_of).transpose()?,
+                created_ms: now,
+            };
+            users::create_unit(txn, unit)?.map_err(|e| Error::Internal(e.message))?;
+        }
+        for ((name, display, unit, role), hash) in STAFF.iter().zip(hashed) {
+            let unit = code_of(unit)?;
+            users::create_user(
+                txn,
+                NewUser {
+                    username: Username::parse(name).map_err(|e| Error::Internal(e.into()))?,
+                    display_name: (*display).to_owned(),
+                    unit: unit.clone(),
+                    grants: vec![Grant { role: *role, unit }],
+                    password_hash: hash,
+                    must_change_password: false,
+                },
+                now,
+            )?
+            .map_err(|e| Error::Internal(e.message))?;
+        }
+        audit::append(
+            txn,
+            Event {
+                user: "命令行".into(),
+                unit: String::new(),
+                action: "demo_fill",
+                object: "demo".into(),
+                ip: String::new(),
+                outcome: Outcome::Success,
+                detail: format!("{} 个单位，{} 个账号", UNITS.len(), STAFF.len()),
+            },
+            now,
+        )?;
+        Ok(())
+    })?;
+    Ok(Some(accounts))
+}
+
+fn code_of(s: &str) -> Result<UnitCode> {
+    UnitCode::parse(s).map_err(|e| Error::Internal(e.into()))
+}

@@ -1,0 +1,299 @@
+//! Extractors: who is asking (session → user), from where, and a form whose CSRF
+//! token and origin have been checked.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+
+use super::Shared;
+use super::middleware::AnonCsrf;
+use crate::auth::model::User;
+use crate::auth::session::{self, Limits, Session, Stage};
+use crate::error::{Error, Result};
+
+pub const SESSION_COOKIE: &str = "gk_session";
+
+/// The peer address of the connection, inserted by the server loop.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub SocketAddr);
+
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// True unless the browser tells us the request comes from another site.
+pub fn same_origin(h: &HeaderMap) -> bool {
+    if let Some(site) = h.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && !matches!(site, "same-origin" | "none")
+    {
+        return false;
+    }
+    if let Some(origin) = h.get("origin").and_then(|v| v.to_str().ok()) {
+        let host = h.get("host").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let origin_host = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .unwrap_or("");
+        return !host.is_empty() && origin_host == host;
+    }
+    true
+}
+
+/// A live session and its user.
+#[derive(Debug, Clone)]
+pub struct Authed {
+    pub key: String,
+    pub session: Session,
+    pub user: User,
+}
+
+/// Every request's context: client, preferences, the session if any.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub ip: IpAddr,
+    pub care: bool,
+    pub anon_csrf: String,
+    pub authed: Option<Authed>,
+    pub path: String,
+}
+
+impl Ctx {
+    /// The CSRF token forms on this page must carry.
+    pub fn csrf(&self) -> &str {
+        match &self.authed {
+            Some(a) => &a.session.csrf,
+            None => &self.anon_csrf,
+        }
+    }
+    pub fn ip_string(&self) -> String {
+        self.ip.to_string()
+    }
+}
+
+fn limits(st: &Shared) -> Limits {
+    Limits {
+        idle_ms: i64::try_from(st.cfg.auth.session_idle_minutes)
+            .unwrap_or(30)
+            .saturating_mul(60_000),
+        absolute_ms: i64::try_from(st.cfg.auth.session_absolute_hours)
+            .unwrap_or(12)
+            .saturating_mul(3_600_000),
+    }
+}
+
+pub fn session_limits(st: &Shared) -> Limits {
+    limits(st)
+}
+
+async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let now = st.now_ms();
+    let lim = limits(st);
+    let found = st
+        .store
+        .read(move |txn| {
+            let Some(s) = session::get(txn, &token)? else {
+                return Ok(None);
+            };
+            let Some(u) = crate::auth::store::get_user(txn, s.user_id)? else {
+                return Ok(None);
+            };
+            Ok(Some((session::key(&token), s, u)))
+        })
+        .await?;
+    let Some((key, mut s, user)) = found else {
+        return Ok(None);
+    };
+    if s.expired(now, &lim) || s.epoch != user.session_epoch || user.disabled {
+        let k = key.clone();
+        st.store.write(move |txn| session::delete(txn, &k)).await?;
+        return Ok(None);
+    }
+    // Refresh the idle timer at most once a minute, to keep writes off most requests.
+    if now - s.last_seen_ms > 60_000 {
+        s.last_seen_ms = now;
+        let (k, s2) = (key.clone(), s.clone());
+        st.store.write(move |txn| session::put(txn, &k, &s2)).await?;
+    }
+    Ok(Some(Authed {
+        key,
+        session: s,
+        user,
+    }))
+}
+
+impl<S> FromRequestParts<S> for Ctx
+where
+    Shared: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        if let Some(c) = parts.extensions.get::<Ctx>() {
+            return Ok(c.clone());
+        }
+        let st = Shared::from_ref(state);
+        let ip = parts
+            .extensions
+            .get::<ClientAddr>()
+            .map(|c| c.0.ip())
+            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let care = cookie(&parts.headers, "gk_care").as_deref() == Some("1");
+        let anon_csrf = parts
+            .extensions
+            .get::<AnonCsrf>()
+            .map(|a| a.0.clone())
+            .unwrap_or_default();
+        let authed = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(t) => load_session(&st, t).await?,
+            None => None,
+        };
+        let ctx = Ctx {
+            ip,
+            care,
+            anon_csrf,
+            authed,
+            path: parts.uri.path().to_owned(),
+        };
+        parts.extensions.insert(ctx.clone());
+        Ok(ctx)
+    }
+}
+
+/// A fully logged-in staff member. Accounts that must change their password or enrol
+/// two-factor login are sent there first.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub ctx: Ctx,
+    pub user: User,
+    pub session_key: String,
+    pub csrf: String,
+}
+
+/// Pages a restricted account may still reach.
+const ALWAYS_ALLOWED: [&str; 4] = ["/account/password", "/account/totp", "/logout", "/account"];
+
+impl<S> FromRequestParts<S> for Staff
+where
+    Shared: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let st = Shared::from_ref(state);
+        let Some(a) = ctx.authed.clone() else {
+            return Err(Error::LoginRequired);
+        };
+        if a.session.stage != Stage::Full {
+            return Err(Error::LoginRequired);
+        }
+        let path = parts.uri.path();
+        if !ALWAYS_ALLOWED.contains(&path) {
+            if a.user.must_change_password {
+                return Err(Error::Redirect("/account/password".into()));
+            }
+            if st.cfg.auth.totp_required_for_admins
+                && a.user.is_admin()
+                && a.user.totp_secret.is_none()
+            {
+                return Err(Error::Redirect("/account/totp".into()));
+            }
+        }
+        Ok(Staff {
+            csrf: a.session.csrf.clone(),
+            user: a.user,
+            session_key: a.key,
+            ctx,
+        })
+    }
+}
+
+/// A submitted urlencoded form whose CSRF token matched and whose origin is ours.
+#[derive(Debug, Clone)]
+pub struct Posted {
+    pub ctx: Ctx,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Posted {
+    pub fn get(&self, name: &str) -> &str {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+    /// The fields to show again when re-rendering (passwords and the token dropped).
+    pub fn kept(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k != "csrf" && !k.contains("password"))
+            .cloned()
+            .collect()
+    }
+}
+
+impl<S> FromRequest<S> for Posted
+where
+    Shared: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self> {
+        let st = Shared::from_ref(state);
+        let (mut parts, body) = req.into_parts();
+        if !same_origin(&parts.headers) {
+            return Err(Error::Csrf);
+        }
+        let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+        let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| Error::TooLarge)?;
+        let ct = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !ct.starts_with("application/x-www-form-urlencoded") {
+            return Err(Error::BadRequest("表单格式不正确".into()));
+        }
+        let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let given = fields
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        if given.is_empty() || !crate::ids::secret_eq(given.as_bytes(), ctx.csrf().as_bytes()) {
+            return Err(Error::Csrf);
+        }
+        Ok(Posted { ctx, fields })
+    }
+}

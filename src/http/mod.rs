@@ -1,0 +1,12 @@
+//! HTTP: the server loop (limits, timeouts, TLS, shutdown), the router, extractors,
+//! middleware and embedded assets.
+
+pub mod assets;
+pub mod extract;
+pub mod middleware;
+pub mod respond;
+pub mod router;
+pub mod server;
+pub mod state;
+
+pub use state::{AppState, Shared};

@@ -1,0 +1,74 @@
+//! Turning results into responses. Handlers return `Result<Response>`; errors become
+//! a marker the `render_errors` middleware turns into a page in the site's style.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::Markup;
+
+use crate::error::Error;
+
+/// Attached to error responses; `middleware::render_errors` renders it.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub message: String,
+    pub reference: Option<String>,
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        if let Error::LoginRequired = self {
+            return Redirect::to("/login").into_response();
+        }
+        if let Error::Redirect(to) = &self {
+            return Redirect::to(to).into_response();
+        }
+        let status = self.status();
+        let (message, reference) = match &self {
+            Error::Internal(cause) => {
+                let r = crate::ids::short_id();
+                tracing::error!(reference = %r, cause = %cause, "internal error");
+                (
+                    "服务器内部错误，我们已记录此问题。".to_owned(),
+                    Some(r),
+                )
+            }
+            Error::NotFound => ("您访问的页面不存在或已被移除。".to_owned(), None),
+            Error::Csrf => (
+                "请求来源校验失败：表单已过期或来自其他网站。请返回上一页刷新后重新提交。".to_owned(),
+                None,
+            ),
+            other => (other.to_string(), None),
+        };
+        let mut resp = status.into_response();
+        resp.extensions_mut().insert(ErrorPage {
+            status,
+            message,
+            reference,
+        });
+        resp
+    }
+}
+
+pub fn html(m: Markup) -> Response {
+    let mut r = m.into_string().into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// A re-rendered form with errors: 422 so scripts can tell, the page for people.
+pub fn html_invalid(m: Markup) -> Response {
+    let mut r = html(m);
+    *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    r
+}
+
+/// 303 See Other: after a POST, the browser GETs the target.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}

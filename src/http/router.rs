@@ -1,0 +1,78 @@
+//! The router: every route in one table, then the layers every request passes.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use super::{Shared, assets, middleware as mw};
+use crate::{admin, ops, portal};
+
+pub fn build(st: Shared) -> Router {
+    let body_limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+    let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
+    Router::new()
+        .merge(portal::routes::router())
+        .merge(admin::routes::router())
+        .merge(ops::routes::router())
+        .route("/static/{hash}/{*path}", get(assets::serve))
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::csrf_cookie))
+        .layer(axum::middleware::from_fn(mw::origin_check))
+        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::render_errors))
+        .layer(CatchPanicLayer::custom(mw::panic_response))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::security_headers))
+        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::log_requests))
+        .with_state(st)
+}
+
+async fn not_found() -> crate::error::Error {
+    crate::error::Error::NotFound
+}
+
+/// Every route with its method, for the route × role test and the docs.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/care"),
+    ("GET", "/setup"),
+    ("POST", "/setup"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/login/totp"),
+    ("POST", "/login/totp"),
+    ("POST", "/logout"),
+    ("GET", "/account"),
+    ("POST", "/account/logout-all"),
+    ("GET", "/account/password"),
+    ("POST", "/account/password"),
+    ("GET", "/account/totp"),
+    ("POST", "/account/totp"),
+    ("POST", "/account/totp/disable"),
+    ("GET", "/admin"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/new"),
+    ("POST", "/admin/users/new"),
+    ("GET", "/admin/users/{id}"),
+    ("POST", "/admin/users/{id}/roles"),
+    ("POST", "/admin/users/{id}/reset-password"),
+    ("POST", "/admin/users/{id}/unlock"),
+    ("POST", "/admin/users/{id}/disable"),
+    ("GET", "/admin/units"),
+    ("POST", "/admin/units"),
+    ("GET", "/admin/audit"),
+    ("GET", "/admin/system"),
+    ("POST", "/admin/system/backup"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("GET", "/metrics"),
+];

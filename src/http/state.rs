@@ -1,0 +1,42 @@
+//! The one shared context every handler gets.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64};
+use std::sync::{Arc, Mutex};
+
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::store::Store;
+use crate::views::Site;
+
+pub type Shared = Arc<AppState>;
+
+pub struct AppState {
+    pub cfg: Arc<Config>,
+    pub store: Store,
+    pub clock: SharedClock,
+    pub assets: super::assets::Assets,
+    pub site: Site,
+    pub tls: bool,
+    /// Login attempts per client IP in the current minute: (minute, count).
+    pub login_throttle: Mutex<HashMap<IpAddr, (i64, u64)>>,
+    pub metrics: Metrics,
+    /// When the scheduler last woke (ms), for /readyz.
+    pub scheduler_beat_ms: AtomicI64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    pub requests: AtomicU64,
+    pub errors_5xx: AtomicU64,
+    pub logins_ok: AtomicU64,
+    pub logins_failed: AtomicU64,
+    pub latency_us_sum: AtomicU64,
+}
+
+impl AppState {
+    pub fn now_ms(&self) -> i64 {
+        crate::clock::to_ms(self.clock.now())
+    }
+}

@@ -1,0 +1,33 @@
+//! Random tokens and digests. Tokens are 256-bit and only their SHA-256 is stored.
+
+use sha2::{Digest, Sha256};
+
+/// 32 random bytes from the OS, hex-encoded (64 characters).
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    fill_random(&mut b);
+    data_encoding::HEXLOWER.encode(&b)
+}
+
+/// Short random id for requests and error references (12 hex characters).
+pub fn short_id() -> String {
+    let mut b = [0u8; 6];
+    fill_random(&mut b);
+    data_encoding::HEXLOWER.encode(&b)
+}
+
+pub fn fill_random(buf: &mut [u8]) {
+    // The OS RNG failing means the machine is unusable for anything secure.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(buf).expect("operating system random number generator failed");
+}
+
+pub fn sha256_hex(data: &[u8]) -> String {
+    data_encoding::HEXLOWER.encode(&Sha256::digest(data))
+}
+
+/// Constant-time equality for secrets.
+pub fn secret_eq(a: &[u8], b: &[u8]) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}

@@ -1,0 +1,110 @@
+//! The in-process scheduler: no cron needed. It wakes every few seconds, records a
+//! heartbeat (for /readyz), sweeps expired sessions and makes the daily backup.
+
+use std::path::Path;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use crate::auth::audit::{self, Event, Outcome};
+use crate::error::{Error, Result};
+use crate::http::Shared;
+use crate::store::backup::{self, Manifest};
+use crate::store::{get_json, put_json, tables};
+
+pub const TICK_MS: i64 = 5_000;
+
+pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) {
+    tokio::spawn(async move {
+        let mut last_sweep = 0i64;
+        loop {
+            let now = st.now_ms();
+            st.scheduler_beat_ms.store(now, Relaxed);
+            if now - last_sweep > 60_000 {
+                last_sweep = now;
+                let lim = crate::http::extract::session_limits(&st);
+                let r = st
+                    .store
+                    .write(move |txn| crate::auth::session::sweep(txn, now, &lim))
+                    .await;
+                if let Err(e) = r {
+                    tracing::warn!("session sweep failed: {e}");
+                }
+            }
+            if let Err(e) = daily_backup(&st).await {
+                tracing::error!("scheduled backup failed: {e}");
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(TICK_MS as u64)) => {}
+                _ = stop.changed() => break,
+            }
+        }
+    });
+}
+
+/// Makes one backup and records it in the audit log.
+pub async fn backup_now(st: &Shared, out: &Path, by: &str) -> Result<Manifest> {
+    let store = st.store.clone();
+    let out2 = out.to_path_buf();
+    let now = st.now_ms();
+    let r = tokio::task::spawn_blocking(move || backup::backup_to(&store, &out2, now)).await?;
+    let (outcome, detail) = match &r {
+        Ok(m) => (Outcome::Success, format!("{} 个文件", m.files.len())),
+        Err(e) => (Outcome::Failure, e.to_string()),
+    };
+    let ev = Event {
+        user: by.to_owned(),
+        unit: String::new(),
+        action: "backup",
+        object: out.display().to_string(),
+        ip: String::new(),
+        outcome,
+        detail,
+    };
+    st.store
+        .write(move |txn| audit::append(txn, ev, now).map(|_| ()))
+        .await?;
+    r
+}
+
+/// Runs once a day at `backup.hour` (Beijing time) when `backup.daily` is on.
+async fn daily_backup(st: &Shared) -> Result<()> {
+    if !st.cfg.backup.daily {
+        return Ok(());
+    }
+    let now = st.clock.now().to_offset(crate::clock::CST);
+    if u64::from(now.hour()) < st.cfg.backup.hour {
+        return Ok(());
+    }
+    let today = format!(
+        "{:04}{:02}{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    );
+    let t2 = today.clone();
+    let done: Option<String> = st
+        .store
+        .read(move |txn| get_json(&txn.open_table(tables::META)?, "last_daily_backup"))
+        .await?;
+    if done.as_deref() == Some(t2.as_str()) {
+        return Ok(());
+    }
+    let dir = st.cfg.backup_dir();
+    let out = dir.join(format!(
+        "gongkai-{today}-{:02}{:02}.tar",
+        now.hour(),
+        now.minute()
+    ));
+    backup_now(st, &out, "计划任务").await?;
+    let t3 = today.clone();
+    st.store
+        .write(move |txn| put_json(txn, tables::META, "last_daily_backup", &t3))
+        .await?;
+    let keep = usize::try_from(st.cfg.backup.keep).unwrap_or(7);
+    tokio::task::spawn_blocking(move || backup::rotate(&dir, keep))
+        .await?
+        .map_err(Error::from)?;
+    Ok(())
+}

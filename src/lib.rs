@@ -1,0 +1,142 @@
+//! gongkai: one binary that runs a district government's web presence.
+//!
+//! `App::build` opens the data folder, binds the listeners (port 0 allowed) and returns
+//! the bound addresses; `App::run` serves until shutdown. `main.rs` is only the CLI.
+
+pub mod admin;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod jobs;
+pub mod ops;
+pub mod portal;
+pub mod store;
+pub mod views;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicI64;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::auth::model::Role;
+use crate::clock::SharedClock;
+use crate::config::Config;
+use crate::http::{AppState, Shared};
+use crate::store::Store;
+
+/// Why start-up failed: one line for the console, exit code 2.
+#[derive(Debug)]
+pub struct StartError(pub String);
+
+impl std::fmt::Display for StartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub struct App {
+    pub state: Shared,
+    listeners: Vec<TcpListener>,
+    addrs: Vec<SocketAddr>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    /// The first-run setup link's token, when no administrator exists yet.
+    pub setup_token: Option<String>,
+}
+
+impl App {
+    /// Opens the store, binds every listen address and prepares (but does not start) serving.
+    pub async fn build(cfg: Config, clock: SharedClock) -> Result<App, StartError> {
+        let tls = if cfg.tls.cert_file.is_empty() {
+            None
+        } else {
+            Some(http::server::tls_acceptor(&cfg.tls.cert_file, &cfg.tls.key_file).map_err(StartError)?)
+        };
+        let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
+        let dir = cfg.data_dir();
+        let store = tokio::task::spawn_blocking(move || Store::open(&dir))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+            .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;
+        let listeners = http::server::bind(&addrs).await.map_err(StartError)?;
+        let addrs = listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect();
+        let assets = http::assets::Assets::load();
+        let site = views::Site::from_config(
+            &cfg,
+            assets.url("css/site.css"),
+            assets.url("js/site.js"),
+        );
+        let state = Arc::new(AppState {
+            tls: tls.is_some(),
+            cfg: Arc::new(cfg),
+            store,
+            clock,
+            assets,
+            site,
+            login_throttle: Default::default(),
+            metrics: Default::default(),
+            scheduler_beat_ms: AtomicI64::new(0),
+        });
+        let setup_token = issue_setup_token_if_needed(&state)
+            .await
+            .map_err(|e| StartError(e.to_string()))?;
+        Ok(App {
+            state,
+            listeners,
+            addrs,
+            tls,
+            setup_token,
+        })
+    }
+
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// The setup link for the first listen address, if one was issued.
+    pub fn setup_url(&self) -> Option<String> {
+        let t = self.setup_token.as_ref()?;
+        let a = self.addrs.first()?;
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        Some(format!("{scheme}://{a}/setup?token={t}"))
+    }
+
+    /// Serves until `stop` becomes true, then drains and closes the database.
+    pub async fn run(self, stop: watch::Receiver<bool>) -> Result<(), StartError> {
+        let st = self.state.clone();
+        jobs::spawn(st.clone(), stop.clone());
+        ops::control::listen(st.clone(), stop.clone())
+            .map_err(|e| StartError(format!("控制套接字无法创建：{e}")))?;
+        let router = http::router::build(st.clone());
+        let limits = http::server::Limits::from_config(&st.cfg);
+        http::server::serve(self.listeners, router, self.tls, limits, stop).await;
+        Ok(())
+    }
+}
+
+async fn issue_setup_token_if_needed(st: &Shared) -> error::Result<Option<String>> {
+    let has_admin = st
+        .store
+        .read(|txn| auth::store::any_with_role(txn, Role::Sysadmin))
+        .await?;
+    if has_admin {
+        return Ok(None);
+    }
+    let now = st.now_ms();
+    let valid = i64::try_from(st.cfg.auth.setup_token_minutes)
+        .unwrap_or(60)
+        .saturating_mul(60_000);
+    let token = st
+        .store
+        .write(move |txn| auth::setup::issue(txn, now, valid))
+        .await?;
+    Ok(Some(token))
+}

@@ -1,0 +1,299 @@
+//! The command line. Everything real lives in the library; this file parses
+//! arguments, prints one clear line on failure and exits with code 2.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use gongkai::config::{Config, Overrides};
+
+#[derive(Parser)]
+#[command(name = "gongkai", version, about = "一个程序运行区政府门户网站、政务公开与协同办公")]
+struct Cli {
+    /// Config file (TOML). Without it the embedded defaults apply.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data folder (overrides server.data_dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Listen address, IPv4 or IPv6; may be given more than once (overrides server.listen).
+    #[arg(long, global = true, value_name = "ADDR")]
+    listen: Vec<String>,
+    /// Fill an empty data folder with the demo district before serving.
+    #[arg(long, global = true)]
+    demo: bool,
+    #[command(subcommand)]
+    cmd: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server (the default).
+    Serve,
+    /// Administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        cmd: AdminCmd,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// Write a consistent backup (works whether or not the server runs).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty data folder (given with --data).
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        cmd: AuditCmd,
+    },
+    /// The configuration.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCmd {
+    /// Create the first system administrator (works before the server ever ran).
+    Create {
+        #[arg(long)]
+        username: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a staff account with one role.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password_stdin: bool,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check the hash chain; report the first broken record.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Print the effective configuration, secrets masked.
+    Show,
+    /// Print the default config file with every setting documented.
+    Default,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, String> {
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    let flags = Overrides {
+        data_dir: cli.data.clone(),
+        listen: cli.listen.clone(),
+    };
+    Config::load(cli.config.as_deref(), &env, &flags).map_err(|e| e.0)
+}
+
+fn read_password(flag: bool) -> Result<String, String> {
+    if !flag {
+        return Err("请用 --password-stdin 从标准输入提供密码".into());
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| format!("无法读取标准输入：{e}"))?;
+    let p = s.trim_end_matches(['\r', '\n']).to_owned();
+    if p.is_empty() {
+        return Err("标准输入中没有密码".into());
+    }
+    Ok(p)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    if let Some(Cmd::Config {
+        cmd: ConfigCmd::Default,
+    }) = &cli.cmd
+    {
+        print!("{}", gongkai::config::default_file());
+        return Ok(());
+    }
+    if let Some(Cmd::Restore { file }) = &cli.cmd {
+        let Some(target) = &cli.data else {
+            return Err("请用 --data DIR 指定恢复到的空目录".into());
+        };
+        let m = gongkai::store::backup::restore(file, target)?;
+        println!(
+            "已恢复到 {}：{} 个文件校验通过（备份时间 {}）",
+            target.display(),
+            m.files.len(),
+            gongkai::clock::show(m.created_ms)
+        );
+        return Ok(());
+    }
+    let cfg = load_config(&cli)?;
+    match cli.cmd {
+        None | Some(Cmd::Serve) => serve(cfg, cli.demo),
+        Some(Cmd::Config { cmd: ConfigCmd::Show }) => {
+            print!("{}", cfg.show());
+            Ok(())
+        }
+        Some(Cmd::Config { .. }) | Some(Cmd::Restore { .. }) => Ok(()),
+        Some(Cmd::Admin {
+            cmd:
+                AdminCmd::Create {
+                    username,
+                    password_stdin,
+                    display_name,
+                },
+        }) => {
+            let pw = read_password(password_stdin)?;
+            let store = open_store(&cfg)?;
+            gongkai::admin::cli::create_admin(&store, &cfg, &username, &display_name, &pw)?;
+            println!("已创建系统管理员 {username}");
+            Ok(())
+        }
+        Some(Cmd::User {
+            cmd:
+                UserCmd::Add {
+                    username,
+                    unit,
+                    role,
+                    password_stdin,
+                    display_name,
+                },
+        }) => {
+            let pw = read_password(password_stdin)?;
+            let store = open_store(&cfg)?;
+            let name = display_name.unwrap_or_else(|| username.clone());
+            gongkai::admin::cli::add_user(&store, &cfg, &username, &name, &unit, &role, &pw)?;
+            println!("已创建账号 {username}（{role} @ {unit}）");
+            Ok(())
+        }
+        Some(Cmd::Backup { out }) => backup(&cfg, &out),
+        Some(Cmd::Audit { cmd: AuditCmd::Verify }) => {
+            let store = open_store(&cfg)?;
+            let v = gongkai::auth::audit::verify(&store).map_err(|e| e.to_string())?;
+            match v.broken {
+                None => {
+                    println!("审计日志完整：{} 条记录，哈希链校验通过", v.count);
+                    Ok(())
+                }
+                Some((seq, why)) => Err(format!(
+                    "审计日志校验失败：第 {seq} 条记录{why}（此前 {} 条完好）",
+                    v.count
+                )),
+            }
+        }
+    }
+}
+
+fn open_store(cfg: &Config) -> Result<gongkai::store::Store, String> {
+    gongkai::store::Store::open(&cfg.data_dir()).map_err(|e| e.0)
+}
+
+fn backup(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
+    let out = std::path::absolute(out).map_err(|e| e.to_string())?;
+    if let Some(reply) = gongkai::ops::control::request(
+        &cfg.data_dir(),
+        &gongkai::ops::control::Command::Backup { out: out.clone() },
+    ) {
+        return if reply.ok {
+            println!("{}", reply.message);
+            Ok(())
+        } else {
+            Err(reply.message)
+        };
+    }
+    let store = open_store(cfg)?;
+    let now = gongkai::clock::to_ms(time::OffsetDateTime::now_utc());
+    let m = gongkai::store::backup::backup_to(&store, &out, now).map_err(|e| e.to_string())?;
+    gongkai::admin::cli::audit_cli(&store, "backup", &out.display().to_string())?;
+    println!("备份已写入 {}（{} 个文件）", out.display(), m.files.len());
+    Ok(())
+}
+
+fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let rt = tokio::runtime::Runtime::new().map_err(|e| format!("无法启动运行时：{e}"))?;
+    rt.block_on(async move {
+        if demo {
+            let store = open_store(&cfg)?;
+            match gongkai::demo::fill(&store, &cfg).map_err(|e| e.to_string())? {
+                Some(accounts) => {
+                    println!("已创建演示区数据。演示账号（密码只显示这一次）：");
+                    for a in accounts {
+                        println!("  {:<12} {:<10} {}", a.username, a.role_label, a.password);
+                    }
+                }
+                None => println!("数据目录已有数据，未写入演示数据。"),
+            }
+            drop(store);
+        }
+        let clock = std::sync::Arc::new(gongkai::clock::SystemClock);
+        let app = gongkai::App::build(cfg, clock).await.map_err(|e| e.0)?;
+        for a in app.addrs() {
+            println!("gongkai {} 正在监听 http://{a}", env!("CARGO_PKG_VERSION"));
+        }
+        if let Some(url) = app.setup_url() {
+            println!("尚无系统管理员。请在 1 小时内打开以下一次性链接完成初始化：\n  {url}");
+        }
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing in-flight requests");
+            let _ = tx.send(true);
+        });
+        app.run(rx).await.map_err(|e| e.0)?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,99 @@
+//! The control socket `<data>/control.sock`: lets the CLI ask a running server to do
+//! things that need the open database (redb allows one process), such as a backup.
+//! One JSON line in, one JSON line out. The socket is created owner-only (0600).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{UnixListener, UnixStream};
+use tokio::sync::watch;
+
+use crate::http::Shared;
+
+pub const SOCKET: &str = "control.sock";
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum Command {
+    Ping,
+    Backup { out: PathBuf },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Reply {
+    pub ok: bool,
+    pub message: String,
+}
+
+pub fn socket_path(data: &Path) -> PathBuf {
+    data.join(SOCKET)
+}
+
+pub fn listen(st: Shared, mut stop: watch::Receiver<bool>) -> std::io::Result<()> {
+    let path = socket_path(st.store.dir());
+    // A stale socket from a killed process would make bind fail.
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                r = listener.accept() => {
+                    if let Ok((stream, _)) = r {
+                        let st = st.clone();
+                        tokio::spawn(async move { let _ = handle(st, stream).await; });
+                    }
+                }
+                _ = stop.changed() => break,
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    });
+    Ok(())
+}
+
+async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
+    let (r, mut w) = stream.into_split();
+    let mut line = String::new();
+    BufReader::new(r).read_line(&mut line).await?;
+    let reply = match serde_json::from_str::<Command>(&line) {
+        Err(e) => Reply {
+            ok: false,
+            message: format!("无法识别的命令：{e}"),
+        },
+        Ok(Command::Ping) => Reply {
+            ok: true,
+            message: "pong".into(),
+        },
+        Ok(Command::Backup { out }) => match crate::jobs::backup_now(&st, &out, "命令行").await {
+            Ok(m) => Reply {
+                ok: true,
+                message: format!("备份已写入 {}（{} 个文件）", out.display(), m.files.len()),
+            },
+            Err(e) => Reply {
+                ok: false,
+                message: format!("备份失败：{e}"),
+            },
+        },
+    };
+    let mut text = serde_json::to_string(&reply).unwrap_or_default();
+    text.push('\n');
+    w.write_all(text.as_bytes()).await?;
+    w.shutdown().await
+}
+
+/// Sends a command to a running server. `None` when no server is listening.
+pub fn request(data: &Path, cmd: &Command) -> Option<Reply> {
+    use std::io::{BufRead, Write};
+    let mut s = std::os::unix::net::UnixStream::connect(socket_path(data)).ok()?;
+    let mut text = serde_json::to_string(cmd).ok()?;
+    text.push('\n');
+    s.write_all(text.as_bytes()).ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(s).read_line(&mut line).ok()?;
+    serde_json::from_str(&line).ok()
+}

@@ -1,0 +1,4 @@
+//! Operations: health and readiness probes, Prometheus metrics, the control socket.
+
+pub mod control;
+pub mod routes;

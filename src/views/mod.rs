@@ -1,0 +1,7 @@
+//! Shared views: the public and staff layouts, form components, error pages.
+//! Views take plain data, never a transaction.
+
+pub mod form;
+pub mod layout;
+
+pub use layout::{PageMeta, Site, public_page, staff_page};
