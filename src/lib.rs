@@ -112,12 +112,15 @@ impl App {
     /// Serves until `stop` becomes true, then drains and closes the database.
     pub async fn run(self, stop: watch::Receiver<bool>) -> Result<(), StartError> {
         let st = self.state.clone();
-        jobs::spawn(st.clone(), stop.clone());
-        ops::control::listen(st.clone(), stop.clone())
+        let jobs = jobs::spawn(st.clone(), stop.clone());
+        let control = ops::control::listen(st.clone(), stop.clone())
             .map_err(|e| StartError(format!("控制套接字无法创建：{e}")))?;
         let router = http::router::build(st.clone());
         let limits = http::server::Limits::from_config(&st.cfg);
         http::server::serve(self.listeners, router, self.tls, limits, stop).await;
+        // Wait for the background tasks so the database is closed when `run` returns.
+        let _ = jobs.await;
+        let _ = control.await;
         Ok(())
     }
 }

@@ -267,12 +267,13 @@ fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             drop(store);
         }
         let clock = std::sync::Arc::new(gongkai::clock::SystemClock);
+        let minutes = cfg.auth.setup_token_minutes;
         let app = gongkai::App::build(cfg, clock).await.map_err(|e| e.0)?;
         for a in app.addrs() {
             println!("gongkai {} 正在监听 http://{a}", env!("CARGO_PKG_VERSION"));
         }
         if let Some(url) = app.setup_url() {
-            println!("尚无系统管理员。请在 1 小时内打开以下一次性链接完成初始化：\n  {url}");
+            println!("尚无系统管理员。请在 {minutes} 分钟内打开以下一次性链接完成初始化（只能使用一次）：\n  {url}");
         }
         let (tx, rx) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {

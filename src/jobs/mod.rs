@@ -15,7 +15,7 @@ use crate::store::{get_json, put_json, tables};
 
 pub const TICK_MS: i64 = 5_000;
 
-pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) {
+pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_sweep = 0i64;
         loop {
@@ -40,7 +40,7 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) {
                 _ = stop.changed() => break,
             }
         }
-    });
+    })
 }
 
 /// Makes one backup and records it in the audit log.

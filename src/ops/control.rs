@@ -30,7 +30,10 @@ pub fn socket_path(data: &Path) -> PathBuf {
     data.join(SOCKET)
 }
 
-pub fn listen(st: Shared, mut stop: watch::Receiver<bool>) -> std::io::Result<()> {
+pub fn listen(
+    st: Shared,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
     let path = socket_path(st.store.dir());
     // A stale socket from a killed process would make bind fail.
     let _ = std::fs::remove_file(&path);
@@ -39,7 +42,7 @@ pub fn listen(st: Shared, mut stop: watch::Receiver<bool>) -> std::io::Result<()
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
     }
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         loop {
             tokio::select! {
                 r = listener.accept() => {
@@ -52,8 +55,7 @@ pub fn listen(st: Shared, mut stop: watch::Receiver<bool>) -> std::io::Result<()
             }
         }
         let _ = std::fs::remove_file(&path);
-    });
-    Ok(())
+    }))
 }
 
 async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {

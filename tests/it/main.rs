@@ -1,0 +1,11 @@
+//! One integration-test binary. Each test starts the real server on 127.0.0.1:0 with a
+//! temp data folder and a settable clock, and drives it over HTTP.
+
+mod helpers;
+
+mod auth_flows;
+mod browser;
+mod cli;
+mod crash;
+mod routes;
+mod storage;
