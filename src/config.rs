@@ -457,7 +457,7 @@ impl Config {
         for info in Config::infos() {
             if info.section != section {
                 section = info.section;
-                let _ = write!(out, "[{section}]\n");
+                let _ = writeln!(out, "[{section}]");
             }
             let key = info.key();
             let val = self.value_toml(&key).unwrap_or_default();

@@ -24,20 +24,6 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
     r
 }
 
-async fn staff_from(st: &Shared, p: &Posted) -> Result<Staff> {
-    let a = p.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-    if a.session.stage != Stage::Full {
-        return Err(Error::LoginRequired);
-    }
-    let _ = st;
-    Ok(Staff {
-        csrf: a.session.csrf.clone(),
-        user: a.user,
-        session_key: a.key,
-        ctx: p.ctx.clone(),
-    })
-}
-
 pub async fn page_view(st: &Shared, s: &Staff, notice: Option<&str>) -> Markup {
     let u = &s.user;
     let body = html! {
@@ -86,7 +72,7 @@ pub async fn show(State(st): State<Shared>, s: Staff) -> Result<Response> {
 }
 
 pub async fn logout_all(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = staff_from(&st, &p).await?;
+    let s = p.staff(&st)?;
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
     let ev = event(&s.user, &p.ctx, "logout_everywhere", format!("user:{}", s.user.username), true, String::new());
@@ -130,7 +116,7 @@ pub async fn password_form(State(st): State<Shared>, s: Staff) -> Result<Respons
 }
 
 pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = staff_from(&st, &p).await?;
+    let s = p.staff(&st)?;
     let mut fs = FormState::default();
     let cur = p.get("current_password").to_owned();
     let new = p.get("new_password").to_owned();
@@ -229,7 +215,7 @@ pub async fn totp_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
 }
 
 pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = staff_from(&st, &p).await?;
+    let s = p.staff(&st)?;
     let Some(a) = p.ctx.authed.clone() else {
         return Err(Error::LoginRequired);
     };
@@ -260,11 +246,13 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
 }
 
 pub async fn totp_disable(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = staff_from(&st, &p).await?;
+    let s = p.staff(&st)?;
     if st.cfg.auth.totp_required_for_admins && s.user.is_admin() {
         return Err(Error::Forbidden("管理员账号必须启用两步验证，不能停用。".into()));
     }
-    let secret = s.user.totp_secret.clone().unwrap_or_default();
+    let Some(secret) = s.user.totp_secret.clone() else {
+        return Ok(see_other("/account"));
+    };
     let now = st.now_ms();
     if totp::verify(&secret, p.get("code"), now / 1000, s.user.totp_last_step).is_none() {
         return Ok(html_invalid(

@@ -124,8 +124,7 @@ pub fn ensure_root_unit(txn: &redb::WriteTransaction, site_name: &str, now: i64)
     let units = {
         use redb::ReadableTable;
         let t = txn.open_table(crate::store::tables::UNITS)?;
-        let first = t.first()?.map(|(k, _)| k.value().to_owned());
-        first
+        t.first()?.map(|(k, _)| k.value().to_owned())
     };
     if let Some(code) = units {
         // The root is the unit without a parent.

@@ -7,7 +7,7 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::auth::permission::{Action, Object, can};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, see_other};
@@ -113,16 +113,7 @@ pub async fn show(State(st): State<Shared>, s: Staff, Query(q): Query<SystemQuer
 }
 
 pub async fn backup(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let a = p.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-    if a.session.stage != crate::auth::session::Stage::Full {
-        return Err(Error::LoginRequired);
-    }
-    let s = Staff {
-        csrf: a.session.csrf.clone(),
-        user: a.user,
-        session_key: a.key,
-        ctx: p.ctx.clone(),
-    };
+    let s = p.staff(&st)?;
     require(&st, &s, Action::RunSystem, Object::System).await?;
     let now = st.clock.now().to_offset(crate::clock::CST);
     let name = format!(

@@ -8,7 +8,7 @@ use crate::auth::audit;
 use crate::auth::model::{Unit, UnitCode, UnitKind};
 use crate::auth::permission::{Action, Object};
 use crate::auth::store as users;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
@@ -59,16 +59,7 @@ pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
 }
 
 pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let a = p.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-    if a.session.stage != crate::auth::session::Stage::Full {
-        return Err(Error::LoginRequired);
-    }
-    let s = Staff {
-        csrf: a.session.csrf.clone(),
-        user: a.user,
-        session_key: a.key,
-        ctx: p.ctx.clone(),
-    };
+    let s = p.staff(&st)?;
     require(&st, &s, Action::RunSystem, Object::System).await?;
     let units = st.store.read(users::list_units).await?;
     let mut fs = FormState {

@@ -18,23 +18,6 @@ use crate::views::form::{self, Field, FormState};
 
 use super::common::{event, facts, render, require, roles_label};
 
-async fn staff_of(st: &Shared, p: &Posted) -> Result<Staff> {
-    let a = p.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-    if a.session.stage != crate::auth::session::Stage::Full {
-        return Err(Error::LoginRequired);
-    }
-    if a.user.must_change_password {
-        return Err(Error::Redirect("/account/password".into()));
-    }
-    let _ = st;
-    Ok(Staff {
-        csrf: a.session.csrf.clone(),
-        user: a.user,
-        session_key: a.key,
-        ctx: p.ctx.clone(),
-    })
-}
-
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
 async fn may_manage(st: &Shared, s: &Staff, bootstrap_ok: bool) -> Result<bool> {
     if require(st, s, Action::ManageAccounts, Object::System).await.is_ok() {
@@ -126,7 +109,7 @@ pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
 }
 
 pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = staff_of(&st, &p).await?;
+    let s = p.staff(&st)?;
     let bootstrap = may_manage(&st, &s, true).await?;
     let units = st.store.read(users::list_units).await?;
     let mut fs = FormState {
@@ -175,7 +158,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
                 },
                 now,
             )?;
-            if let Ok(_) = &r {
+            if r.is_ok() {
                 audit::append(txn, ev, now)?;
             }
             Ok(r)
@@ -270,7 +253,7 @@ pub async fn detail(State(st): State<Shared>, s: Staff, Path(id): Path<String>) 
 
 /// Loads the target account for a change by a 安全管理员, refusing changes to oneself.
 async fn target(st: &Shared, p: &Posted, id: &str) -> Result<(Staff, User)> {
-    let s = staff_of(st, p).await?;
+    let s = p.staff(st)?;
     require(st, &s, Action::ManageAccounts, Object::System).await?;
     let u = load(st, id).await?;
     if u.id == s.user.id {

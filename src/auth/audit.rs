@@ -113,9 +113,8 @@ pub fn verify(store: &Store) -> Result<Verified> {
     let txn = store.db().begin_read()?;
     let t = txn.open_table(tables::AUDIT)?;
     let mut prev = GENESIS.to_owned();
-    let mut expect_seq = 1u64;
     let mut count = 0;
-    for row in t.iter()? {
+    for (expect_seq, row) in (1u64..).zip(t.iter()?) {
         let (k, v) = row?;
         let seq = k.value();
         let rec: AuditRecord = match serde_json::from_slice(v.value()) {
@@ -139,7 +138,6 @@ pub fn verify(store: &Store) -> Result<Verified> {
             return Ok(broken(count, seq, "记录内容与其哈希不符（已被修改）"));
         }
         prev = rec.hash;
-        expect_seq += 1;
         count += 1;
     }
     Ok(Verified {

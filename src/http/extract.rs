@@ -204,18 +204,7 @@ where
         if a.session.stage != Stage::Full {
             return Err(Error::LoginRequired);
         }
-        let path = parts.uri.path();
-        if !ALWAYS_ALLOWED.contains(&path) {
-            if a.user.must_change_password {
-                return Err(Error::Redirect("/account/password".into()));
-            }
-            if st.cfg.auth.totp_required_for_admins
-                && a.user.is_admin()
-                && a.user.totp_secret.is_none()
-            {
-                return Err(Error::Redirect("/account/totp".into()));
-            }
-        }
+        gate(&st, &a.user, parts.uri.path())?;
         Ok(Staff {
             csrf: a.session.csrf.clone(),
             user: a.user,
@@ -223,6 +212,21 @@ where
             ctx,
         })
     }
+}
+
+/// Sends an account that must change its password or enrol two-factor login there
+/// first, unless `path` is one of the pages it may still reach.
+fn gate(st: &Shared, user: &User, path: &str) -> Result<()> {
+    if ALWAYS_ALLOWED.contains(&path) {
+        return Ok(());
+    }
+    if user.must_change_password {
+        return Err(Error::Redirect("/account/password".into()));
+    }
+    if st.cfg.auth.totp_required_for_admins && user.is_admin() && user.totp_secret.is_none() {
+        return Err(Error::Redirect("/account/totp".into()));
+    }
+    Ok(())
 }
 
 /// A submitted urlencoded form whose CSRF token matched and whose origin is ours.
@@ -233,6 +237,22 @@ pub struct Posted {
 }
 
 impl Posted {
+    /// The fully logged-in staff member who sent the form, held to the same
+    /// forced-password / required-TOTP gate as pages.
+    pub fn staff(&self, st: &Shared) -> Result<Staff> {
+        let a = self.ctx.authed.clone().ok_or(Error::LoginRequired)?;
+        if a.session.stage != Stage::Full {
+            return Err(Error::LoginRequired);
+        }
+        gate(st, &a.user, &self.ctx.path)?;
+        Ok(Staff {
+            csrf: a.session.csrf.clone(),
+            user: a.user,
+            session_key: a.key,
+            ctx: self.ctx.clone(),
+        })
+    }
+
     pub fn get(&self, name: &str) -> &str {
         self.fields
             .iter()

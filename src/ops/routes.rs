@@ -49,7 +49,7 @@ async fn readyz(State(st): State<Shared>) -> Response {
         store
             .db()
             .begin_read()
-            .and_then(|t| Ok(t.open_table(crate::store::tables::META).is_ok()))
+            .map(|t| t.open_table(crate::store::tables::META).is_ok())
             .unwrap_or(false)
     })
     .await

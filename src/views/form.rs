@@ -103,12 +103,7 @@ pub fn field(f: &Field<'_>, st: &FormState) -> Markup {
     }
 }
 
-pub fn select(
-    name: &str,
-    label: &str,
-    options: &[(String, String)],
-    st: &FormState,
-) -> Markup {
+pub fn select(name: &str, label: &str, options: &[(String, String)], st: &FormState) -> Markup {
     let id = format!("f-{name}");
     let err = st.error(name);
     let err_id = format!("{id}-err");

@@ -69,18 +69,19 @@ fn footer(site: &Site) -> Markup {
                 a href="/sitemap" { "网站地图" }
                 a href="/contact" { "联系我们" }
             }
+            // Each identifier is kept on one line; the separators go when lines wrap.
             p {
-                "主办单位：" (site.sponsor)
+                span.fi { "主办单位：" (site.sponsor) }
                 span.sep { " | " }
-                "联系电话：" (site.phone)
+                span.fi { "联系电话：" (site.phone) }
             }
-            p { "地址：" (site.address) }
+            p { span.fi { "地址：" (site.address) } }
             p {
-                "网站标识码：" (site.site_id_code)
+                span.fi { "网站标识码：" (site.site_id_code) }
                 span.sep { " | " }
-                a href="https://beian.miit.gov.cn/" rel="noopener" { (site.icp_no) }
+                a.fi href="https://beian.miit.gov.cn/" rel="noopener" { (site.icp_no) }
                 span.sep { " | " }
-                a href="https://beian.mps.gov.cn/" rel="noopener" { (site.psb_no) }
+                a.fi href="https://beian.mps.gov.cn/" rel="noopener" { (site.psb_no) }
             }
             p.badge { a href="https://bszs.conac.cn/" rel="noopener" { "党政机关网站标识" } }
         }
@@ -100,7 +101,7 @@ fn care_toggle(care: bool) -> Markup {
 pub fn public_page(site: &Site, m: &PageMeta, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang="zh-CN" class=[m.care.then_some("care")] {
             head { (head(site, m)) }
             body class=[m.care.then_some("care")] {
                 a.skip href="#main" { "跳到主要内容" }
@@ -128,7 +129,7 @@ pub struct StaffBar<'a> {
 pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang="zh-CN" class=[m.care.then_some("care")] {
             head { (head(site, m)) }
             body.staff class=[m.care.then_some("care")] {
                 a.skip href="#main" { "跳到主要内容" }
@@ -146,7 +147,7 @@ pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -
                     }
                     nav.wrap.staff-nav aria-label="后台导航" {
                         @for (href, label) in &bar.nav {
-                            a href=(href) { (label) }
+                            a href=(href) aria-current=[(*label == m.title).then_some("page")] { (label) }
                         }
                     }
                 }

@@ -1,0 +1,335 @@
+//! Every route × every role in one table, CSRF on every POST, and the operations
+//! endpoints (/healthz, /readyz, /metrics) and the 404 page.
+
+use std::time::{Duration, Instant};
+
+use gongkai::auth::model::Role;
+use gongkai::http::router::ROUTES;
+
+use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+
+/// Columns of the table, in order.
+const ROLES: [Option<Role>; 8] = [
+    None,
+    Some(Role::Reporter),
+    Some(Role::Reviewer),
+    Some(Role::Publisher),
+    Some(Role::UnitAdmin),
+    Some(Role::Sysadmin),
+    Some(Role::Secadmin),
+    Some(Role::Auditor),
+];
+
+// Expected outcomes: a status, or "303 <location>" for a redirect.
+const OK: &str = "200";
+const NO: &str = "403";
+const BAD: &str = "422"; // the form was re-shown with its errors: the permission check passed
+const LOGIN: &str = "303 /login";
+const HOME: &str = "303 /";
+const ADMIN: &str = "303 /admin";
+const ACCOUNT: &str = "303 /account";
+const USER: &str = "303 /admin/users/{id}";
+const BACKED_UP: &str = "303 /admin/system?done=backup";
+
+/// (method, path, [anonymous, reporter, reviewer, publisher, unit_admin, sysadmin, secadmin, auditor])
+#[rustfmt::skip]
+const TABLE: &[(&str, &str, [&str; 8])] = &[
+    //                                         anon   report reviewr publish unitadm sysadm  secadm auditor
+    ("GET",  "/",                             [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("GET",  "/care",                         [HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME ]),
+    ("GET",  "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
+    ("POST", "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
+    ("GET",  "/login",                        [OK,    ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN]),
+    ("POST", "/login",                        [BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
+    ("GET",  "/login/totp",                   [LOGIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN]),
+    ("POST", "/login/totp",                   [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN]),
+    ("POST", "/logout",                       [HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME ]),
+    ("GET",  "/account",                      [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("POST", "/account/logout-all",           [LOGIN, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT]),
+    ("GET",  "/account/password",             [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("POST", "/account/password",             [LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
+    ("GET",  "/account/totp",                 [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("POST", "/account/totp",                 [LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
+    ("POST", "/account/totp/disable",         [LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
+    ("GET",  "/admin",                        [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("GET",  "/admin/users",                  [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
+    ("GET",  "/admin/users/new",              [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
+    ("POST", "/admin/users/new",              [LOGIN, NO,    NO,    NO,    NO,    NO,    BAD,   NO   ]),
+    ("GET",  "/admin/users/{id}",             [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
+    ("POST", "/admin/users/{id}/roles",       [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
+    ("POST", "/admin/users/{id}/reset-password", [LOGIN, NO, NO,    NO,    NO,    NO,    OK,    NO   ]),
+    ("POST", "/admin/users/{id}/unlock",      [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
+    ("POST", "/admin/users/{id}/disable",     [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
+    ("GET",  "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    OK,    NO,    NO   ]),
+    ("POST", "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    BAD,   NO,    NO   ]),
+    ("GET",  "/admin/audit",                  [LOGIN, NO,    NO,    NO,    NO,    NO,    NO,    OK   ]),
+    ("GET",  "/admin/system",                 [LOGIN, NO,    NO,    NO,    NO,    OK,    NO,    NO   ]),
+    ("POST", "/admin/system/backup",          [LOGIN, NO,    NO,    NO,    NO,    BACKED_UP, NO, NO   ]),
+    ("GET",  "/healthz",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("GET",  "/readyz",                       [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("GET",  "/metrics",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+];
+
+/// A harmless body for each POST: enough to reach the permission check, never enough
+/// to change anything that matters (forms come back with errors, or act on a spare account).
+fn body_for(path: &str) -> Vec<(&'static str, &'static str)> {
+    match path {
+        "/login" => vec![("username", ""), ("password", "")],
+        "/login/totp" | "/account/totp" | "/account/totp/disable" => vec![("code", "")],
+        "/admin/users/{id}/roles" => vec![("role", "reporter"), ("scope", "gov")],
+        _ => vec![],
+    }
+}
+
+fn username_for(role: Role) -> String {
+    format!("t-{}", role.id().replace('_', "-"))
+}
+
+async fn wait_until_ready(app: &TestApp) {
+    let c = app.client();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = c.get("/readyz").await;
+        if r.status == 200 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "never ready: {}", r.body);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The CSRF token forms on this client's pages carry (session or anonymous).
+async fn csrf_of(c: &Client, logged_in: bool) -> String {
+    let page = if logged_in { "/account" } else { "/login" };
+    let r = c.get(page).await;
+    assert_eq!(r.status, 200, "{page} for a csrf token");
+    r.csrf()
+}
+
+fn outcome(r: &Resp) -> String {
+    if (300..400).contains(&r.status) {
+        format!("{} {}", r.status, r.location().unwrap_or("?"))
+    } else {
+        r.status.to_string()
+    }
+}
+
+async fn login(c: &Client, user: &str) {
+    let r = c.login(user, PASSWORD).await;
+    assert_eq!(outcome(&r), ADMIN, "login {user}: {}", r.body);
+}
+
+#[tokio::test]
+async fn every_route_for_every_role() {
+    let app = TestApp::start_with(|cfg| cfg.auth.ip_attempts_per_minute = 10_000).await;
+    // The table covers exactly the router's list, in its order.
+    let listed: Vec<(&str, &str)> = TABLE.iter().map(|(m, p, _)| (*m, *p)).collect();
+    assert_eq!(
+        listed,
+        ROUTES.to_vec(),
+        "TABLE must list every entry of ROUTES"
+    );
+
+    for role in ROLES.iter().flatten() {
+        app.seed_user(&username_for(*role), *role, "gov").await;
+    }
+    // The account the {id} routes act on.
+    let target = app.seed_user("t-target", Role::Reporter, "gov").await;
+    let id = target.to_string();
+    wait_until_ready(&app).await;
+
+    let mut failures = Vec::new();
+    for (col, role) in ROLES.iter().enumerate() {
+        let c = app.client();
+        let who = role.map(username_for);
+        let label = who.clone().unwrap_or_else(|| "anonymous".into());
+        if let Some(u) = &who {
+            login(&c, u).await;
+        }
+        for (method, path, expected) in TABLE {
+            let url = path.replace("{id}", &id);
+            let want = expected[col].replace("{id}", &id);
+            let r = if *method == "GET" {
+                c.get(&url).await
+            } else {
+                let token = csrf_of(&c, who.is_some()).await;
+                let mut fields = vec![("csrf", token.as_str())];
+                fields.extend(body_for(path));
+                c.post_raw(&url, &fields).await
+            };
+            let got = outcome(&r);
+            if got != want {
+                failures.push(format!(
+                    "{method} {path} as {label}: expected {want}, got {got}"
+                ));
+            }
+            if r.status == 403 {
+                assert!(
+                    r.body.contains("href=\"/\""),
+                    "{method} {path}: a 403 page links home"
+                );
+            }
+            // Logging out is one of the routes: log back in for the rest of the row.
+            if *path == "/logout"
+                && let Some(u) = &who
+            {
+                login(&c, u).await;
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "route × role mismatches:\n{}",
+        failures.join("\n")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_post_without_csrf_is_refused() {
+    let app = TestApp::start().await;
+    app.seed_user("t-sysadmin", Role::Sysadmin, "gov").await;
+    let target = app.seed_user("t-target", Role::Reporter, "gov").await;
+    let id = target.to_string();
+    let anon = app.client();
+    assert_eq!(anon.get("/login").await.status, 200); // has its anonymous csrf cookie
+    let admin = app.client();
+    login(&admin, "t-sysadmin").await;
+
+    let posts: Vec<&str> = ROUTES
+        .iter()
+        .filter(|(m, _)| *m == "POST")
+        .map(|(_, p)| *p)
+        .collect();
+    assert!(posts.len() >= 10);
+    for (label, c) in [("anonymous", &anon), ("sysadmin", &admin)] {
+        for path in &posts {
+            let url = path.replace("{id}", &id);
+            let r = c.post_raw(&url, &body_for(path)).await;
+            assert_eq!(
+                r.status, 403,
+                "POST {path} as {label} without csrf: {}",
+                r.body
+            );
+            assert!(
+                r.body.contains("请求来源校验失败"),
+                "POST {path} as {label}"
+            );
+        }
+    }
+    // Nothing happened: the admin is still logged in, the target untouched.
+    assert_eq!(admin.get("/admin").await.status, 200);
+    let detail = app
+        .state
+        .store
+        .read(move |txn| gongkai::auth::store::get_user(txn, target))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!detail.disabled && !detail.must_change_password);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::start().await;
+    let c = app.client();
+    let h = c.get("/healthz").await;
+    assert_eq!(h.status, 200);
+    assert!(
+        h.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"))
+    );
+    let v: serde_json::Value = serde_json::from_str(&h.body).expect("healthz is JSON");
+    assert_eq!(v["status"], "ok");
+
+    wait_until_ready(&app).await;
+    let r = c.get("/readyz").await;
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_str(&r.body).expect("readyz is JSON");
+    assert_eq!(v["status"], "ready");
+    for check in ["database", "disk", "scheduler"] {
+        assert_eq!(v["checks"][check]["ok"], true, "{check}: {}", r.body);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn readiness_fails_when_disk_is_short() {
+    let app =
+        TestApp::start_with(|cfg| cfg.ops.min_free_disk_mib = u64::MAX / (2 * 1024 * 1024)).await;
+    let c = app.client();
+    let r = c.get("/readyz").await;
+    assert_eq!(r.status, 503, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["checks"]["disk"]["ok"], false);
+    assert_eq!(v["checks"]["database"]["ok"], true);
+    // Alive all the same.
+    assert_eq!(c.get("/healthz").await.status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn metrics_only_for_listed_networks_or_the_token() {
+    let app = TestApp::start().await;
+    let c = app.client();
+    let m = c.get("/metrics").await;
+    assert_eq!(m.status, 200, "loopback is listed by default");
+    assert!(
+        m.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/plain"))
+    );
+    assert!(m.body.contains("# TYPE gongkai_requests_total counter"));
+    assert!(m.body.contains("gongkai_requests_total "));
+    app.stop().await;
+
+    let app = TestApp::start_with(|cfg| {
+        cfg.ops.metrics_networks = vec!["10.0.0.0/8".into()];
+        cfg.ops.metrics_token = "scrape-token-123".into();
+    })
+    .await;
+    let http = reqwest::Client::new();
+    let get = |auth: Option<&'static str>| {
+        let mut req = http.get(format!("{}/metrics", app.base));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        req.send()
+    };
+    assert_eq!(get(None).await.unwrap().status(), 403);
+    assert_eq!(get(Some("Bearer wrong-token")).await.unwrap().status(), 403);
+    assert_eq!(get(Some("scrape-token-123")).await.unwrap().status(), 403);
+    let ok = get(Some("Bearer scrape-token-123")).await.unwrap();
+    assert_eq!(ok.status(), 200);
+    assert!(ok.text().await.unwrap().contains("gongkai_requests_total"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_path_gets_the_site_404_page() {
+    let app = TestApp::start().await;
+    let c = app.client();
+    for path in [
+        "/no/such/page",
+        "/admin/nothing-here",
+        "/static/deadbeef/none.css",
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert!(
+            r.headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html")),
+            "{path}"
+        );
+        assert!(r.body.contains("页面不存在"), "{path}: {}", r.body);
+        assert!(r.body.contains("href=\"/\""), "{path}: link home");
+        assert!(r.body.contains("网站标识码"), "{path}: site footer");
+    }
+    app.stop().await;
+}
