@@ -23,13 +23,14 @@ pub fn build(st: Shared) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(st.clone(), mw::csrf_cookie))
         .layer(axum::middleware::from_fn(mw::origin_check))
-        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::render_errors))
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,
         ))
+        // Outside the limits, so their bare 408/413 answers become pages too.
+        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::render_errors))
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(st.clone(), mw::security_headers))
         .layer(axum::middleware::from_fn_with_state(st.clone(), mw::log_requests))

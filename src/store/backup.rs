@@ -31,6 +31,17 @@ pub struct FileEntry {
     pub size: u64,
 }
 
+/// Opens a table for reading, or `None` if this (older) store never had it.
+macro_rules! open_or_skip {
+    ($txn:expr, $def:expr) => {
+        match $txn.open_table($def) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    };
+}
+
 /// Copies every table from one snapshot into a fresh database file.
 fn copy_snapshot(store: &Store, dest: &Path) -> Result<Vec<String>> {
     let src = store.db().begin_read()?;
@@ -38,7 +49,7 @@ fn copy_snapshot(store: &Store, dest: &Path) -> Result<Vec<String>> {
     let dst = dst_db.begin_write()?;
     let mut blobs = Vec::new();
     for def in tables::STR_BYTES {
-        let from = src.open_table(def)?;
+        let from = open_or_skip!(src, def);
         let mut to = dst.open_table(def)?;
         for row in from.iter()? {
             let (k, v) = row?;
@@ -46,7 +57,7 @@ fn copy_snapshot(store: &Store, dest: &Path) -> Result<Vec<String>> {
         }
     }
     for def in tables::U64_BYTES {
-        let from = src.open_table(def)?;
+        let from = open_or_skip!(src, def);
         let mut to = dst.open_table(def)?;
         for row in from.iter()? {
             let (k, v) = row?;
@@ -54,7 +65,7 @@ fn copy_snapshot(store: &Store, dest: &Path) -> Result<Vec<String>> {
         }
     }
     for def in tables::STR_U64 {
-        let from = src.open_table(def)?;
+        let from = open_or_skip!(src, def);
         let mut to = dst.open_table(def)?;
         for row in from.iter()? {
             let (k, v) = row?;
@@ -235,8 +246,28 @@ fn unpack_and_check(file: &Path, work: &Path) -> std::result::Result<Manifest, S
             return Err(format!("备份文件 {} 校验不符，备份已损坏", fe.path));
         }
     }
+    let mut listed: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    listed.push("manifest.json");
+    check_only_listed(work, work, &listed)?;
     std::fs::remove_file(work.join("manifest.json")).map_err(|e| e.to_string())?;
     Ok(manifest)
+}
+
+/// Refuses anything unpacked that the manifest does not vouch for: unlisted files,
+/// symlinks and other special files would otherwise be restored unchecked.
+fn check_only_listed(root: &Path, dir: &Path, listed: &[&str]) -> std::result::Result<(), String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("无法读取临时目录：{e}"))?;
+    for entry in rd {
+        let path = entry.map_err(|e| format!("无法读取临时目录：{e}"))?.path();
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("无法读取 {rel}：{e}"))?;
+        if meta.is_dir() {
+            check_only_listed(root, &path, listed)?;
+        } else if !meta.is_file() || !listed.contains(&rel.as_str()) {
+            return Err(format!("备份中的 {rel} 不在清单内，备份已被改动，已拒绝"));
+        }
+    }
+    Ok(())
 }
 
 /// Every row of every table, for comparing two stores item by item.

@@ -14,6 +14,16 @@ type Step = fn(&redb::WriteTransaction) -> Result<()>;
 const MIGRATIONS: &[Step] = &[];
 
 pub fn migrate(store: &Store) -> Result<()> {
+    let found = version(store).unwrap_or(0);
+    if found > 0 && found < CURRENT {
+        // An upgrade: keep a way back before touching anything.
+        let now = crate::clock::to_ms(time::OffsetDateTime::now_utc());
+        let out = store
+            .dir()
+            .join("backups")
+            .join(format!("gongkai-pre-migration-v{found}-{now}.tar"));
+        super::backup::backup_to(store, &out, now)?;
+    }
     store.write_blocking(|txn| {
         // Opening every table creates the missing ones, so readers never meet "table does not exist".
         for d in tables::STR_BYTES {

@@ -18,6 +18,8 @@ pub const PASSWORD: &str = "Test-Password-123";
 
 pub struct TestApp {
     pub addr: SocketAddr,
+    /// Every bound address, in `server.listen` order.
+    pub addrs: Vec<SocketAddr>,
     pub base: String,
     pub dir: TempDir,
     pub clock: Arc<ManualClock>,
@@ -54,6 +56,7 @@ impl TestApp {
             .await
             .expect("app builds");
         let addr = app.addrs()[0];
+        let addrs = app.addrs().to_vec();
         let setup_token = app.setup_token.clone();
         let state = app.state.clone();
         let (tx, rx) = watch::channel(false);
@@ -62,6 +65,7 @@ impl TestApp {
         });
         TestApp {
             addr,
+            addrs,
             base: format!("http://{addr}"),
             dir,
             clock,

@@ -7,5 +7,7 @@ mod auth_flows;
 mod browser;
 mod cli;
 mod crash;
+mod http_hygiene;
 mod routes;
 mod storage;
+mod tls;
