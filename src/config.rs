@@ -311,7 +311,10 @@ impl Config {
         let mut cfg = Config::default();
         if let Some(path) = file {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                ConfigError(format!("配置错误：无法读取配置文件 {}：{e}", path.display()))
+                ConfigError(format!(
+                    "配置错误：无法读取配置文件 {}：{e}",
+                    path.display()
+                ))
             })?;
             cfg.apply_toml(&text, &path.display().to_string())?;
         }
@@ -426,7 +429,8 @@ impl Config {
     }
 
     pub fn metrics_nets(&self) -> Result<Vec<ipnet::IpNet>, ConfigError> {
-        self.ops.metrics_networks
+        self.ops
+            .metrics_networks
             .iter()
             .map(|s| {
                 s.parse::<ipnet::IpNet>().map_err(|_| {
@@ -522,7 +526,9 @@ mod tests {
         let mut c = Config::default();
         let e = c.apply_toml("[server]\nlisen = 1\n", "f").unwrap_err();
         assert!(e.0.contains("server.lisen"), "{e}");
-        let e = c.apply_toml("[server]\nmax_body_bytes = \"x\"\n", "f").unwrap_err();
+        let e = c
+            .apply_toml("[server]\nmax_body_bytes = \"x\"\n", "f")
+            .unwrap_err();
         assert!(e.0.contains("server.max_body_bytes"), "{e}");
         let e = c.apply_toml("[audit]\nretention_days = 100\n", "f");
         assert!(e.is_ok());

@@ -18,12 +18,42 @@ const UNITS: &[(&str, &str, UnitKind, Option<&str>)] = &[
     ("edu", "区文教体局", UnitKind::Department, Some("gov")),
     ("safety", "区应急管理局", UnitKind::Department, Some("gov")),
     ("civil", "区民政局", UnitKind::Department, Some("gov")),
-    ("sd-east", "东山街道办事处", UnitKind::Subdistrict, Some("gov")),
-    ("c-dongshan", "东山社区居民委员会", UnitKind::Community, Some("sd-east")),
-    ("c-xiangyang", "向阳社区居民委员会", UnitKind::Community, Some("sd-east")),
-    ("sd-west", "西湖街道办事处", UnitKind::Subdistrict, Some("gov")),
-    ("c-hubin", "湖滨社区居民委员会", UnitKind::Community, Some("sd-west")),
-    ("c-xinhua", "新华社区居民委员会", UnitKind::Community, Some("sd-west")),
+    (
+        "sd-east",
+        "东山街道办事处",
+        UnitKind::Subdistrict,
+        Some("gov"),
+    ),
+    (
+        "c-dongshan",
+        "东山社区居民委员会",
+        UnitKind::Community,
+        Some("sd-east"),
+    ),
+    (
+        "c-xiangyang",
+        "向阳社区居民委员会",
+        UnitKind::Community,
+        Some("sd-east"),
+    ),
+    (
+        "sd-west",
+        "西湖街道办事处",
+        UnitKind::Subdistrict,
+        Some("gov"),
+    ),
+    (
+        "c-hubin",
+        "湖滨社区居民委员会",
+        UnitKind::Community,
+        Some("sd-west"),
+    ),
+    (
+        "c-xinhua",
+        "新华社区居民委员会",
+        UnitKind::Community,
+        Some("sd-west"),
+    ),
     ("water", "区供水有限公司", UnitKind::PublicBody, Some("gov")),
 ];
 
@@ -50,7 +80,10 @@ pub struct DemoAccount {
 fn demo_password() -> String {
     let mut b = [0u8; 6];
     crate::ids::fill_random(&mut b);
-    format!("Demo-{}9", data_encoding::BASE32_NOPAD.encode(&b).to_lowercase())
+    format!(
+        "Demo-{}9",
+        data_encoding::BASE32_NOPAD.encode(&b).to_lowercase()
+    )
 }
 
 /// Fills the store when it has no units yet; returns the accounts created (with their
@@ -77,7 +110,11 @@ pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
         for (code, name, kind, parent) in UNITS {
             let unit = Unit {
                 code: code_of(code)?,
-                name: if name.is_empty() { site.clone() } else { (*name).to_owned() },
+                name: if name.is_empty() {
+                    site.clone()
+                } else {
+                    (*name).to_owned()
+                },
                 kind: *kind,
                 parent: parent.map(code_of).transpose()?,
                 created_ms: now,

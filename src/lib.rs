@@ -55,7 +55,10 @@ impl App {
         let tls = if cfg.tls.cert_file.is_empty() {
             None
         } else {
-            Some(http::server::tls_acceptor(&cfg.tls.cert_file, &cfg.tls.key_file).map_err(StartError)?)
+            Some(
+                http::server::tls_acceptor(&cfg.tls.cert_file, &cfg.tls.key_file)
+                    .map_err(StartError)?,
+            )
         };
         let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
@@ -69,11 +72,8 @@ impl App {
             .filter_map(|l| l.local_addr().ok())
             .collect();
         let assets = http::assets::Assets::load();
-        let site = views::Site::from_config(
-            &cfg,
-            assets.url("css/site.css"),
-            assets.url("js/site.js"),
-        );
+        let site =
+            views::Site::from_config(&cfg, assets.url("css/site.css"), assets.url("js/site.js"));
         let state = Arc::new(AppState {
             tls: tls.is_some(),
             cfg: Arc::new(cfg),

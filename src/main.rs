@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use gongkai::config::{Config, Overrides};
 
 #[derive(Parser)]
-#[command(name = "gongkai", version, about = "一个程序运行区政府门户网站、政务公开与协同办公")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "一个程序运行区政府门户网站、政务公开与协同办公"
+)]
 struct Cli {
     /// Config file (TOML). Without it the embedded defaults apply.
     #[arg(long, global = true, value_name = "FILE")]
@@ -168,7 +172,9 @@ fn run(cli: Cli) -> Result<(), String> {
     let cfg = load_config(&cli)?;
     match cli.cmd {
         None | Some(Cmd::Serve) => serve(cfg, cli.demo),
-        Some(Cmd::Config { cmd: ConfigCmd::Show }) => {
+        Some(Cmd::Config {
+            cmd: ConfigCmd::Show,
+        }) => {
             print!("{}", cfg.show());
             Ok(())
         }
@@ -205,18 +211,23 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Cmd::Backup { out }) => backup(&cfg, &out),
-        Some(Cmd::Audit { cmd: AuditCmd::Verify }) => {
-            let store = open_store(&cfg)?;
-            let v = gongkai::auth::audit::verify(&store).map_err(|e| e.to_string())?;
-            match v.broken {
+        Some(Cmd::Audit {
+            cmd: AuditCmd::Verify,
+        }) => {
+            use gongkai::ops::control;
+            let reply = match control::request(&cfg.data_dir(), &control::Command::AuditVerify) {
+                Some(r) => r,
                 None => {
-                    println!("审计日志完整：{} 条记录，哈希链校验通过", v.count);
-                    Ok(())
+                    let store = open_store(&cfg)?;
+                    let v = gongkai::auth::audit::verify(&store).map_err(|e| e.to_string())?;
+                    control::verify_reply(&v)
                 }
-                Some((seq, why)) => Err(format!(
-                    "审计日志校验失败：第 {seq} 条记录{why}（此前 {} 条完好）",
-                    v.count
-                )),
+            };
+            if reply.ok {
+                println!("{}", reply.message);
+                Ok(())
+            } else {
+                Err(reply.message)
             }
         }
     }

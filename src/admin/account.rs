@@ -75,7 +75,14 @@ pub async fn logout_all(State(st): State<Shared>, p: Posted) -> Result<Response>
     let s = p.staff(&st)?;
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
-    let ev = event(&s.user, &p.ctx, "logout_everywhere", format!("user:{}", s.user.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "logout_everywhere",
+        format!("user:{}", s.user.username),
+        true,
+        String::new(),
+    );
     let uid = s.user.id;
     let old = s.session_key.clone();
     let token = st
@@ -90,7 +97,10 @@ pub async fn logout_all(State(st): State<Shared>, p: Posted) -> Result<Response>
             Ok(t)
         })
         .await?;
-    Ok(with_cookie(see_other("/account"), &super::common::session_cookie(&st, &token)))
+    Ok(with_cookie(
+        see_other("/account"),
+        &super::common::session_cookie(&st, &token),
+    ))
 }
 
 fn password_view(st: &Shared, s: &Staff, fs: &FormState) -> Markup {
@@ -136,7 +146,14 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
     let hash = password::hash_async(new).await?;
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
-    let ev = event(&s.user, &p.ctx, "password_change", format!("user:{}", s.user.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "password_change",
+        format!("user:{}", s.user.username),
+        true,
+        String::new(),
+    );
     let (uid, old) = (s.user.id, s.session_key.clone());
     let token = st
         .store
@@ -154,7 +171,10 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
             Ok(t)
         })
         .await?;
-    Ok(with_cookie(see_other("/account"), &super::common::session_cookie(&st, &token)))
+    Ok(with_cookie(
+        see_other("/account"),
+        &super::common::session_cookie(&st, &token),
+    ))
 }
 
 fn totp_view(st: &Shared, s: &Staff, secret: &str, fs: &FormState) -> Markup {
@@ -165,7 +185,8 @@ fn totp_view(st: &Shared, s: &Staff, secret: &str, fs: &FormState) -> Markup {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let required = st.cfg.auth.totp_required_for_admins && s.user.is_admin() && s.user.totp_secret.is_none();
+    let required =
+        st.cfg.auth.totp_required_for_admins && s.user.is_admin() && s.user.totp_secret.is_none();
     let body = html! {
         @if required {
             div.notice role="status" { "按本系统安全策略，管理员账号必须启用两步验证后才能继续。" }
@@ -225,10 +246,20 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
     let now = st.now_ms();
     let Some(step) = totp::verify(&secret, p.get("code"), now / 1000, 0) else {
         let mut fs = FormState::default();
-        fs.add_error("code", "动态验证码不正确，请确认手机时间准确后输入最新的验证码");
+        fs.add_error(
+            "code",
+            "动态验证码不正确，请确认手机时间准确后输入最新的验证码",
+        );
         return Ok(html_invalid(totp_view(&st, &s, &secret, &fs)));
     };
-    let ev = event(&s.user, &p.ctx, "totp_enrol", format!("user:{}", s.user.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "totp_enrol",
+        format!("user:{}", s.user.username),
+        true,
+        String::new(),
+    );
     let (uid, key) = (s.user.id, s.session_key.clone());
     st.store
         .write(move |txn| {
@@ -248,7 +279,9 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
 pub async fn totp_disable(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
     if st.cfg.auth.totp_required_for_admins && s.user.is_admin() {
-        return Err(Error::Forbidden("管理员账号必须启用两步验证，不能停用。".into()));
+        return Err(Error::Forbidden(
+            "管理员账号必须启用两步验证，不能停用。".into(),
+        ));
     }
     let Some(secret) = s.user.totp_secret.clone() else {
         return Ok(see_other("/account"));
@@ -259,7 +292,14 @@ pub async fn totp_disable(State(st): State<Shared>, p: Posted) -> Result<Respons
             page_view(&st, &s, Some("动态验证码不正确，两步验证未停用。")).await,
         ));
     }
-    let ev = event(&s.user, &p.ctx, "totp_disable", format!("user:{}", s.user.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "totp_disable",
+        format!("user:{}", s.user.username),
+        true,
+        String::new(),
+    );
     let uid = s.user.id;
     st.store
         .write(move |txn| {

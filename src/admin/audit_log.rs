@@ -23,7 +23,11 @@ pub struct AuditQuery {
 
 const PAGE: usize = 50;
 
-pub async fn list(State(st): State<Shared>, s: Staff, Query(q): Query<AuditQuery>) -> Result<Response> {
+pub async fn list(
+    State(st): State<Shared>,
+    s: Staff,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response> {
     require(&st, &s, Action::ReadAudit, Object::System).await?;
     let before = q.before;
     let rows = st
@@ -33,7 +37,14 @@ pub async fn list(State(st): State<Shared>, s: Staff, Query(q): Query<AuditQuery
     let verified = if q.verify == Some(1) {
         let store = st.store.clone();
         let v = tokio::task::spawn_blocking(move || audit::verify(&store)).await??;
-        let ev = super::common::event(&s.user, &s.ctx, "audit_verify", "audit".into(), v.broken.is_none(), format!("{} 条", v.count));
+        let ev = super::common::event(
+            &s.user,
+            &s.ctx,
+            "audit_verify",
+            "audit".into(),
+            v.broken.is_none(),
+            format!("{} 条", v.count),
+        );
         record(&st, ev).await?;
         Some(v)
     } else {

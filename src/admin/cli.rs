@@ -33,9 +33,17 @@ fn cli_event(action: &'static str, object: String, detail: String) -> Event {
 }
 
 /// Creates a system administrator, creating the root unit if the tree is empty.
-pub fn create_admin(store: &Store, cfg: &Config, username: &str, display: &str, pw: &str) -> Result<(), String> {
+pub fn create_admin(
+    store: &Store,
+    cfg: &Config,
+    username: &str,
+    display: &str,
+    pw: &str,
+) -> Result<(), String> {
     let name = Username::parse(username).map_err(|m| format!("用户名无效：{m}"))?;
-    policy(cfg).check(pw, username).map_err(|m| format!("密码不符合要求：{m}"))?;
+    policy(cfg)
+        .check(pw, username)
+        .map_err(|m| format!("密码不符合要求：{m}"))?;
     let hash = password::hash(pw).map_err(|e| e.to_string())?;
     let site = cfg.site.name.clone();
     let display = display.to_owned();
@@ -49,14 +57,25 @@ pub fn create_admin(store: &Store, cfg: &Config, username: &str, display: &str, 
                     username: name.clone(),
                     display_name: display,
                     unit: root.clone(),
-                    grants: vec![Grant { role: Role::Sysadmin, unit: root }],
+                    grants: vec![Grant {
+                        role: Role::Sysadmin,
+                        unit: root,
+                    }],
                     password_hash: hash,
                     must_change_password: false,
                 },
                 now,
             )?;
             r.map_err(|e| Error::Conflict(e.message))?;
-            audit::append(txn, cli_event("admin_create", format!("user:{}", name.as_str()), String::new()), now)?;
+            audit::append(
+                txn,
+                cli_event(
+                    "admin_create",
+                    format!("user:{}", name.as_str()),
+                    String::new(),
+                ),
+                now,
+            )?;
             Ok(())
         })
         .map_err(|e| match e {
@@ -79,10 +98,16 @@ pub fn add_user(
     let role = Role::parse(role).ok_or_else(|| {
         format!(
             "角色无效：{role}（可选：{}）",
-            Role::ALL.iter().map(|r| r.id()).collect::<Vec<_>>().join(", ")
+            Role::ALL
+                .iter()
+                .map(|r| r.id())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })?;
-    policy(cfg).check(pw, username).map_err(|m| format!("密码不符合要求：{m}"))?;
+    policy(cfg)
+        .check(pw, username)
+        .map_err(|m| format!("密码不符合要求：{m}"))?;
     let hash = password::hash(pw).map_err(|e| e.to_string())?;
     let display = display.to_owned();
     let now = now_ms();
@@ -94,7 +119,10 @@ pub fn add_user(
                     username: name.clone(),
                     display_name: display,
                     unit: unit.clone(),
-                    grants: vec![Grant { role, unit: unit.clone() }],
+                    grants: vec![Grant {
+                        role,
+                        unit: unit.clone(),
+                    }],
                     password_hash: hash,
                     must_change_password: false,
                 },
@@ -103,7 +131,11 @@ pub fn add_user(
             r.map_err(|e| Error::Conflict(e.message))?;
             audit::append(
                 txn,
-                cli_event("user_create", format!("user:{}", name.as_str()), format!("角色 {} @ {unit}", role.id())),
+                cli_event(
+                    "user_create",
+                    format!("user:{}", name.as_str()),
+                    format!("角色 {} @ {unit}", role.id()),
+                ),
                 now,
             )?;
             Ok(())
@@ -118,6 +150,13 @@ pub fn add_user(
 pub fn audit_cli(store: &Store, action: &'static str, object: &str) -> Result<(), String> {
     let now = now_ms();
     store
-        .write_blocking(|txn| audit::append(txn, cli_event(action, object.to_owned(), String::new()), now).map(|_| ()))
+        .write_blocking(|txn| {
+            audit::append(
+                txn,
+                cli_event(action, object.to_owned(), String::new()),
+                now,
+            )
+            .map(|_| ())
+        })
         .map_err(|e| e.to_string())
 }

@@ -76,14 +76,25 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
 }
 
 /// An audit event by a signed-in user.
-pub fn event(user: &User, ctx: &Ctx, action: &'static str, object: String, ok: bool, detail: String) -> Event {
+pub fn event(
+    user: &User,
+    ctx: &Ctx,
+    action: &'static str,
+    object: String,
+    ok: bool,
+    detail: String,
+) -> Event {
     Event {
         user: user.username.clone(),
         unit: user.unit.to_string(),
         action,
         object,
         ip: ctx.ip_string(),
-        outcome: if ok { Outcome::Success } else { Outcome::Failure },
+        outcome: if ok {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        },
         detail,
     }
 }

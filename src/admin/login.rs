@@ -24,13 +24,22 @@ pub struct LoginQuery {
     setup: String,
 }
 
-pub async fn form(State(st): State<Shared>, ctx: Ctx, Query(q): Query<LoginQuery>) -> Result<Response> {
-    if ctx.authed.as_ref().is_some_and(|a| a.session.stage == Stage::Full) {
+pub async fn form(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response> {
+    if ctx
+        .authed
+        .as_ref()
+        .is_some_and(|a| a.session.stage == Stage::Full)
+    {
         return Ok(see_other("/admin"));
     }
     let mut fs = FormState::default();
     if q.setup == "done" {
-        fs.values.push(("_info".into(), "系统管理员已创建，请登录。".into()));
+        fs.values
+            .push(("_info".into(), "系统管理员已创建，请登录。".into()));
     }
     Ok(page(login_view(&st, &ctx, &fs)))
 }
@@ -214,7 +223,10 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
             } else {
                 "/login/totp"
             };
-            Ok(with_cookie(see_other(to), &super::common::session_cookie(&st, &token)))
+            Ok(with_cookie(
+                see_other(to),
+                &super::common::session_cookie(&st, &token),
+            ))
         }
         Verdict::Locked { minutes } => {
             st.metrics.logins_failed.fetch_add(1, Relaxed);
@@ -264,7 +276,12 @@ pub async fn totp_form(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
 }
 
 pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let Some(a) = p.ctx.authed.clone().filter(|a| a.session.stage == Stage::NeedTotp) else {
+    let Some(a) = p
+        .ctx
+        .authed
+        .clone()
+        .filter(|a| a.session.stage == Stage::NeedTotp)
+    else {
         return Err(Error::LoginRequired);
     };
     let code = p.get("code").to_owned();
@@ -324,7 +341,10 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
         None => Err(Error::LoginRequired),
         Some(Ok(token)) => {
             st.metrics.logins_ok.fetch_add(1, Relaxed);
-            Ok(with_cookie(see_other("/admin"), &super::common::session_cookie(&st, &token)))
+            Ok(with_cookie(
+                see_other("/admin"),
+                &super::common::session_cookie(&st, &token),
+            ))
         }
         Some(Err(locked)) => {
             st.metrics.logins_failed.fetch_add(1, Relaxed);
@@ -342,7 +362,14 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
 pub async fn logout(State(st): State<Shared>, p: Posted) -> Result<Response> {
     if let Some(a) = p.ctx.authed.clone() {
         let now = st.now_ms();
-        let ev = super::common::event(&a.user, &p.ctx, "logout", format!("user:{}", a.user.username), true, String::new());
+        let ev = super::common::event(
+            &a.user,
+            &p.ctx,
+            "logout",
+            format!("user:{}", a.user.username),
+            true,
+            String::new(),
+        );
         st.store
             .write(move |txn| {
                 session::delete(txn, &a.key)?;
@@ -350,5 +377,8 @@ pub async fn logout(State(st): State<Shared>, p: Posted) -> Result<Response> {
             })
             .await?;
     }
-    Ok(with_cookie(see_other("/"), &super::common::clear_session_cookie()))
+    Ok(with_cookie(
+        see_other("/"),
+        &super::common::clear_session_cookie(),
+    ))
 }

@@ -10,19 +10,34 @@ pub fn router() -> Router<Shared> {
     Router::new()
         .route("/setup", get(setup::form).post(setup::submit))
         .route("/login", get(login::form).post(login::submit))
-        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
+        .route(
+            "/login/totp",
+            get(login::totp_form).post(login::totp_submit),
+        )
         .route("/logout", post(login::logout))
         .route("/account", get(account::show))
         .route("/account/logout-all", post(account::logout_all))
-        .route("/account/password", get(account::password_form).post(account::password_submit))
-        .route("/account/totp", get(account::totp_form).post(account::totp_submit))
+        .route(
+            "/account/password",
+            get(account::password_form).post(account::password_submit),
+        )
+        .route(
+            "/account/totp",
+            get(account::totp_form).post(account::totp_submit),
+        )
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/admin", get(system::dashboard))
         .route("/admin/users", get(users::list))
-        .route("/admin/users/new", get(users::new_form).post(users::new_submit))
+        .route(
+            "/admin/users/new",
+            get(users::new_form).post(users::new_submit),
+        )
         .route("/admin/users/{id}", get(users::detail))
         .route("/admin/users/{id}/roles", post(users::set_roles))
-        .route("/admin/users/{id}/reset-password", post(users::reset_password))
+        .route(
+            "/admin/users/{id}/reset-password",
+            post(users::reset_password),
+        )
         .route("/admin/users/{id}/unlock", post(users::unlock))
         .route("/admin/users/{id}/disable", post(users::toggle_disabled))
         .route("/admin/units", get(units::list).post(units::create))

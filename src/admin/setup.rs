@@ -24,14 +24,18 @@ pub struct TokenQuery {
 
 fn bad_link(check: Check) -> Error {
     match check {
-        Check::Expired => Error::Forbidden(
-            "初始化链接已过期。请重新启动服务，控制台会打印新的链接。".into(),
-        ),
+        Check::Expired => {
+            Error::Forbidden("初始化链接已过期。请重新启动服务，控制台会打印新的链接。".into())
+        }
         _ => Error::Forbidden("初始化链接无效或已被使用。".into()),
     }
 }
 
-pub async fn form(State(st): State<Shared>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response> {
+pub async fn form(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response> {
     let now = st.now_ms();
     let t = q.token.clone();
     let check = st.store.read(move |txn| setup::check(txn, &t, now)).await?;
@@ -106,7 +110,9 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let ip = p.ctx.ip_string();
     let r = st
         .store
-        .write(move |txn| create_first_admin(txn, &token, username, display, hash, &site_name, &ip, now))
+        .write(move |txn| {
+            create_first_admin(txn, &token, username, display, hash, &site_name, &ip, now)
+        })
         .await;
     match r {
         Ok(Ok(())) => Ok(see_other("/login?setup=done")),
@@ -120,7 +126,11 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
 }
 
 /// The root unit, created with the first administrator when the tree is empty.
-pub fn ensure_root_unit(txn: &redb::WriteTransaction, site_name: &str, now: i64) -> Result<UnitCode> {
+pub fn ensure_root_unit(
+    txn: &redb::WriteTransaction,
+    site_name: &str,
+    now: i64,
+) -> Result<UnitCode> {
     let units = {
         use redb::ReadableTable;
         let t = txn.open_table(crate::store::tables::UNITS)?;

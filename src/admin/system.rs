@@ -108,7 +108,11 @@ pub async fn page_handler(st: Shared, s: Staff, q: SystemQuery) -> Result<Respon
     Ok(page(render(&st, &s, "系统运行", body)))
 }
 
-pub async fn show(State(st): State<Shared>, s: Staff, Query(q): Query<SystemQuery>) -> Result<Response> {
+pub async fn show(
+    State(st): State<Shared>,
+    s: Staff,
+    Query(q): Query<SystemQuery>,
+) -> Result<Response> {
     page_handler(st, s, q).await
 }
 

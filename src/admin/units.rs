@@ -91,7 +91,14 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         return Ok(html_invalid(view(&st, &s, &units, &fs)));
     };
     let now = st.now_ms();
-    let ev = event(&s.user, &p.ctx, "unit_create", format!("unit:{code}"), true, name.clone());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "unit_create",
+        format!("unit:{code}"),
+        true,
+        name.clone(),
+    );
     let unit = Unit {
         code,
         name,

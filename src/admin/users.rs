@@ -7,9 +7,9 @@ use maud::{Markup, html};
 
 use crate::auth::audit;
 use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
+use crate::auth::password;
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, NewUser};
-use crate::auth::password;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
@@ -20,10 +20,17 @@ use super::common::{event, facts, render, require, roles_label};
 
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
 async fn may_manage(st: &Shared, s: &Staff, bootstrap_ok: bool) -> Result<bool> {
-    if require(st, s, Action::ManageAccounts, Object::System).await.is_ok() {
+    if require(st, s, Action::ManageAccounts, Object::System)
+        .await
+        .is_ok()
+    {
         return Ok(false);
     }
-    if bootstrap_ok && require(st, s, Action::BootstrapSecadmin, Object::System).await.is_ok() {
+    if bootstrap_ok
+        && require(st, s, Action::BootstrapSecadmin, Object::System)
+            .await
+            .is_ok()
+    {
         return Ok(true);
     }
     Err(Error::Forbidden("您没有权限管理账号。".into()))
@@ -70,7 +77,12 @@ pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
 fn unit_options(units: &[Unit]) -> Vec<(String, String)> {
     users::tree_order(units)
         .into_iter()
-        .map(|(d, u)| (u.code.to_string(), format!("{}{}（{}）", "　".repeat(d), u.name, u.code)))
+        .map(|(d, u)| {
+            (
+                u.code.to_string(),
+                format!("{}{}（{}）", "　".repeat(d), u.name, u.code),
+            )
+        })
         .collect()
 }
 
@@ -105,7 +117,13 @@ fn new_view(st: &Shared, s: &Staff, units: &[Unit], bootstrap: bool, fs: &FormSt
 pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
     let bootstrap = may_manage(&st, &s, true).await?;
     let units = st.store.read(users::list_units).await?;
-    Ok(page(new_view(&st, &s, &units, bootstrap, &FormState::default())))
+    Ok(page(new_view(
+        &st,
+        &s,
+        &units,
+        bootstrap,
+        &FormState::default(),
+    )))
 }
 
 pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
@@ -124,7 +142,9 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
     if display.is_empty() || display.chars().count() > 32 {
         fs.add_error("display_name", "请填写姓名（不超过 32 个字）");
     }
-    let unit = UnitCode::parse(p.get("unit")).ok().filter(|c| units.iter().any(|u| &u.code == c));
+    let unit = UnitCode::parse(p.get("unit"))
+        .ok()
+        .filter(|c| units.iter().any(|u| &u.code == c));
     if unit.is_none() {
         fs.add_error("unit", "请选择所属单位");
     }
@@ -136,13 +156,21 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
     if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
         fs.add_error("password", m);
     }
-    let (Ok(username), Some(unit), Some(role), false) = (username, unit, role, fs.has_errors()) else {
+    let (Ok(username), Some(unit), Some(role), false) = (username, unit, role, fs.has_errors())
+    else {
         return Ok(html_invalid(new_view(&st, &s, &units, bootstrap, &fs)));
     };
     let hash = password::hash_async(pw).await?;
     let now = st.now_ms();
     let name = username.as_str().to_owned();
-    let ev = event(&s.user, &p.ctx, "user_create", format!("user:{name}"), true, format!("角色 {} @ {}", role.id(), unit));
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "user_create",
+        format!("user:{name}"),
+        true,
+        format!("角色 {} @ {}", role.id(), unit),
+    );
     let r = st
         .store
         .write(move |txn| {
@@ -181,9 +209,20 @@ async fn load(st: &Shared, id: &str) -> Result<User> {
         .ok_or(Error::NotFound)
 }
 
-fn detail_view(st: &Shared, s: &Staff, u: &User, units: &[Unit], notice: Option<&str>, fs: &FormState) -> Markup {
+fn detail_view(
+    st: &Shared,
+    s: &Staff,
+    u: &User,
+    units: &[Unit],
+    notice: Option<&str>,
+    fs: &FormState,
+) -> Markup {
     let now = st.now_ms();
-    let scope = u.grants.first().map(|g| g.unit.to_string()).unwrap_or_else(|| u.unit.to_string());
+    let scope = u
+        .grants
+        .first()
+        .map(|g| g.unit.to_string())
+        .unwrap_or_else(|| u.unit.to_string());
     let mut scope_state = fs.clone();
     if scope_state.value("scope").is_empty() {
         scope_state.values.push(("scope".into(), scope));
@@ -244,11 +283,22 @@ fn detail_view(st: &Shared, s: &Staff, u: &User, units: &[Unit], notice: Option<
     render(st, s, &format!("账号：{}", u.username), body)
 }
 
-pub async fn detail(State(st): State<Shared>, s: Staff, Path(id): Path<String>) -> Result<Response> {
+pub async fn detail(
+    State(st): State<Shared>,
+    s: Staff,
+    Path(id): Path<String>,
+) -> Result<Response> {
     require(&st, &s, Action::ManageAccounts, Object::System).await?;
     let u = load(&st, &id).await?;
     let units = st.store.read(users::list_units).await?;
-    Ok(page(detail_view(&st, &s, &u, &units, None, &FormState::default())))
+    Ok(page(detail_view(
+        &st,
+        &s,
+        &u,
+        &units,
+        None,
+        &FormState::default(),
+    )))
 }
 
 /// Loads the target account for a change by a 安全管理员, refusing changes to oneself.
@@ -257,28 +307,56 @@ async fn target(st: &Shared, p: &Posted, id: &str) -> Result<(Staff, User)> {
     require(st, &s, Action::ManageAccounts, Object::System).await?;
     let u = load(st, id).await?;
     if u.id == s.user.id {
-        return Err(Error::Forbidden("不能修改自己的角色或状态，请由另一位安全管理员操作。".into()));
+        return Err(Error::Forbidden(
+            "不能修改自己的角色或状态，请由另一位安全管理员操作。".into(),
+        ));
     }
     Ok((s, u))
 }
 
-pub async fn set_roles(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+pub async fn set_roles(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    p: Posted,
+) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
     let units = st.store.read(users::list_units).await?;
-    let mut fs = FormState { values: p.kept(), ..Default::default() };
-    let scope = UnitCode::parse(p.get("scope")).ok().filter(|c| units.iter().any(|u| &u.code == c));
+    let mut fs = FormState {
+        values: p.kept(),
+        ..Default::default()
+    };
+    let scope = UnitCode::parse(p.get("scope"))
+        .ok()
+        .filter(|c| units.iter().any(|u| &u.code == c));
     let roles: Vec<Role> = p.all("role").into_iter().filter_map(Role::parse).collect();
     let Some(scope) = scope else {
         fs.add_error("scope", "请选择授权范围");
         return Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)));
     };
-    let grants: Vec<Grant> = roles.iter().map(|r| Grant { role: *r, unit: scope.clone() }).collect();
+    let grants: Vec<Grant> = roles
+        .iter()
+        .map(|r| Grant {
+            role: *r,
+            unit: scope.clone(),
+        })
+        .collect();
     if let Err(m) = check_separation(&grants) {
         fs.add_error("role", m);
         return Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)));
     }
-    let detail = grants.iter().map(|g| format!("{}@{}", g.role.id(), g.unit)).collect::<Vec<_>>().join(",");
-    let ev = event(&s.user, &p.ctx, "user_roles", format!("user:{}", u.username), true, detail);
+    let detail = grants
+        .iter()
+        .map(|g| format!("{}@{}", g.role.id(), g.unit))
+        .collect::<Vec<_>>()
+        .join(",");
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "user_roles",
+        format!("user:{}", u.username),
+        true,
+        detail,
+    );
     let now = st.now_ms();
     let uid = u.id;
     st.store
@@ -299,11 +377,22 @@ fn temp_password() -> String {
     format!("Gk-{}7a", data_encoding::BASE64URL_NOPAD.encode(&b))
 }
 
-pub async fn reset_password(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+pub async fn reset_password(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    p: Posted,
+) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
     let temp = temp_password();
     let hash = password::hash_async(temp.clone()).await?;
-    let ev = event(&s.user, &p.ctx, "password_reset", format!("user:{}", u.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "password_reset",
+        format!("user:{}", u.username),
+        true,
+        String::new(),
+    );
     let now = st.now_ms();
     let uid = u.id;
     let updated = st
@@ -322,12 +411,30 @@ pub async fn reset_password(State(st): State<Shared>, Path(id): Path<String>, p:
         .await?;
     let units = st.store.read(users::list_units).await?;
     let msg = format!("已重置密码。临时密码（只显示这一次）：{temp}　用户登录后须立即修改。");
-    Ok(page(detail_view(&st, &s, &updated, &units, Some(&msg), &FormState::default())))
+    Ok(page(detail_view(
+        &st,
+        &s,
+        &updated,
+        &units,
+        Some(&msg),
+        &FormState::default(),
+    )))
 }
 
-pub async fn unlock(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+pub async fn unlock(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    p: Posted,
+) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
-    let ev = event(&s.user, &p.ctx, "user_unlock", format!("user:{}", u.username), true, String::new());
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "user_unlock",
+        format!("user:{}", u.username),
+        true,
+        String::new(),
+    );
     let now = st.now_ms();
     let uid = u.id;
     st.store
@@ -342,10 +449,25 @@ pub async fn unlock(State(st): State<Shared>, Path(id): Path<String>, p: Posted)
     Ok(see_other(&format!("/admin/users/{id}")))
 }
 
-pub async fn toggle_disabled(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
+pub async fn toggle_disabled(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    p: Posted,
+) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
-    let action = if u.disabled { "user_enable" } else { "user_disable" };
-    let ev = event(&s.user, &p.ctx, action, format!("user:{}", u.username), true, String::new());
+    let action = if u.disabled {
+        "user_enable"
+    } else {
+        "user_disable"
+    };
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        action,
+        format!("user:{}", u.username),
+        true,
+        String::new(),
+    );
     let now = st.now_ms();
     let uid = u.id;
     st.store

@@ -7,7 +7,7 @@ use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::store::{Store, tables};
+use crate::store::{Store, get_json, put_json, tables};
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -99,7 +99,49 @@ pub fn append(txn: &WriteTransaction, ev: Event, now_ms: i64) -> Result<u64> {
     rec.hash = rec.compute_hash();
     let bytes = serde_json::to_vec(&rec)?;
     t.insert(seq, bytes.as_slice())?;
+    put_json(
+        txn,
+        tables::META,
+        HEAD_KEY,
+        &Head {
+            seq,
+            hash: rec.hash,
+        },
+    )?;
     Ok(seq)
+}
+
+/// The newest record's sequence number and hash, kept beside the chain so that cutting
+/// records off the end is detected too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: u64,
+    pub hash: String,
+}
+
+pub const HEAD_KEY: &str = "audit_head";
+
+/// Migration to schema 2: records the chain head for stores written before it existed.
+pub fn write_head_from_last(txn: &WriteTransaction) -> Result<()> {
+    let last = {
+        let t = txn.open_table(tables::AUDIT)?;
+        match t.last()? {
+            Some((_, v)) => Some(serde_json::from_slice::<AuditRecord>(v.value())?),
+            None => None,
+        }
+    };
+    if let Some(r) = last {
+        put_json(
+            txn,
+            tables::META,
+            HEAD_KEY,
+            &Head {
+                seq: r.seq,
+                hash: r.hash,
+            },
+        )?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +181,25 @@ pub fn verify(store: &Store) -> Result<Verified> {
         }
         prev = rec.hash;
         count += 1;
+    }
+    let head: Option<Head> = get_json(&txn.open_table(tables::META)?, HEAD_KEY)?;
+    match head {
+        Some(h) if h.seq == count && h.hash == prev => {}
+        None if count == 0 => {}
+        Some(h) if h.seq > count => {
+            return Ok(broken(
+                count,
+                count + 1,
+                &format!("及之后的记录缺失（链头为第 {} 条，日志被截断）", h.seq),
+            ));
+        }
+        _ => {
+            return Ok(broken(
+                count,
+                count.max(1),
+                "与链头记录不符（日志末尾被改动）",
+            ));
+        }
     }
     Ok(Verified {
         count,

@@ -62,7 +62,12 @@ pub fn create(
         ip: ip.to_owned(),
         totp_pending: None,
     };
-    put_json(txn, tables::SESSIONS, &ids::sha256_hex(token.as_bytes()), &s)?;
+    put_json(
+        txn,
+        tables::SESSIONS,
+        &ids::sha256_hex(token.as_bytes()),
+        &s,
+    )?;
     Ok((token, s))
 }
 

@@ -38,10 +38,11 @@ pub fn check(txn: &ReadTransaction, token: &str, now_ms: i64) -> Result<Check> {
 
 fn judge(t: Option<SetupToken>, token: &str, now_ms: i64) -> Check {
     match t {
-        Some(t) if crate::ids::secret_eq(
-            t.hash.as_bytes(),
-            crate::ids::sha256_hex(token.as_bytes()).as_bytes(),
-        ) =>
+        Some(t)
+            if crate::ids::secret_eq(
+                t.hash.as_bytes(),
+                crate::ids::sha256_hex(token.as_bytes()).as_bytes(),
+            ) =>
         {
             if now_ms > t.expires_ms {
                 Check::Expired

@@ -127,7 +127,9 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
     if now - s.last_seen_ms > 60_000 {
         s.last_seen_ms = now;
         let (k, s2) = (key.clone(), s.clone());
-        st.store.write(move |txn| session::put(txn, &k, &s2)).await?;
+        st.store
+            .write(move |txn| session::put(txn, &k, &s2))
+            .await?;
     }
     Ok(Some(Authed {
         key,

@@ -28,14 +28,12 @@ impl IntoResponse for Error {
             Error::Internal(cause) => {
                 let r = crate::ids::short_id();
                 tracing::error!(reference = %r, cause = %cause, "internal error");
-                (
-                    "服务器内部错误，我们已记录此问题。".to_owned(),
-                    Some(r),
-                )
+                ("服务器内部错误，我们已记录此问题。".to_owned(), Some(r))
             }
             Error::NotFound => ("您访问的页面不存在或已被移除。".to_owned(), None),
             Error::Csrf => (
-                "请求来源校验失败：表单已过期或来自其他网站。请返回上一页刷新后重新提交。".to_owned(),
+                "请求来源校验失败：表单已过期或来自其他网站。请返回上一页刷新后重新提交。"
+                    .to_owned(),
                 None,
             ),
             other => (other.to_string(), None),
@@ -71,4 +69,28 @@ pub fn html_invalid(m: Markup) -> Response {
 /// 303 See Other: after a POST, the browser GETs the target.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_carry_a_reference_and_hide_the_cause() {
+        let r = Error::Internal("disk on fire at /secret/path".into()).into_response();
+        assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let page = r
+            .extensions()
+            .get::<ErrorPage>()
+            .expect("marked for rendering");
+        assert_eq!(page.reference.as_deref().map(str::len), Some(12));
+        assert!(!page.message.contains("secret"));
+    }
+
+    #[test]
+    fn login_required_redirects() {
+        let r = Error::LoginRequired.into_response();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/login");
+    }
 }

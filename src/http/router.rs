@@ -21,7 +21,10 @@ pub fn build(st: Shared) -> Router {
         .merge(ops::routes::router())
         .route("/static/{hash}/{*path}", get(assets::serve))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::csrf_cookie))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            mw::csrf_cookie,
+        ))
         .layer(axum::middleware::from_fn(mw::origin_check))
         .layer(CatchPanicLayer::custom(mw::panic_response))
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -30,10 +33,19 @@ pub fn build(st: Shared) -> Router {
             timeout,
         ))
         // Outside the limits, so their bare 408/413 answers become pages too.
-        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::render_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            mw::render_errors,
+        ))
         .layer(CompressionLayer::new())
-        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::security_headers))
-        .layer(axum::middleware::from_fn_with_state(st.clone(), mw::log_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            mw::security_headers,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            mw::log_requests,
+        ))
         .with_state(st)
 }
 

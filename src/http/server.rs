@@ -117,10 +117,12 @@ pub async fn serve(
                     _ = stop.changed() => break,
                 };
                 let _ = stream.set_nodelay(true);
-                let svc = router.clone().map_request(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(ClientAddr(peer));
-                    req
-                });
+                let svc = router.clone().map_request(
+                    move |mut req: hyper::Request<hyper::body::Incoming>| {
+                        req.extensions_mut().insert(ClientAddr(peer));
+                        req
+                    },
+                );
                 let svc = TowerToHyperService::new(svc);
                 let builder = builder.clone();
                 let graceful = graceful.clone();
@@ -137,7 +139,9 @@ pub async fn serve(
                     }
                     Some(acc) => {
                         tokio::spawn(async move {
-                            let hs = tokio::time::timeout(Duration::from_secs(10), acc.accept(stream)).await;
+                            let hs =
+                                tokio::time::timeout(Duration::from_secs(10), acc.accept(stream))
+                                    .await;
                             let Ok(Ok(tls_stream)) = hs else {
                                 return;
                             };
@@ -158,7 +162,10 @@ pub async fn serve(
     while tasks.join_next().await.is_some() {}
     match Arc::try_unwrap(graceful) {
         Ok(g) => {
-            if tokio::time::timeout(limits.grace, g.shutdown()).await.is_err() {
+            if tokio::time::timeout(limits.grace, g.shutdown())
+                .await
+                .is_err()
+            {
                 tracing::warn!("grace period over; closing remaining connections");
             }
         }

@@ -18,6 +18,7 @@ pub const SOCKET: &str = "control.sock";
 pub enum Command {
     Ping,
     Backup { out: PathBuf },
+    AuditVerify,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -71,6 +72,20 @@ async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
             ok: true,
             message: "pong".into(),
         },
+        Ok(Command::AuditVerify) => {
+            let store = st.store.clone();
+            match tokio::task::spawn_blocking(move || crate::auth::audit::verify(&store)).await {
+                Ok(Ok(v)) => verify_reply(&v),
+                Ok(Err(e)) => Reply {
+                    ok: false,
+                    message: format!("审计日志无法读取：{e}"),
+                },
+                Err(e) => Reply {
+                    ok: false,
+                    message: format!("审计日志校验中断：{e}"),
+                },
+            }
+        }
         Ok(Command::Backup { out }) => match crate::jobs::backup_now(&st, &out, "命令行").await {
             Ok(m) => Reply {
                 ok: true,
@@ -88,10 +103,30 @@ async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
     w.shutdown().await
 }
 
+/// The one-line verdict on the audit chain, for the CLI whichever way it ran.
+pub fn verify_reply(v: &crate::auth::audit::Verified) -> Reply {
+    match &v.broken {
+        None => Reply {
+            ok: true,
+            message: format!("审计日志完整：{} 条记录，哈希链校验通过", v.count),
+        },
+        Some((seq, why)) => Reply {
+            ok: false,
+            message: format!(
+                "审计日志校验失败：第 {seq} 条记录{why}（此前 {} 条完好）",
+                v.count
+            ),
+        },
+    }
+}
+
 /// Sends a command to a running server. `None` when no server is listening.
 pub fn request(data: &Path, cmd: &Command) -> Option<Reply> {
     use std::io::{BufRead, Write};
     let mut s = std::os::unix::net::UnixStream::connect(socket_path(data)).ok()?;
+    // A large backup takes a while; a hung server must not hang the CLI for ever.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(3600)))
+        .ok()?;
     let mut text = serde_json::to_string(cmd).ok()?;
     text.push('\n');
     s.write_all(text.as_bytes()).ok()?;

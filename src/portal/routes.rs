@@ -64,7 +64,11 @@ async fn home(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
             }
         }
     };
-    Ok(page(public_page(&st.site, &meta("首页", "首页", &ctx), body)))
+    Ok(page(public_page(
+        &st.site,
+        &meta("首页", "首页", &ctx),
+        body,
+    )))
 }
 
 #[derive(Deserialize)]
@@ -95,7 +99,11 @@ async fn sitemap(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
             li { a href="/login" { "工作人员登录" } }
         }
     };
-    Ok(page(public_page(&st.site, &meta("网站地图", "网站地图", &ctx), body)))
+    Ok(page(public_page(
+        &st.site,
+        &meta("网站地图", "网站地图", &ctx),
+        body,
+    )))
 }
 
 async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
@@ -108,5 +116,9 @@ async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
             dt { "地址" } dd { (s.address) }
         }
     };
-    Ok(page(public_page(&st.site, &meta("联系我们", "联系我们", &ctx), body)))
+    Ok(page(public_page(
+        &st.site,
+        &meta("联系我们", "联系我们", &ctx),
+        body,
+    )))
 }

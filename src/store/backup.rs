@@ -144,6 +144,8 @@ pub fn backup_to(store: &Store, out: &Path, now_ms: i64) -> Result<Manifest> {
         let part = PathBuf::from(format!("{}.part", out.display()));
         let f = std::fs::File::create(&part)?;
         let mut tar = tar::Builder::new(std::io::BufWriter::new(f));
+        // Plain entries only: GNU sparse entries confuse tools without GNU extensions.
+        tar.sparse(false);
         let mbytes = serde_json::to_vec_pretty(&manifest)?;
         let mut hdr = tar::Header::new_gnu();
         hdr.set_size(mbytes.len() as u64);
@@ -240,8 +242,8 @@ fn unpack_and_check(file: &Path, work: &Path) -> std::result::Result<Manifest, S
         if fe.path.contains("..") || fe.path.starts_with('/') {
             return Err(format!("备份清单含有非法路径 {}", fe.path));
         }
-        let (sha, size) = sha256_file(&work.join(&fe.path))
-            .map_err(|_| format!("备份中缺少文件 {}", fe.path))?;
+        let (sha, size) =
+            sha256_file(&work.join(&fe.path)).map_err(|_| format!("备份中缺少文件 {}", fe.path))?;
         if sha != fe.sha256 || size != fe.size {
             return Err(format!("备份文件 {} 校验不符，备份已损坏", fe.path));
         }
@@ -259,7 +261,11 @@ fn check_only_listed(root: &Path, dir: &Path, listed: &[&str]) -> std::result::R
     let rd = std::fs::read_dir(dir).map_err(|e| format!("无法读取临时目录：{e}"))?;
     for entry in rd {
         let path = entry.map_err(|e| format!("无法读取临时目录：{e}"))?.path();
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
         let meta = std::fs::symlink_metadata(&path).map_err(|e| format!("无法读取 {rel}：{e}"))?;
         if meta.is_dir() {
             check_only_listed(root, &path, listed)?;
@@ -277,13 +283,21 @@ pub fn dump_all(store: &Store) -> Result<Vec<(String, String, Vec<u8>)>> {
     for def in tables::STR_BYTES {
         for row in txn.open_table(def)?.iter()? {
             let (k, v) = row?;
-            out.push((def.name().to_owned(), k.value().to_owned(), v.value().to_vec()));
+            out.push((
+                def.name().to_owned(),
+                k.value().to_owned(),
+                v.value().to_vec(),
+            ));
         }
     }
     for def in tables::U64_BYTES {
         for row in txn.open_table(def)?.iter()? {
             let (k, v) = row?;
-            out.push((def.name().to_owned(), k.value().to_string(), v.value().to_vec()));
+            out.push((
+                def.name().to_owned(),
+                k.value().to_string(),
+                v.value().to_vec(),
+            ));
         }
     }
     for def in tables::STR_U64 {

@@ -44,21 +44,19 @@ impl std::fmt::Display for OpenError {
 impl Store {
     /// Opens (creating if needed) the data folder and runs migrations.
     pub fn open(dir: &Path) -> std::result::Result<Store, OpenError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            OpenError(format!("数据目录 {} 无法创建：{e}", dir.display()))
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| OpenError(format!("数据目录 {} 无法创建：{e}", dir.display())))?;
         check_writable(dir)?;
         let blobs = BlobStore::open(&dir.join("blobs"))
             .map_err(|e| OpenError(format!("数据目录 {} 不可写：{e}", dir.display())))?;
         let path = dir.join(DB_FILE);
-        let db = Database::create(&path)
-            .map_err(|e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => OpenError(format!(
-                    "数据目录 {} 正被另一个 gongkai 进程使用",
-                    dir.display()
-                )),
-                e => OpenError(format!("数据库 {} 无法打开：{e}", path.display())),
-            })?;
+        let db = Database::create(&path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => OpenError(format!(
+                "数据目录 {} 正被另一个 gongkai 进程使用",
+                dir.display()
+            )),
+            e => OpenError(format!("数据库 {} 无法打开：{e}", path.display())),
+        })?;
         let store = Store {
             inner: Arc::new(Inner {
                 db,
@@ -66,7 +64,8 @@ impl Store {
                 blobs,
             }),
         };
-        schema::migrate(&store).map_err(|e| OpenError(format!("数据库 {}：{e}", path.display())))?;
+        schema::migrate(&store)
+            .map_err(|e| OpenError(format!("数据库 {}：{e}", path.display())))?;
         Ok(store)
     }
 

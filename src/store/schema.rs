@@ -7,11 +7,14 @@ use super::{Store, tables};
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Bump it and add a step to `MIGRATIONS` together.
-pub const CURRENT: u64 = 1;
+pub const CURRENT: u64 = 2;
 
 /// `MIGRATIONS[n]` takes a store from version n+1 to n+2.
 type Step = fn(&redb::WriteTransaction) -> Result<()>;
-const MIGRATIONS: &[Step] = &[];
+const MIGRATIONS: &[Step] = &[
+    // 1 → 2: the audit chain head is kept in `meta`.
+    crate::auth::audit::write_head_from_last,
+];
 
 pub fn migrate(store: &Store) -> Result<()> {
     let found = version(store).unwrap_or(0);

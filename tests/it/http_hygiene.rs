@@ -57,7 +57,12 @@ async fn assets_are_hashed_immutable_cached_and_compressed() {
             .unwrap()
             .contains("immutable")
     );
-    assert!(r.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
     let etag = r.headers["etag"].to_str().unwrap().to_owned();
 
     let http = reqwest::Client::new();
@@ -101,7 +106,11 @@ async fn oversized_bodies_and_heads_are_refused() {
     let r = c
         .post_raw(
             "/login",
-            &[("csrf", token.as_str()), ("username", big.as_str()), ("password", "x")],
+            &[
+                ("csrf", token.as_str()),
+                ("username", big.as_str()),
+                ("password", "x"),
+            ],
         )
         .await;
     assert_eq!(r.status, 413, "{}", r.body);

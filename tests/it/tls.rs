@@ -71,7 +71,8 @@ async fn https_with_hsts_and_h2_alpn() {
         .await
         .unwrap();
     let mut buf = Vec::new();
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read_to_end(&mut buf)).await;
+    let _ =
+        tokio::time::timeout(std::time::Duration::from_secs(5), tcp.read_to_end(&mut buf)).await;
     assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
     app.stop().await;
 }
@@ -100,6 +101,9 @@ async fn bad_certificate_paths_stop_start_up() {
 
     cfg.tls.cert_file = fixture("cert.pem");
     cfg.tls.key_file = fixture("ca.pem");
-    let err = gongkai::App::build(cfg, clock).await.err().expect("refused");
+    let err = gongkai::App::build(cfg, clock)
+        .await
+        .err()
+        .expect("refused");
     assert!(err.0.contains("tls.key_file"), "{}", err.0);
 }

@@ -1,0 +1,514 @@
+//! The browser test: headless Chromium (Debian's `chromium` + `chromium-driver`) driven over
+//! WebDriver. First-run setup through the printed link, then login to the staff workbench;
+//! axe-core (WCAG 2.0/2.1 A and AA) on the key pages; screenshots at a desktop and a phone
+//! width into `target/screenshots/` for a human to look at.
+//!
+//! Without `/usr/bin/chromedriver` the test fails when `CI` is set and is skipped otherwise.
+//! axe-core is read from `$AXE_CORE_JS`, or `.ci/node_modules/axe-core/axe.min.js` (what
+//! `.ci/run` installs); missing axe likewise fails under `CI`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const WAIT: Duration = Duration::from_secs(15);
+const DESKTOP: (u32, u32) = (1280, 900);
+const PHONE: (u32, u32) = (390, 844);
+const ADMIN_PASSWORD: &str = "Browser-Setup-2026";
+
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// A chromedriver child in its own process group; dropping it ends the group (chromedriver
+/// and any browser it started), also when the test panics.
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        use std::os::unix::process::CommandExt;
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+            l.local_addr().unwrap().port()
+        };
+        let profile = tempfile::tempdir().expect("profile dir");
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .arg("--allowed-ips=127.0.0.1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("spawn chromedriver");
+        let mut d = Driver {
+            child,
+            port,
+            _profile: profile,
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = d.child.try_wait().expect("poll chromedriver") {
+                panic!("chromedriver exited early: {status}");
+            }
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port} within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        d
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn profile(&self) -> &Path {
+        self._profile.path()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // The child leads its own process group: signal the whole group by its id, with the
+        // shell's builtin `kill` (present even where procps is not installed).
+        let pgid = self.child.id().to_string();
+        let signal = |sig: &str| {
+            let _ = Command::new("/bin/sh")
+                .args([
+                    "-c",
+                    "kill -s \"$1\" -- \"-$2\" 2>/dev/null",
+                    "sh",
+                    sig,
+                    &pgid,
+                ])
+                .status();
+        };
+        signal("TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        signal("KILL");
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--disable-crash-reporter",
+        "--lang=zh-CN",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ];
+    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--user-data-dir={}", driver.profile().display()));
+    args.push(format!("--window-size={},{}", DESKTOP.0, DESKTOP.1));
+    let caps = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+    });
+    let caps = match caps {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let c = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url())
+        .await
+        .expect("WebDriver session with headless Chromium");
+    c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(60)),
+        Some(Duration::from_secs(30)),
+        Some(Duration::from_secs(0)),
+    ))
+    .await
+    .expect("set timeouts");
+    c
+}
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node_modules/axe-core/axe.min.js")
+        });
+    match std::fs::read_to_string(&path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let msg = format!(
+                "axe-core not found at {} ({e}); run .ci/run or `npm ci --prefix .ci`",
+                path.display()
+            );
+            assert!(!in_ci(), "{msg}");
+            eprintln!("SKIP axe checks: {msg}");
+            None
+        }
+    }
+}
+
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+window.axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  resultTypes: ['violations']
+}).then(function (r) {
+  done({
+    passes: r.passes.length,
+    incomplete: r.incomplete.length,
+    violations: r.violations.map(function (v) {
+      return {
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(function (n) {
+          return { target: n.target.join(' '), html: n.html, summary: n.failureSummary };
+        })
+      };
+    })
+  });
+}, function (e) { done({ error: String(e) }); });
+"#;
+
+/// Injects axe-core into the current page and runs the WCAG 2.0/2.1 A and AA rules.
+async fn axe_run(c: &Client, src: &str, page: &str) -> (Value, Vec<Value>) {
+    // WebDriver script execution is not subject to the page's CSP (script-src 'self').
+    c.execute(src, vec![]).await.expect("inject axe-core");
+    let ty = c
+        .execute(
+            "return typeof window.axe === 'object' && typeof window.axe.run;",
+            vec![],
+        )
+        .await
+        .expect("probe axe");
+    assert_eq!(ty, json!("function"), "axe-core did not load on {page}");
+    let r = c.execute_async(AXE_RUN, vec![]).await.expect("axe.run");
+    if let Some(e) = r.get("error") {
+        panic!("axe.run failed on {page}: {e}");
+    }
+    let violations = r["violations"].as_array().cloned().unwrap_or_default();
+    (r, violations)
+}
+
+/// Asserts no WCAG A/AA violations on the current page, listing them readably otherwise.
+async fn axe_check(c: &Client, axe: Option<&str>, page: &str) {
+    let Some(src) = axe else { return };
+    let (r, violations) = axe_run(c, src, page).await;
+    eprintln!(
+        "axe {page}: {} violations, {} rules passed, {} need review",
+        violations.len(),
+        r["passes"],
+        r["incomplete"]
+    );
+    if !violations.is_empty() {
+        let mut out = format!("axe-core found WCAG A/AA violations on {page}:\n");
+        for v in &violations {
+            out += &format!(
+                "- [{}] {}: {}\n",
+                v["impact"].as_str().unwrap_or("?"),
+                v["id"].as_str().unwrap_or("?"),
+                v["help"].as_str().unwrap_or("")
+            );
+            for n in v["nodes"].as_array().into_iter().flatten() {
+                out += &format!(
+                    "    at {}\n      {}\n      {}\n",
+                    n["target"].as_str().unwrap_or(""),
+                    n["html"].as_str().unwrap_or(""),
+                    n["summary"]
+                        .as_str()
+                        .unwrap_or("")
+                        .replace('\n', "\n      ")
+                );
+            }
+        }
+        panic!("{out}");
+    }
+}
+
+fn shot_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&d).expect("screenshot dir");
+    d
+}
+
+/// Screenshots the current page with a desktop and a phone viewport, each grown to the
+/// whole page height, then returns to the desktop size.
+async fn screenshots(c: &Client, name: &str) {
+    for (label, (w, h)) in [("desktop", DESKTOP), ("phone", PHONE)] {
+        c.set_window_size(w, h).await.expect("resize");
+        // The window includes some browser frame even when headless: size the viewport.
+        let dims = c
+            .execute(
+                "return [window.outerHeight - window.innerHeight,
+                         Math.ceil(document.documentElement.scrollHeight)];",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        let n = |i: usize| {
+            dims[i]
+                .as_u64()
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0)
+        };
+        let (frame, page_h) = (n(0), n(1).clamp(h, 4000));
+        c.set_window_size(w, page_h + frame)
+            .await
+            .expect("resize to page height");
+        let png = c.screenshot().await.expect("screenshot");
+        let path = shot_dir().join(format!("{name}-{label}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+    }
+    c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize back");
+}
+
+/// The input whose `<label>` reads exactly `label` (the required-field star ignored).
+async fn input_by_label(c: &Client, label: &str) -> fantoccini::elements::Element {
+    let xpath = format!("//label[normalize-space(translate(., '*', ''))='{label}']");
+    let l = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("no label {label}: {e}"));
+    let id = l
+        .attr("for")
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("label {label} has no for="));
+    c.find(Locator::Id(&id))
+        .await
+        .unwrap_or_else(|e| panic!("label {label} points at missing #{id}: {e}"))
+}
+
+async fn fill(c: &Client, label: &str, name: &str, value: &str) {
+    let input = input_by_label(c, label).await;
+    assert_eq!(
+        input.attr("name").await.unwrap().as_deref(),
+        Some(name),
+        "field labelled {label}"
+    );
+    input.clear().await.unwrap();
+    input.send_keys(value).await.unwrap();
+}
+
+async fn click_button(c: &Client, text: &str) {
+    let xpath = format!("//button[normalize-space(.)='{text}']");
+    c.find(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("no button {text}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Waits (bounded) until the current URL's path is `path`; returns the query string.
+async fn wait_path(c: &Client, path: &str) -> Option<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let u = c.current_url().await.expect("current url");
+        if u.path() == path {
+            return u.query().map(str::to_owned);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected to arrive at {path}, still at {u}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn body_font_px(c: &Client) -> f64 {
+    c.execute(
+        "return parseFloat(getComputedStyle(document.querySelector('main')).fontSize);",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_f64()
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_run_setup_then_login_in_chromium() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+        assert!(!in_ci(), "{msg}");
+        eprintln!("SKIP browser test: {msg}");
+        return;
+    }
+    let axe = axe_source();
+    let axe = axe.as_deref();
+    let app = TestApp::start().await;
+    let token = app
+        .setup_token
+        .clone()
+        .expect("empty data folder prints a setup link");
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+
+    // Public home page.
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(text_of(&c, "h1").await.contains("人民政府"));
+    // The page CSP (no inline script) is in force: an inline script planted in the page
+    // does not run, while WebDriver's own script execution (used to inject axe) does.
+    let inline_ran = c
+        .execute(
+            "var s = document.createElement('script'); s.textContent = 'window.__inline = 1;';
+             document.head.appendChild(s); return window.__inline === 1;",
+            vec![],
+        )
+        .await
+        .expect("WebDriver script execution works under the CSP");
+    assert_eq!(inline_ran, json!(false), "CSP let an inline script run");
+    axe_check(&c, axe, "/ (home)").await;
+    screenshots(&c, "home").await;
+
+    // Elder mode is a cookie switch; the same page must come out visibly larger.
+    let normal_px = body_font_px(&c).await;
+    c.goto(&format!("{base}/care?on=1")).await.unwrap();
+    wait_path(&c, "/").await;
+    let care_px = body_font_px(&c).await;
+    assert!(
+        care_px >= normal_px * 1.2,
+        "长者模式 text is not visibly larger: {care_px}px vs {normal_px}px"
+    );
+    text_of(&c, "a.care-toggle").await;
+    axe_check(&c, axe, "/ (长者模式)").await;
+    screenshots(&c, "home-care").await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    axe_check(&c, axe, "/login (长者模式)").await;
+    screenshots(&c, "login-care").await;
+    c.goto(&format!("{base}/care?on=0")).await.unwrap();
+    wait_path(&c, "/").await;
+    assert!((body_font_px(&c).await - normal_px).abs() < 0.5);
+
+    // Login page before any account exists.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    input_by_label(&c, "用户名").await;
+    input_by_label(&c, "密码").await;
+    axe_check(&c, axe, "/login").await;
+    screenshots(&c, "login").await;
+
+    // First-run setup through the one-time link.
+    c.goto(&format!("{base}/setup?token={token}"))
+        .await
+        .unwrap();
+    assert_eq!(text_of(&c, "h1").await, "系统初始化");
+    axe_check(&c, axe, "/setup").await;
+    screenshots(&c, "setup").await;
+
+    // A mismatched confirmation re-renders with the message next to the field.
+    fill(&c, "用户名", "username", "chief").await;
+    fill(&c, "姓名", "display_name", "王主任").await;
+    fill(&c, "密码", "password", ADMIN_PASSWORD).await;
+    fill(&c, "确认密码", "password2", "Something-Else-99").await;
+    click_button(&c, "创建系统管理员").await;
+    let err = text_of(&c, "#f-password2-err").await;
+    assert!(err.contains("不一致"), "{err}");
+    let kept = input_by_label(&c, "用户名")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("chief"), "input kept after an error");
+    axe_check(&c, axe, "/setup (with errors)").await;
+    screenshots(&c, "setup-errors").await;
+
+    fill(&c, "用户名", "username", "chief").await;
+    fill(&c, "姓名", "display_name", "王主任").await;
+    fill(&c, "密码", "password", ADMIN_PASSWORD).await;
+    fill(&c, "确认密码", "password2", ADMIN_PASSWORD).await;
+    click_button(&c, "创建系统管理员").await;
+    let query = wait_path(&c, "/login").await;
+    assert_eq!(query.as_deref(), Some("setup=done"));
+    assert!(text_of(&c, ".notice.ok").await.contains("系统管理员已创建"));
+
+    // The link is single use.
+    c.goto(&format!("{base}/setup?token={token}"))
+        .await
+        .unwrap();
+    assert!(text_of(&c, "main").await.contains("无效或已被使用"));
+
+    // Login with 用户名 / 密码 / 登录.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "用户名", "username", "chief").await;
+    fill(&c, "密码", "password", ADMIN_PASSWORD).await;
+    click_button(&c, "登录").await;
+    wait_path(&c, "/admin").await;
+    assert_eq!(text_of(&c, "main h1").await, "工作台");
+    assert!(text_of(&c, "main").await.contains("您好，王主任"));
+    axe_check(&c, axe, "/admin (工作台)").await;
+    screenshots(&c, "admin").await;
+
+    // An unknown path: a 404 page in the site's style with a link home.
+    c.goto(&format!("{base}/no/such/page")).await.unwrap();
+    assert_eq!(text_of(&c, "h1").await, "页面不存在");
+    c.find(Locator::XPath("//main//a[@href='/']"))
+        .await
+        .expect("404 page links home");
+    axe_check(&c, axe, "404").await;
+    screenshots(&c, "not-found").await;
+
+    // Canary: the checker must catch a planted fault (an input without a label).
+    if let Some(src) = axe {
+        c.execute(
+            "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>');",
+            vec![],
+        )
+        .await
+        .unwrap();
+        let (_, v) = axe_run(&c, src, "404 + planted fault").await;
+        assert!(
+            v.iter().any(|v| v["id"] == "label"),
+            "axe missed an unlabelled input: {v:?}"
+        );
+    }
+
+    c.close().await.expect("end the WebDriver session");
+    drop(driver);
+    app.stop().await;
+}
