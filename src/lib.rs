@@ -14,6 +14,7 @@ pub mod ids;
 pub mod jobs;
 pub mod ops;
 pub mod portal;
+pub mod search;
 pub mod store;
 pub mod views;
 

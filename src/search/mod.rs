@@ -1,0 +1,1 @@
+//! Full-text search (stub while deps build).
