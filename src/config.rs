@@ -213,6 +213,12 @@ settings! {
         name: String = "示范区人民政府".to_owned();
         /// 主办单位 shown in the footer.
         sponsor: String = "示范区人民政府办公室".to_owned();
+        /// 承办单位 shown in the footer.
+        organizer: String = "示范区大数据中心".to_owned();
+        /// Public domain of the portal (SiteDomain meta tag, absolute URLs in feeds and sitemaps).
+        domain: String = "www.example.gov.cn".to_owned();
+        /// URL of the emblem picture shown beside the site name. Empty: none.
+        emblem: String = String::new();
         /// Contact telephone shown in the footer.
         phone: String = "0000-0000000".to_owned();
         /// Postal address shown in the footer.

@@ -137,6 +137,7 @@ pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
             )?
             .map_err(|e| Error::Internal(e.message))?;
         }
+        crate::portal::demo::fill(txn, store.blobs(), &site, now)?;
         audit::append(
             txn,
             Event {

@@ -85,7 +85,12 @@ impl App {
             login_throttle: Default::default(),
             metrics: Default::default(),
             scheduler_beat_ms: AtomicI64::new(0),
+            portal: Default::default(),
         });
+        state
+            .portal
+            .reload(&state.store)
+            .map_err(|e| StartError(e.to_string()))?;
         let setup_token = issue_setup_token_if_needed(&state)
             .await
             .map_err(|e| StartError(e.to_string()))?;

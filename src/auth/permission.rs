@@ -18,6 +18,11 @@ pub enum Action {
     BootstrapSecadmin,
     /// See a unit's staff list.
     ViewUnitStaff,
+    /// Configure a unit's site and its channels (单位管理员 of that unit, or 系统管理员).
+    ManageSite,
+    /// Write, edit, publish and withdraw items in a unit's channels (发布人 of that unit;
+    /// the publishing-workflow issue splits this among reporter, reviewer and publisher).
+    PublishContent,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -53,5 +58,7 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         Action::ReadAudit => has(Role::Auditor),
         Action::BootstrapSecadmin => has(Role::Sysadmin) && !facts.secadmin_exists,
         Action::ViewUnitStaff => has(Role::Secadmin) || scoped(Role::UnitAdmin),
+        Action::ManageSite => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
+        Action::PublishContent => scoped(Role::Publisher),
     }
 }

@@ -17,6 +17,8 @@ pub fn build(st: Shared) -> Router {
     let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
     Router::new()
         .merge(portal::routes::router())
+        .merge(portal::feeds::router())
+        .merge(portal::editor::router())
         .merge(admin::routes::router())
         .merge(ops::routes::router())
         .route("/static/{hash}/{*path}", get(assets::serve))

@@ -24,6 +24,7 @@ pub struct AppState {
     pub metrics: Metrics,
     /// When the scheduler last woke (ms), for /readyz.
     pub scheduler_beat_ms: AtomicI64,
+    pub portal: crate::portal::Portal,
 }
 
 #[derive(Default)]

@@ -1,75 +1,512 @@
-//! Public pages.
+//! Public pages. Cacheable pages go through `cached`, which serves from memory and
+//! renders (on a blocking thread) only on a miss.
 
 use axum::Router;
-use axum::extract::{Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::Response;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use maud::html;
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::auth::model::UnitKind;
-use crate::auth::store as users;
-use crate::error::Result;
+use super::model::{Article, ChannelKind, Site};
+use super::pages::{self, ArticleData, HomeData};
+use super::{Snapshot, store};
+use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
 use crate::http::respond::{html as page, see_other};
+use crate::views::layout::{ArticleMeta, SiteChrome};
 use crate::views::{PageMeta, public_page};
+
+pub const PER_PAGE: usize = 20;
+/// Page numbers beyond this are refused with a clear page instead of a long scan.
+pub const MAX_PAGE: usize = 5000;
 
 pub fn router() -> Router<Shared> {
     Router::new()
-        .route("/", get(home))
+        .route("/", get(main_home))
+        .route("/c/{slug}", get(redirect_slash))
+        .route("/c/{slug}/", get(main_channel))
+        .route("/c/{slug}/page/{n}/", get(main_channel_page))
+        .route("/a/{id}", get(main_article))
+        .route("/a/{id}/print", get(main_article_print))
+        .route("/u/{code}", get(redirect_slash))
+        .route("/u/{code}/", get(sub_home))
+        .route("/u/{code}/c/{slug}/", get(sub_channel))
+        .route("/u/{code}/c/{slug}/page/{n}/", get(sub_channel_page))
+        .route("/u/{code}/a/{id}", get(sub_article))
+        .route("/u/{code}/a/{id}/print", get(sub_article_print))
+        .route("/files/{sha}/{name}", get(file))
         .route("/care", get(care))
         .route("/sitemap", get(sitemap))
         .route("/contact", get(contact))
 }
 
-fn meta(title: &str, column: &str, ctx: &Ctx) -> PageMeta {
-    PageMeta {
-        title: title.into(),
-        column: column.into(),
-        description: String::new(),
-        care: ctx.care,
+async fn redirect_slash(req: Request) -> Response {
+    Redirect::permanent(&format!("{}/", req.uri().path())).into_response()
+}
+
+pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome {
+    let prefix = site.prefix();
+    let current_top = current.and_then(|c| snap.channel_path(c).first().map(|c| c.id));
+    SiteChrome {
+        sub_name: (!site.is_main).then(|| site.name.clone()),
+        home: format!("{prefix}/"),
+        theme: format!("theme-{}", site.theme),
+        nav: snap
+            .channels_of(&site.unit)
+            .filter(|c| c.in_nav && c.parent.is_none())
+            .map(|c| {
+                let href = if c.kind == ChannelKind::Link && !c.link.is_empty() {
+                    c.link.clone()
+                } else {
+                    snap.channel_url(c)
+                };
+                (href, c.name.clone(), current_top == Some(c.id))
+            })
+            .collect(),
+        search_action: "/search".into(),
+        query: String::new(),
     }
 }
 
-async fn home(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
-    let units = st.store.read(users::list_units).await?;
-    let group = |kinds: &[UnitKind]| -> Vec<&crate::auth::model::Unit> {
-        units.iter().filter(|u| kinds.contains(&u.kind)).collect()
-    };
-    let depts = group(&[UnitKind::Office, UnitKind::Department, UnitKind::PublicBody]);
-    let subs = group(&[UnitKind::Subdistrict]);
+/// Serves a page from the cache, or renders it with `render` and keeps it.
+async fn cached<F>(st: &Shared, ctx: &Ctx, headers: &HeaderMap, render: F) -> Result<Response>
+where
+    F: FnOnce(&Shared, &Snapshot) -> Result<(StatusCode, Markup, Vec<String>)> + Send + 'static,
+{
+    let key = format!("{}|{}", u8::from(ctx.care), ctx.path);
+    if let Some(p) = st.portal.cache.get(&key) {
+        return Ok(super::cache::respond(&p, headers));
+    }
+    let generation = st.portal.cache.generation();
+    let st2 = st.clone();
+    let page = tokio::task::spawn_blocking(move || {
+        let snap = st2.portal.snapshot();
+        let (status, markup, mut tags) = render(&st2, &snap)?;
+        tags.push("site".into());
+        Ok::<_, Error>(
+            st2.portal
+                .cache
+                .put(key, status, markup.into_string(), tags, generation),
+        )
+    })
+    .await??;
+    Ok(super::cache::respond(&page, headers))
+}
+
+fn meta(ctx: &Ctx, title: &str, column: &str, chrome: SiteChrome) -> PageMeta {
+    PageMeta {
+        title: title.into(),
+        column: column.into(),
+        care: ctx.care,
+        site: Some(chrome),
+        ..Default::default()
+    }
+}
+
+fn site_of(snap: &Snapshot, code: Option<&str>) -> Result<Site> {
+    match code {
+        None => snap.main_site().cloned().ok_or(Error::NotFound),
+        Some(c) => snap
+            .site(c)
+            .filter(|s| !s.is_main)
+            .cloned()
+            .ok_or(Error::NotFound),
+    }
+}
+
+// ---- home
+
+async fn main_home(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Result<Response> {
+    if st.portal.snapshot().main_site().is_none() {
+        return Ok(page(bare_home(&st, &ctx).await?));
+    }
+    home(st, ctx, headers, None).await
+}
+
+async fn sub_home(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response> {
+    home(st, ctx, headers, Some(code)).await
+}
+
+async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) -> Result<Response> {
+    let snap = st.portal.snapshot();
+    let site = site_of(&snap, code.as_deref())?;
+    let c2 = ctx.clone();
+    cached(&st, &ctx, &headers, move |st, snap| {
+        let blocks_ch: Vec<_> = snap
+            .channels_of(&site.unit)
+            .filter(|c| c.on_home && c.kind == ChannelKind::List)
+            .cloned()
+            .collect();
+        let (blocks, headlines) = st.store.read_blocking(|txn| {
+            let mut blocks = Vec::new();
+            let mut pool: Vec<Article> = Vec::new();
+            for c in &blocks_ch {
+                let items = store::channel_page(txn, c.id, 1, 8)?;
+                pool.extend(items.iter().filter(|a| a.cover.is_some()).cloned());
+                blocks.push((c.clone(), items));
+            }
+            pool.sort_by_key(|a| std::cmp::Reverse(a.publish_ms));
+            pool.dedup_by_key(|a| a.id);
+            pool.truncate(3);
+            Ok((blocks, pool))
+        })?;
+        let mut tags: Vec<String> = blocks.iter().map(|(c, _)| format!("c:{}", c.id)).collect();
+        tags.push(format!("home:{}", site.unit));
+        let sub_sites = if site.is_main {
+            snap.sites.iter().filter(|s| !s.is_main).cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let d = HomeData {
+            headlines,
+            blocks,
+            sub_sites,
+        };
+        let mut m = meta(&c2, "首页", "首页", chrome(snap, &site, None));
+        m.canonical = Some(format!("{}/", site.prefix()));
+        m.description = format!("{}门户网站", site.name);
+        Ok((
+            StatusCode::OK,
+            public_page(&st.site, &m, pages::home(snap, &site, &d)),
+            tags,
+        ))
+    })
+    .await
+}
+
+/// Before any site is set up: the organisation, so a fresh install still shows something true.
+async fn bare_home(st: &Shared, ctx: &Ctx) -> Result<Markup> {
+    let units = st.store.read(crate::auth::store::list_units).await?;
     let body = html! {
-        section.hero {
-            h1 { (st.site.name) }
-            p { "政务公开 · 政民互动 · 网上办事" }
+        section.hero { h1 { (st.site.name) } p { "网站正在建设中。" } }
+        @if !units.is_empty() {
+            section.card { h2 { "机构设置" } ul.columns { @for u in &units { li { (u.name) } } } }
         }
-        section.card {
-            h2 { "机构设置" }
-            @if units.is_empty() {
-                p.muted { "尚未建立组织机构。" }
-            } @else {
-                h3 { "政府部门" }
-                ul.columns { @for u in &depts { li { (u.name) } } }
-                h3 { "街道与社区" }
-                ul.columns {
-                    @for s in &subs {
-                        li {
-                            (s.name)
-                            ul { @for c in units.iter().filter(|c| c.parent.as_ref() == Some(&s.code)) { li { (c.name) } } }
-                        }
+    };
+    let m = PageMeta {
+        title: "首页".into(),
+        column: "首页".into(),
+        care: ctx.care,
+        ..Default::default()
+    };
+    Ok(public_page(&st.site, &m, body))
+}
+
+// ---- channels
+
+#[derive(Deserialize)]
+struct ChannelPath {
+    code: Option<String>,
+    slug: String,
+    n: Option<String>,
+}
+
+async fn main_channel(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path(slug): Path<String>,
+) -> Result<Response> {
+    channel(
+        st.0,
+        ctx,
+        h,
+        ChannelPath {
+            code: None,
+            slug,
+            n: None,
+        },
+    )
+    .await
+}
+async fn main_channel_page(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((slug, n)): Path<(String, String)>,
+) -> Result<Response> {
+    channel(
+        st.0,
+        ctx,
+        h,
+        ChannelPath {
+            code: None,
+            slug,
+            n: Some(n),
+        },
+    )
+    .await
+}
+async fn sub_channel(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((code, slug)): Path<(String, String)>,
+) -> Result<Response> {
+    channel(
+        st.0,
+        ctx,
+        h,
+        ChannelPath {
+            code: Some(code),
+            slug,
+            n: None,
+        },
+    )
+    .await
+}
+async fn sub_channel_page(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((code, slug, n)): Path<(String, String, String)>,
+) -> Result<Response> {
+    channel(
+        st.0,
+        ctx,
+        h,
+        ChannelPath {
+            code: Some(code),
+            slug,
+            n: Some(n),
+        },
+    )
+    .await
+}
+
+async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Result<Response> {
+    let snap = st.portal.snapshot();
+    let site = site_of(&snap, p.code.as_deref())?;
+    let page_no = match &p.n {
+        None => 1,
+        Some(n) => match n.parse::<usize>() {
+            Ok(n) if (2..=MAX_PAGE).contains(&n) => n,
+            Ok(1) => return Ok(see_other(&format!("{}/c/{}/", site.prefix(), p.slug))),
+            _ => return Err(Error::BadRequest("页码无效。".into())),
+        },
+    };
+    let ch = snap
+        .channels_of(&site.unit)
+        .find(|c| c.slug.as_str() == p.slug)
+        .cloned()
+        .ok_or(Error::NotFound)?;
+    if ch.kind == ChannelKind::Link {
+        return Ok(Redirect::to(&ch.link).into_response());
+    }
+    let c2 = ctx.clone();
+    cached(&st, &ctx, &headers, move |st, snap| {
+        let mut m = meta(&c2, &ch.name, &ch.name, chrome(snap, &site, Some(ch.id)));
+        m.description = ch.description.clone();
+        m.canonical = Some(snap.channel_url(&ch));
+        let tags = vec![format!("c:{}", ch.id)];
+        if ch.kind == ChannelKind::Page {
+            return Ok((
+                StatusCode::OK,
+                public_page(&st.site, &m, pages::channel_single(snap, &site, &ch)),
+                tags,
+            ));
+        }
+        let (items, total) = st.store.read_blocking(|txn| {
+            Ok((
+                store::channel_page(txn, ch.id, page_no, PER_PAGE)?,
+                store::channel_count(txn, ch.id)?,
+            ))
+        })?;
+        let pages_n = usize::try_from(total)
+            .unwrap_or(0)
+            .div_ceil(PER_PAGE)
+            .max(1);
+        if page_no > pages_n {
+            return Err(Error::NotFound);
+        }
+        if page_no > 1 {
+            m.canonical = Some(format!("{}page/{page_no}/", snap.channel_url(&ch)));
+            m.title = format!("{}（第{}页）", ch.name, page_no);
+        }
+        Ok((
+            StatusCode::OK,
+            public_page(
+                &st.site,
+                &m,
+                pages::channel_list(snap, &site, &ch, &items, page_no, pages_n),
+            ),
+            tags,
+        ))
+    })
+    .await
+}
+
+// ---- articles
+
+async fn main_article(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    article(st.0, ctx, h, None, id, false).await
+}
+async fn main_article_print(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response> {
+    article(st.0, ctx, h, None, id, true).await
+}
+async fn sub_article(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response> {
+    article(st.0, ctx, h, Some(code), id, false).await
+}
+async fn sub_article_print(
+    st: State<Shared>,
+    ctx: Ctx,
+    h: HeaderMap,
+    Path((code, id)): Path<(String, String)>,
+) -> Result<Response> {
+    article(st.0, ctx, h, Some(code), id, true).await
+}
+
+async fn article(
+    st: Shared,
+    ctx: Ctx,
+    headers: HeaderMap,
+    code: Option<String>,
+    id: String,
+    print: bool,
+) -> Result<Response> {
+    let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
+    let snap = st.portal.snapshot();
+    let site = site_of(&snap, code.as_deref())?;
+    let c2 = ctx.clone();
+    cached(&st, &ctx, &headers, move |st, snap| {
+        let d = st.store.read_blocking(|txn| {
+            let Some(a) = store::get_article(txn, id)? else {
+                return Err(Error::NotFound);
+            };
+            let load = |ids: &[u64]| -> Result<Vec<Article>> {
+                let mut v = Vec::new();
+                for i in ids {
+                    if let Some(x) = store::get_article(txn, *i)?.filter(Article::is_public) {
+                        v.push(x);
                     }
                 }
+                Ok(v)
+            };
+            let related = load(&a.related)?;
+            let interpretations = load(&a.interpretations)?;
+            let policy = load(&a.interprets.into_iter().collect::<Vec<_>>())?.pop();
+            Ok(ArticleData { article: a, related, interpretations, policy })
+        })?;
+        let a = &d.article;
+        // On a site where the item is placed rather than at home, it sits in that site's channel.
+        let shown_in = if a.site == site.unit {
+            Some(a.channel)
+        } else {
+            a.all_channels()
+                .into_iter()
+                .find(|c| snap.channel(*c).is_some_and(|c| c.site == site.unit))
+        };
+        let mut tags = vec![format!("a:{}", a.id)];
+        tags.extend(a.related.iter().chain(&a.interpretations).chain(a.interprets.iter()).map(|r| format!("a:{r}")));
+        match &a.state {
+            super::model::ArticleState::Published => {}
+            super::model::ArticleState::Withdrawn { reason } => {
+                let m = meta(&c2, "信息已撤下", "信息已撤下", chrome(snap, &site, None));
+                let body = html! { section.error-page { h1 { "信息已撤下" } p { "该信息已于 " (pages::date(a.updated_ms)) " 撤下。原因：" (reason) } p { a href=(format!("{}/", site.prefix())) { "返回首页" } } } };
+                return Ok((StatusCode::GONE, public_page(&st.site, &m, body), tags));
             }
+            super::model::ArticleState::Draft => return Err(Error::NotFound),
         }
-    };
-    Ok(page(public_page(
-        &st.site,
-        &meta("首页", "首页", &ctx),
-        body,
-    )))
+        // Shown on a site where it is not placed: not found there.
+        let Some(shown_in) = shown_in else {
+            return Err(Error::NotFound);
+        };
+        let column = snap.channel(shown_in).map(|c| c.name.clone()).unwrap_or_default();
+        let mut m = meta(&c2, &a.title, &column, chrome(snap, &site, Some(shown_in)));
+        m.description = pages::summary_text(a);
+        m.keywords = a.keywords.clone();
+        m.canonical = Some(snap.article_url(a));
+        m.article = Some(ArticleMeta {
+            title: a.title.clone(),
+            pub_date: a.publish_ms.map(crate::clock::show).unwrap_or_default(),
+            source: a.source.clone(),
+            image: a.cover.as_ref().map(|c| format!("/files/{}/{}", c.sha, c.name)),
+        });
+        m.json_ld = Some(pages::json_ld(snap, a, &st.site.domain, &st.site.name));
+        Ok((StatusCode::OK, public_page(&st.site, &m, pages::article(snap, &site, &d, shown_in, print)), tags))
+    })
+    .await
 }
+
+// ---- files
+
+/// Attachments and pictures: the original file name, Range requests, long caching
+/// (the URL names the content).
+async fn file(
+    State(st): State<Shared>,
+    Path((sha, name)): Path<(String, String)>,
+    req: Request,
+) -> Result<Response> {
+    let path = st.store.blobs().path(&sha).ok_or(Error::NotFound)?;
+    if !path.exists() {
+        return Err(Error::NotFound);
+    }
+    let mime = mime_guess::from_path(&name).first_or_octet_stream();
+    let svc = tower_http::services::ServeFile::new_with_mime(&path, &mime);
+    let mut resp = tower::ServiceExt::oneshot(svc, req)
+        .await
+        .map_err(Error::internal)?
+        .map(Body::new);
+    if !resp.status().is_success() && resp.status() != StatusCode::NOT_MODIFIED {
+        return Ok(resp);
+    }
+    let h = resp.headers_mut();
+    let disp = format!(
+        "{}; filename*=UTF-8''{}",
+        if mime.type_() == "image" {
+            "inline"
+        } else {
+            "attachment"
+        },
+        percent_encode(&name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&disp) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    Ok(resp)
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+// ---- small pages
 
 #[derive(Deserialize)]
 struct CareQuery {
@@ -78,8 +515,21 @@ struct CareQuery {
 }
 
 /// Switches 适老化 mode (larger type, higher contrast) by cookie; no script needed.
-async fn care(Query(q): Query<CareQuery>) -> Response {
-    let mut r = see_other("/");
+/// Goes back to the page the visitor came from when it is one of ours.
+async fn care(Query(q): Query<CareQuery>, headers: HeaderMap) -> Response {
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            let host = headers.get(header::HOST)?.to_str().ok()?;
+            let rest = r
+                .strip_prefix("http://")
+                .or_else(|| r.strip_prefix("https://"))?;
+            let path = rest.strip_prefix(host)?;
+            (path.starts_with('/') && !path.starts_with("//")).then(|| path.to_owned())
+        })
+        .unwrap_or_else(|| "/".into());
+    let mut r = see_other(&back);
     let c = if q.on == 1 {
         "gk_care=1; Path=/; Max-Age=31536000; SameSite=Lax"
     } else {
@@ -91,34 +541,55 @@ async fn care(Query(q): Query<CareQuery>) -> Response {
 }
 
 async fn sitemap(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
+    let snap = st.portal.snapshot();
     let body = html! {
         h1 { "网站地图" }
-        ul {
-            li { a href="/" { "网站首页" } }
-            li { a href="/contact" { "联系我们" } }
-            li { a href="/login" { "工作人员登录" } }
+        @for site in &snap.sites {
+            section.card {
+                h2 { a href=(format!("{}/", site.prefix())) { (site.name) } }
+                ul.columns {
+                    @for c in snap.channels_of(&site.unit).filter(|c| c.parent.is_none()) {
+                        li { a href=(snap.channel_url(c)) { (c.name) }
+                            ul { @for x in snap.channels_of(&site.unit).filter(|x| x.parent == Some(c.id)) { li { a href=(snap.channel_url(x)) { (x.name) } } } }
+                        }
+                    }
+                }
+            }
         }
+        ul { li { a href="/contact" { "联系我们" } } li { a href="/login" { "工作人员登录" } } }
     };
-    Ok(page(public_page(
-        &st.site,
-        &meta("网站地图", "网站地图", &ctx),
-        body,
-    )))
+    let m = match snap.main_site() {
+        Some(s) => meta(&ctx, "网站地图", "网站地图", chrome(&snap, s, None)),
+        None => PageMeta {
+            title: "网站地图".into(),
+            column: "网站地图".into(),
+            care: ctx.care,
+            ..Default::default()
+        },
+    };
+    Ok(page(public_page(&st.site, &m, body)))
 }
 
 async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
     let s = &st.site;
+    let snap = st.portal.snapshot();
     let body = html! {
         h1 { "联系我们" }
         dl.kv {
             dt { "主办单位" } dd { (s.sponsor) }
+            dt { "承办单位" } dd { (s.organizer) }
             dt { "联系电话" } dd { (s.phone) }
             dt { "地址" } dd { (s.address) }
         }
     };
-    Ok(page(public_page(
-        &st.site,
-        &meta("联系我们", "联系我们", &ctx),
-        body,
-    )))
+    let m = match snap.main_site() {
+        Some(site) => meta(&ctx, "联系我们", "联系我们", chrome(&snap, site, None)),
+        None => PageMeta {
+            title: "联系我们".into(),
+            column: "联系我们".into(),
+            care: ctx.care,
+            ..Default::default()
+        },
+    };
+    Ok(page(public_page(&st.site, &m, body)))
 }

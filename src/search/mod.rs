@@ -1,1 +1,109 @@
-//! Full-text search (stub while deps build).
+//! Full-text search over public content, in Chinese (tantivy + jieba).
+//!
+//! The index is derived data (`data/search/`): the store is the truth, and a missing or broken
+//! index is rebuilt from it (`open_or_recreate` + `upsert_many`). One `IndexWriter` lives
+//! behind a mutex (tantivy allows one per index); the reader is reloaded by hand after every
+//! commit, so a search right after `upsert` returns sees the change.
+//!
+//! Files: `schema` (fields), `tokenize` (jieba words + Han grams), `query` (user text →
+//! query, `clean_query`), `highlight` (escaped HTML with `<mark>`), `index` (open, write,
+//! search).
+
+mod highlight;
+mod index;
+mod query;
+mod schema;
+mod tokenize;
+
+#[cfg(test)]
+mod bench;
+#[cfg(test)]
+mod tests;
+
+pub use index::{SearchIndex, open_or_recreate};
+pub use query::{MAX_QUERY_CHARS, QueryProblem, clean_query};
+
+/// One public item as the index sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchDoc {
+    /// Article id; `upsert` replaces the document with the same id.
+    pub id: u64,
+    /// Site code (the unit code of the site, e.g. "gov", "commerce").
+    pub site: String,
+    /// Every channel the item is placed in.
+    pub channels: Vec<u64>,
+    /// Source unit code.
+    pub unit: String,
+    pub title: String,
+    /// Plain text of the body (HTML already stripped by the caller).
+    pub body_text: String,
+    pub attachment_names: Vec<String>,
+    /// Publish time, UTC milliseconds.
+    pub publish_ms: i64,
+    /// Canonical URL path.
+    pub url: String,
+}
+
+/// A search request. Empty `text` with filters lists the filtered items newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub text: String,
+    pub site: Option<String>,
+    pub channel: Option<u64>,
+    pub unit: Option<String>,
+    /// Inclusive lower bound on `publish_ms`.
+    pub from_ms: Option<i64>,
+    /// Inclusive upper bound on `publish_ms`.
+    pub to_ms: Option<i64>,
+    /// 1-based; 0 is read as 1.
+    pub page: usize,
+    /// Clamped to 1..=100.
+    pub per_page: usize,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query {
+            text: String::new(),
+            site: None,
+            channel: None,
+            unit: None,
+            from_ms: None,
+            to_ms: None,
+            page: 1,
+            per_page: 10,
+        }
+    }
+}
+
+impl Query {
+    /// A plain text query, first page of 10.
+    pub fn text(text: &str) -> Query {
+        Query {
+            text: text.to_string(),
+            ..Query::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: u64,
+    pub url: String,
+    /// The title, HTML-escaped, matched words in `<mark>`.
+    pub title_html: String,
+    /// About 120 characters around the matches (or the start of the body), escaped the same way.
+    pub snippet_html: String,
+    pub publish_ms: i64,
+    pub site: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Every matching item, not just this page.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Time spent in `search`, microseconds.
+    pub took_us: u64,
+}

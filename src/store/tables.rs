@@ -17,9 +17,29 @@ pub const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// blob sha-256 (hex) → number of references from records.
 pub const BLOB_REFS: TableDefinition<&str, u64> = TableDefinition::new("blob_refs");
 
+/// unit code of the site → `portal::model::Site` (JSON).
+pub const SITES: TableDefinition<&str, &[u8]> = TableDefinition::new("sites");
+/// channel id → `portal::model::Channel` (JSON).
+pub const CHANNELS: TableDefinition<u64, &[u8]> = TableDefinition::new("channels");
+/// "site/slug" → channel id (uniqueness index).
+pub const CHANNEL_SLUGS: TableDefinition<&str, u64> = TableDefinition::new("channel_slugs");
+/// article id → `portal::model::Article` (JSON).
+pub const ARTICLES: TableDefinition<u64, &[u8]> = TableDefinition::new("articles");
+/// "{channel:016x}/{newest-first time:016x}/{article:016x}" → article id: a channel's
+/// public items in display order, so a list page is a range read, never a scan.
+pub const CHANNEL_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("channel_items");
+/// channel id (decimal) → number of public items in it.
+pub const CHANNEL_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("channel_counts");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 3] = [META, UNITS, SESSIONS];
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 4] = [META, UNITS, SESSIONS, SITES];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 2] = [USERS, AUDIT];
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 4] = [USERS, AUDIT, CHANNELS, ARTICLES];
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 2] = [USER_NAMES, BLOB_REFS];
+pub const STR_U64: [TableDefinition<&str, u64>; 5] = [
+    USER_NAMES,
+    BLOB_REFS,
+    CHANNEL_SLUGS,
+    CHANNEL_ITEMS,
+    CHANNEL_COUNTS,
+];

@@ -13,6 +13,9 @@ pub struct Site {
     pub phone: String,
     pub address: String,
     pub site_id_code: String,
+    pub organizer: String,
+    pub domain: String,
+    pub emblem: String,
     pub icp_no: String,
     pub psb_no: String,
     pub css: String,
@@ -27,6 +30,9 @@ impl Site {
             phone: c.site.phone.clone(),
             address: c.site.address.clone(),
             site_id_code: c.site.site_id_code.clone(),
+            organizer: c.site.organizer.clone(),
+            domain: c.site.domain.clone(),
+            emblem: c.site.emblem.clone(),
             icp_no: c.site.icp_no.clone(),
             psb_no: c.site.psb_no.clone(),
             css,
@@ -43,21 +49,100 @@ pub struct PageMeta {
     pub description: String,
     /// 适老化 mode: larger type, higher contrast.
     pub care: bool,
+    /// The portal's navigation and sub-site identity, when the page belongs to a site.
+    pub site: Option<SiteChrome>,
+    /// The one canonical URL of what this page shows (path; made absolute with the domain).
+    pub canonical: Option<String>,
+    pub keywords: String,
+    /// Set on article pages: the government-site article tags and Open Graph `article`.
+    pub article: Option<ArticleMeta>,
+    /// JSON-LD describing the page (data only; never executed, so the CSP allows it).
+    pub json_ld: Option<String>,
+}
+
+/// A site of the site group as the header shows it.
+#[derive(Debug, Clone, Default)]
+pub struct SiteChrome {
+    /// The sub-site's name (None on the main portal).
+    pub sub_name: Option<String>,
+    pub home: String,
+    /// A theme class from the fixed palette (CSP forbids inline colours).
+    pub theme: String,
+    /// (href, label, current)
+    pub nav: Vec<(String, String, bool)>,
+    pub search_action: String,
+    pub query: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub pub_date: String,
+    pub source: String,
+    pub image: Option<String>,
 }
 
 fn head(site: &Site, m: &PageMeta) -> Markup {
+    let abs = |p: &str| format!("https://{}{}", site.domain, p);
     html! {
         meta charset="utf-8";
         meta name="viewport" content="width=device-width, initial-scale=1";
         title { (m.title) " - " (site.name) }
         meta name="SiteName" content=(site.name);
+        meta name="SiteDomain" content=(site.domain);
         meta name="SiteIDCode" content=(site.site_id_code);
         meta name="ColumnName" content=(m.column);
         meta name="ColumnDescription" content=(m.description);
+        meta name="ColumnKeywords" content=(m.keywords);
         meta name="ColumnType" content=(m.column);
+        @if let Some(a) = &m.article {
+            meta name="ArticleTitle" content=(a.title);
+            meta name="PubDate" content=(a.pub_date);
+            meta name="ContentSource" content=(a.source);
+        }
+        meta name="Keywords" content=(m.keywords);
         meta name="Description" content=(m.description);
+        meta property="og:site_name" content=(site.name);
+        meta property="og:title" content=(m.title);
+        meta property="og:description" content=(m.description);
+        meta property="og:type" content=(if m.article.is_some() { "article" } else { "website" });
+        @if let Some(c) = &m.canonical {
+            meta property="og:url" content=(abs(c));
+            link rel="canonical" href=(abs(c));
+        }
+        @if let Some(img) = m.article.as_ref().and_then(|a| a.image.as_ref()) {
+            meta property="og:image" content=(abs(img));
+        }
         link rel="stylesheet" href=(site.css);
+        link rel="alternate" type="application/atom+xml" title=(site.name) href="/feed.xml";
+        link rel="search" type="application/opensearchdescription+xml" title=(site.name) href="/opensearch.xml";
         script src=(site.js) defer {}
+        @if let Some(j) = &m.json_ld {
+            script type="application/ld+json" { (maud::PreEscaped(j.replace("</", "<\\/"))) }
+        }
+    }
+}
+
+fn site_nav(c: &SiteChrome) -> Markup {
+    html! {
+        div.site-bar {
+            nav.wrap.site-nav aria-label="栏目导航" {
+                a href=(c.home) aria-current=[c.nav.iter().all(|n| !n.2).then_some("page")] { "首页" }
+                @for (href, label, cur) in &c.nav {
+                    a href=(href) aria-current=[cur.then_some("page")] { (label) }
+                }
+            }
+        }
+    }
+}
+
+fn search_box(c: &SiteChrome) -> Markup {
+    html! {
+        form.search-box role="search" method="get" action=(c.search_action) {
+            label.sr-only for="site-search" { "站内搜索" }
+            input #site-search type="search" name="q" value=(c.query) maxlength="64" placeholder="搜索本站信息";
+            button type="submit" { "搜索" }
+        }
     }
 }
 
@@ -72,6 +157,8 @@ fn footer(site: &Site) -> Markup {
             // Each identifier is kept on one line; the separators go when lines wrap.
             p {
                 span.fi { "主办单位：" (site.sponsor) }
+                span.sep { " | " }
+                span.fi { "承办单位：" (site.organizer) }
                 span.sep { " | " }
                 span.fi { "联系电话：" (site.phone) }
             }
@@ -99,18 +186,32 @@ fn care_toggle(care: bool) -> Markup {
 }
 
 pub fn public_page(site: &Site, m: &PageMeta, body: Markup) -> Markup {
+    let theme = m.site.as_ref().map(|c| c.theme.as_str()).unwrap_or("");
+    let home = m.site.as_ref().map(|c| c.home.as_str()).unwrap_or("/");
+    let body_class = format!("{} {}", if m.care { "care" } else { "" }, theme);
     html! {
         (DOCTYPE)
         html lang="zh-CN" class=[m.care.then_some("care")] {
             head { (head(site, m)) }
-            body class=[m.care.then_some("care")] {
+            body class=(body_class.trim()) {
                 a.skip href="#main" { "跳到主要内容" }
                 header.site-header {
                     div.wrap {
-                        a.site-name href="/" { (site.name) }
-                        div.header-tools { (care_toggle(m.care)) a href="/login" { "工作人员登录" } }
+                        a.site-name href=(home) {
+                            @if !site.emblem.is_empty() { img.emblem src=(site.emblem) alt=""; }
+                            span { (site.name) }
+                            @if let Some(sub) = m.site.as_ref().and_then(|c| c.sub_name.as_ref()) {
+                                span.sub-name { (sub) }
+                            }
+                        }
+                        div.header-tools {
+                            @if let Some(c) = &m.site { (search_box(c)) }
+                            (care_toggle(m.care))
+                            a href="/login" { "工作人员登录" }
+                        }
                     }
                 }
+                @if let Some(c) = &m.site { (site_nav(c)) }
                 main #main.wrap tabindex="-1" { (body) }
                 (footer(site))
             }

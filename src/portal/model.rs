@@ -1,0 +1,267 @@
+//! Sites, channels and articles: the types and their rules. No I/O here.
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::model::UnitCode;
+
+/// A URL-safe name: 1–40 characters of lower-case ASCII letters, digits and '-'.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(s: &str) -> Result<Slug, &'static str> {
+        let s = s.trim();
+        if s.is_empty() || s.len() > 40 {
+            return Err("栏目标识应为 1 到 40 个字符");
+        }
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            || s.starts_with('-')
+        {
+            return Err("栏目标识只能包含小写字母、数字和连字符");
+        }
+        Ok(Slug(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Slug {
+    type Error = &'static str;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Slug::parse(&s)
+    }
+}
+impl From<Slug> for String {
+    fn from(s: Slug) -> String {
+        s.0
+    }
+}
+impl std::fmt::Display for Slug {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A site of the site group: the main portal (the root unit's) or a unit's sub-site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    pub unit: UnitCode,
+    pub name: String,
+    /// CSS colour of the sub-site's header, e.g. `#0b4c8c`.
+    pub theme: String,
+    /// A host name bound to this site (e.g. a department's sub-domain); requests for it
+    /// serve this site at `/`.
+    pub host: Option<String>,
+    pub is_main: bool,
+}
+
+impl Site {
+    /// URL prefix of this site's pages on the main host: "" for the portal, `/u/<code>` otherwise.
+    pub fn prefix(&self) -> String {
+        if self.is_main {
+            String::new()
+        } else {
+            format!("/u/{}", self.unit)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelKind {
+    /// A list of items, newest first.
+    List,
+    /// One page of text (e.g. 概况); its body is the channel's own.
+    Page,
+    /// A link elsewhere (e.g. the provincial service platform).
+    Link,
+}
+
+impl ChannelKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            ChannelKind::List => "list",
+            ChannelKind::Page => "page",
+            ChannelKind::Link => "link",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ChannelKind::List => "信息列表",
+            ChannelKind::Page => "单页",
+            ChannelKind::Link => "外部链接",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ChannelKind> {
+        [ChannelKind::List, ChannelKind::Page, ChannelKind::Link]
+            .into_iter()
+            .find(|k| k.id() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Channel {
+    pub id: u64,
+    pub site: UnitCode,
+    pub slug: Slug,
+    pub name: String,
+    pub kind: ChannelKind,
+    pub parent: Option<u64>,
+    /// Smaller first among siblings.
+    pub order: i64,
+    pub description: String,
+    /// Target of a `Link` channel.
+    pub link: String,
+    /// Sanitized HTML of a `Page` channel.
+    pub page_html: String,
+    /// Shown as a block of latest items on the site's home page.
+    pub on_home: bool,
+    /// Shown in the site's top navigation.
+    pub in_nav: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum ArticleState {
+    Draft,
+    Published,
+    Withdrawn { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub sha: String,
+    pub name: String,
+    pub size: u64,
+    pub mime: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: u64,
+    /// The home channel; its site gives the canonical URL.
+    pub channel: u64,
+    pub site: UnitCode,
+    /// Other channels (on any site) the same item is also listed in.
+    pub placements: Vec<u64>,
+    pub title: String,
+    pub subtitle: String,
+    /// 来源: the unit the item comes from.
+    pub source: String,
+    pub author: String,
+    pub keywords: String,
+    pub summary: String,
+    /// Sanitized HTML.
+    pub body_html: String,
+    /// Cover picture for headline news (a blob).
+    pub cover: Option<Attachment>,
+    pub attachments: Vec<Attachment>,
+    pub related: Vec<u64>,
+    /// This item is the interpretation (解读) of that policy document.
+    pub interprets: Option<u64>,
+    /// Interpretations of this item (kept in step with `interprets` by the store).
+    pub interpretations: Vec<u64>,
+    pub state: ArticleState,
+    /// Set by the system when the item goes live; never back-dated.
+    pub publish_ms: Option<i64>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub created_by: String,
+    /// Bumped on every save; the editor sends it back to detect lost updates.
+    pub revision: u64,
+}
+
+impl Article {
+    pub fn is_public(&self) -> bool {
+        matches!(self.state, ArticleState::Published)
+    }
+    /// Every channel the item is listed in, home channel first.
+    pub fn all_channels(&self) -> Vec<u64> {
+        let mut v = vec![self.channel];
+        for c in &self.placements {
+            if !v.contains(c) {
+                v.push(*c);
+            }
+        }
+        v
+    }
+}
+
+/// Text of an HTML fragment: tags dropped, common entities decoded, whitespace folded.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    let mut chars = html.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            '&' if !in_tag => {
+                let mut ent = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == ';' || ent.len() > 8 {
+                        break;
+                    }
+                    ent.push(n);
+                    chars.next();
+                }
+                if chars.peek() == Some(&';') {
+                    chars.next();
+                }
+                out.push_str(match ent.as_str() {
+                    "amp" => "&",
+                    "lt" => "<",
+                    "gt" => ">",
+                    "quot" => "\"",
+                    "#39" | "apos" => "'",
+                    "nbsp" => " ",
+                    _ => "",
+                });
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `n` characters of a text, with an ellipsis when cut.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let mut it = text.chars();
+    let head: String = it.by_ref().take(n).collect();
+    if it.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(Slug::parse("gov-news").is_ok());
+        assert!(Slug::parse("Gov").is_err());
+        assert!(Slug::parse("-x").is_err());
+        assert!(Slug::parse("").is_err());
+    }
+
+    #[test]
+    fn plain_text_strips_tags_and_entities() {
+        assert_eq!(
+            plain_text("<p>政务&amp;公开</p><p>第二段&nbsp;内容</p>"),
+            "政务&公开 第二段 内容"
+        );
+        assert_eq!(excerpt("一二三四五", 3), "一二三…");
+        assert_eq!(excerpt("一二", 3), "一二");
+    }
+}

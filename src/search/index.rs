@@ -1,0 +1,308 @@
+//! Opening the index, writing to it, searching it.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{AllQuery, Query as TQuery};
+use tantivy::schema::Value;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+use super::schema::{self, Fields, PUBLISH_MS};
+use super::{Hit, Query, Results, SearchDoc, highlight, query};
+use crate::error::{Error, Result};
+
+/// Indexing memory: tantivy flushes a segment when the arena fills. 50 MB keeps segments
+/// large during a rebuild and is allocated only while documents are being added.
+const WRITER_MEMORY: usize = 50_000_000;
+/// One indexing thread: the appliance has two cores and the web server needs one.
+const WRITER_THREADS: usize = 1;
+/// Results beyond this offset are not ranked (a top-N heap that large costs memory and time
+/// for pages nobody reads); the total is still counted.
+const MAX_OFFSET: usize = 10_000;
+const MAX_PER_PAGE: usize = 100;
+
+fn err(what: &str) -> impl FnOnce(tantivy::TantivyError) -> Error + '_ {
+    move |e| Error::Internal(format!("search: {what}: {e}"))
+}
+
+/// Why `open` failed, and whether the index itself is fine (only locked by someone else).
+struct OpenFailure {
+    locked: bool,
+    error: Error,
+}
+
+pub struct SearchIndex {
+    fields: Fields,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating the folder and an empty index if missing. A folder
+    /// tantivy cannot read (corrupt files, a schema from another version) is an error; the
+    /// caller rebuilds with `open_or_recreate`.
+    ///
+    /// Blocking (file I/O); from async code call it, like every method here, through
+    /// `spawn_blocking`. Also starts loading jieba's dictionary (~0.1–0.3 s, +33 MB) on a
+    /// background thread, so neither start-up nor the first search waits for it.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        let idx = Self::try_open(dir).map_err(|f| f.error)?;
+        let _ = std::thread::Builder::new()
+            .name("jieba-warmup".into())
+            .spawn(|| query::query_words("预热"));
+        Ok(idx)
+    }
+
+    fn try_open(dir: &Path) -> std::result::Result<SearchIndex, OpenFailure> {
+        let broken = |error| OpenFailure {
+            locked: false,
+            error,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| {
+            broken(Error::Internal(format!(
+                "search: create {}: {e}",
+                dir.display()
+            )))
+        })?;
+        let mmap = MmapDirectory::open(dir).map_err(|e| {
+            broken(Error::Internal(format!(
+                "search: open {}: {e}",
+                dir.display()
+            )))
+        })?;
+        let (schema, _) = schema::build();
+        let index =
+            Index::open_or_create(mmap, schema).map_err(|e| broken(err("open index")(e)))?;
+        Self::from_index(index).map_err(|(e, locked)| OpenFailure { locked, error: e })
+    }
+
+    /// An index in memory, for tests and tools.
+    pub fn open_in_ram() -> Result<SearchIndex> {
+        let (schema, _) = schema::build();
+        Self::from_index(Index::create_in_ram(schema)).map_err(|(e, _)| e)
+    }
+
+    /// The error comes with whether it was the writer lock (another process owns the index).
+    fn from_index(index: Index) -> std::result::Result<SearchIndex, (Error, bool)> {
+        schema::register_tokenizers(&index);
+        // Resolve fields from the index's own schema (equal to ours, checked by open_or_create).
+        let (_, fields) = schema::build();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| (err("open reader")(e), false))?;
+        let writer = index
+            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+            .map_err(|e| {
+                let locked = matches!(e, tantivy::TantivyError::LockFailure(..));
+                (err("open writer")(e), locked)
+            })?;
+        Ok(SearchIndex {
+            fields,
+            reader,
+            writer: Mutex::new(writer),
+        })
+    }
+
+    fn writer(&self) -> Result<MutexGuard<'_, IndexWriter>> {
+        self.writer
+            .lock()
+            .map_err(|_| Error::Internal("search: writer lock poisoned".into()))
+    }
+
+    fn to_document(&self, d: &SearchDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(f.id, d.id);
+        doc.add_text(f.site, &d.site);
+        doc.add_text(f.unit, &d.unit);
+        for ch in &d.channels {
+            doc.add_u64(f.channels, *ch);
+        }
+        doc.add_i64(f.publish_ms, d.publish_ms);
+        doc.add_text(f.url, &d.url);
+        doc.add_text(f.title, &d.title);
+        doc.add_text(f.body, &d.body_text);
+        doc.add_text(f.title_grams, &d.title);
+        doc.add_text(f.body_grams, &d.body_text);
+        for name in &d.attachment_names {
+            doc.add_text(f.attachments, name);
+            doc.add_text(f.body_grams, name);
+        }
+        doc
+    }
+
+    /// Commits, then makes the reader see the commit before the writer lock is released. On a
+    /// failed commit the pending changes are rolled back so the next commit does not carry
+    /// half of this one.
+    fn commit(&self, w: &mut IndexWriter) -> Result<()> {
+        if let Err(e) = w.commit() {
+            let _ = w.rollback();
+            return Err(err("commit")(e));
+        }
+        self.reader.reload().map_err(err("reload reader"))
+    }
+
+    fn stage(&self, w: &IndexWriter, d: &SearchDoc) -> Result<()> {
+        w.delete_term(Term::from_field_u64(self.fields.id, d.id));
+        w.add_document(self.to_document(d))
+            .map_err(err("add document"))?;
+        Ok(())
+    }
+
+    /// Adds or replaces the document with this id; searchable when this returns.
+    pub fn upsert(&self, doc: &SearchDoc) -> Result<()> {
+        let mut w = self.writer()?;
+        self.stage(&w, doc)?;
+        self.commit(&mut w)
+    }
+
+    /// Adds or replaces many documents with one commit (rebuilds, bulk loads). Returns how many.
+    pub fn upsert_many(&self, docs: impl IntoIterator<Item = SearchDoc>) -> Result<usize> {
+        let mut w = self.writer()?;
+        let mut n = 0;
+        for d in docs {
+            if let Err(e) = self.stage(&w, &d) {
+                let _ = w.rollback();
+                return Err(e);
+            }
+            n += 1;
+        }
+        self.commit(&mut w)?;
+        Ok(n)
+    }
+
+    pub fn remove(&self, id: u64) -> Result<()> {
+        let mut w = self.writer()?;
+        w.delete_term(Term::from_field_u64(self.fields.id, id));
+        self.commit(&mut w)
+    }
+
+    /// Removes every document (before a full rebuild).
+    pub fn clear(&self) -> Result<()> {
+        let mut w = self.writer()?;
+        w.delete_all_documents().map_err(err("delete all"))?;
+        self.commit(&mut w)
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Runs a query. Never fails on user text: words are looked up as terms, never parsed.
+    pub fn search(&self, q: &Query) -> Result<Results> {
+        let started = Instant::now();
+        let searcher = self.reader.searcher();
+        let words = query::query_words(&q.text);
+        let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
+        let offset = q.page.max(1).saturating_sub(1).saturating_mul(per_page);
+        let built = query::build(&self.fields, q, &words);
+        let tq: &dyn TQuery = built.as_deref().unwrap_or(&AllQuery);
+        let (total, top) = if offset > MAX_OFFSET {
+            (
+                searcher.search(tq, &Count).map_err(err("count"))?,
+                Vec::new(),
+            )
+        } else if words.is_empty() {
+            // Nothing to rank by: newest first.
+            let top = TopDocs::with_limit(per_page)
+                .and_offset(offset)
+                .order_by_fast_field::<i64>(PUBLISH_MS, Order::Desc);
+            let (n, docs) = searcher.search(tq, &(Count, top)).map_err(err("search"))?;
+            (n, docs.into_iter().map(|(_, a)| (0.0, a)).collect())
+        } else {
+            // Best score first; equal scores (same text) newest first.
+            let top = TopDocs::with_limit(per_page).and_offset(offset).order_by((
+                SortBySimilarityScore,
+                SortByStaticFastValue::<i64>::for_field(PUBLISH_MS),
+            ));
+            let (n, docs) = searcher.search(tq, &(Count, top)).map_err(err("search"))?;
+            (n, docs.into_iter().map(|((s, _), a)| (s, a)).collect())
+        };
+        let hits = top
+            .into_iter()
+            .map(|(score, addr)| self.hit(&searcher, addr, score, &words))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Results {
+            total,
+            hits,
+            took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        })
+    }
+
+    fn hit(&self, s: &Searcher, addr: DocAddress, score: f32, words: &[String]) -> Result<Hit> {
+        let f = &self.fields;
+        let doc: TantivyDocument = s.doc(addr).map_err(err("load document"))?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+        };
+        let body = text(f.body);
+        // Body match first; else a matching attachment name; else the start of the body.
+        let snippet_html = highlight::snippet_html(body, words)
+            .or_else(|| {
+                doc.get_all(f.attachments)
+                    .filter_map(|v| v.as_str())
+                    .find_map(|name| highlight::snippet_html(name, words))
+                    .map(|s| format!("附件：{s}"))
+            })
+            .unwrap_or_else(|| highlight::lead(body));
+        Ok(Hit {
+            id: doc
+                .get_first(f.id)
+                .and_then(|v| v.as_u64())
+                .unwrap_or_default(),
+            url: text(f.url).to_string(),
+            title_html: highlight::title_html(text(f.title), words),
+            snippet_html,
+            publish_ms: doc
+                .get_first(f.publish_ms)
+                .and_then(|v| v.as_i64())
+                .unwrap_or_default(),
+            site: text(f.site).to_string(),
+            score,
+        })
+    }
+}
+
+/// Opens the index in `dir`; if it cannot be opened, wipes the folder and creates an empty
+/// index, returning `true` so the caller knows to reindex everything.
+///
+/// `dir` must be the search index's own folder. As a guard against a wrong path wiping real
+/// data, a folder with subfolders (tantivy's folder is flat) is not wiped.
+pub fn open_or_recreate(dir: &Path) -> Result<(SearchIndex, bool)> {
+    let first = match SearchIndex::try_open(dir) {
+        Ok(idx) => return Ok((idx, false)),
+        // Another process holds the writer: the index is fine, wiping it would not be.
+        Err(OpenFailure {
+            locked: true,
+            error,
+        }) => return Err(error),
+        Err(OpenFailure { error, .. }) => error,
+    };
+    tracing::warn!(dir = %dir.display(), error = %first, "search index unusable; recreating it");
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| Error::Internal(format!("search: read {}: {e}", dir.display())))?;
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| Error::Internal(format!("search: read {}: {e}", dir.display())))?;
+        if entry.file_type().map(|t| t.is_dir()).unwrap_or(true) {
+            return Err(Error::Internal(format!(
+                "search: {} has subfolders, not wiping it ({first})",
+                dir.display()
+            )));
+        }
+    }
+    std::fs::remove_dir_all(dir)
+        .map_err(|e| Error::Internal(format!("search: wipe {}: {e}", dir.display())))?;
+    Ok((SearchIndex::open(dir)?, true))
+}
