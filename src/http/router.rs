@@ -15,7 +15,7 @@ use crate::{admin, ops, portal};
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
-    Router::new()
+    let inner = Router::new()
         .merge(portal::routes::router())
         .merge(portal::feeds::router())
         .merge(portal::editor::router())
@@ -48,7 +48,15 @@ pub fn build(st: Shared) -> Router {
             st.clone(),
             mw::log_requests,
         ))
-        .with_state(st)
+        .with_state(st.clone());
+    // A host name bound to a sub-site serves that sub-site at `/`: the path is rewritten
+    // before routing, so every route and layer above sees the sub-site path.
+    Router::new()
+        .fallback_service(inner)
+        .layer(axum::middleware::map_request_with_state(
+            st,
+            portal::host::rewrite,
+        ))
 }
 
 async fn not_found() -> crate::error::Error {

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod demo;
 pub mod editor;
 pub mod feeds;
+pub mod host;
 pub mod model;
 pub mod pages;
 pub mod routes;

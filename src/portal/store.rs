@@ -124,8 +124,10 @@ pub fn get_article_w(txn: &WriteTransaction, id: u64) -> Result<Option<Article>>
 
 fn item_key(channel: u64, publish_ms: i64, id: u64) -> String {
     // Newest first: invert the time so ascending keys run from new to old.
+    // Items published in the same millisecond: the later one (higher id) first.
     let inv = u64::MAX - u64::try_from(publish_ms.max(0)).unwrap_or(0);
-    format!("{channel:016x}/{inv:016x}/{id:016x}")
+    let inv_id = u64::MAX - id;
+    format!("{channel:016x}/{inv:016x}/{inv_id:016x}")
 }
 
 fn count_key(channel: u64) -> String {

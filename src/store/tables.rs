@@ -25,7 +25,7 @@ pub const CHANNELS: TableDefinition<u64, &[u8]> = TableDefinition::new("channels
 pub const CHANNEL_SLUGS: TableDefinition<&str, u64> = TableDefinition::new("channel_slugs");
 /// article id → `portal::model::Article` (JSON).
 pub const ARTICLES: TableDefinition<u64, &[u8]> = TableDefinition::new("articles");
-/// "{channel:016x}/{newest-first time:016x}/{article:016x}" → article id: a channel's
+/// "{channel:016x}/{newest-first time:016x}/{newest-first id:016x}" → article id: a channel's
 /// public items in display order, so a list page is a range read, never a scan.
 pub const CHANNEL_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("channel_items");
 /// channel id (decimal) → number of public items in it.

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod crash;
 mod http_hygiene;
+mod portal;
 mod routes;
 mod storage;
 mod tls;
