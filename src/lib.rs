@@ -91,6 +91,23 @@ impl App {
             .portal
             .reload(&state.store)
             .map_err(|e| StartError(e.to_string()))?;
+        let (st2, data) = (state.clone(), state.cfg.data_dir());
+        match tokio::task::spawn_blocking(move || portal::indexer::open(&data, &st2.store))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+        {
+            Ok((index, rebuilt)) => {
+                if let Some(n) = rebuilt {
+                    tracing::info!("search index rebuilt: {n} items");
+                }
+                let _ = state
+                    .portal
+                    .indexer
+                    .set(portal::indexer::Indexer::start(index));
+            }
+            // Search is derived data: the portal still serves without it.
+            Err(e) => tracing::error!("search unavailable: {e}"),
+        }
         let setup_token = issue_setup_token_if_needed(&state)
             .await
             .map_err(|e| StartError(e.to_string()))?;

@@ -61,6 +61,14 @@ enum Cmd {
         #[command(subcommand)]
         cmd: AuditCmd,
     },
+    /// Fill the data folder with the demo district (if empty), plus generated items for load tests.
+    Demo {
+        /// Generated items to add across the demo's list channels (e.g. 100000 for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        articles: usize,
+    },
+    /// Rebuild the search index from the store (the server must be stopped).
+    Reindex,
     /// The configuration.
     Config {
         #[command(subcommand)]
@@ -211,6 +219,31 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Cmd::Backup { out }) => backup(&cfg, &out),
+        Some(Cmd::Demo { articles }) => {
+            let store = open_store(&cfg)?;
+            if let Some(accounts) = gongkai::demo::fill(&store, &cfg).map_err(|e| e.to_string())? {
+                println!("已创建演示区数据。演示账号（密码只显示这一次）：");
+                for a in accounts {
+                    println!("  {:<18} {:<10} {}", a.username, a.role_label, a.password);
+                }
+            }
+            if articles > 0 {
+                let t0 = std::time::Instant::now();
+                let now = gongkai::clock::to_ms(time::OffsetDateTime::now_utc());
+                let added = gongkai::portal::demo::bulk(&store, articles, now)
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "已生成 {} 条演示信息，用时 {:.1} 秒",
+                    added.len(),
+                    t0.elapsed().as_secs_f64()
+                );
+            }
+            reindex(&cfg, &store)
+        }
+        Some(Cmd::Reindex) => {
+            let store = open_store(&cfg)?;
+            reindex(&cfg, &store)
+        }
         Some(Cmd::Audit {
             cmd: AuditCmd::Verify,
         }) => {
@@ -231,6 +264,18 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+}
+
+fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
+    let t0 = std::time::Instant::now();
+    let (index, _) = gongkai::search::open_or_recreate(&cfg.data_dir().join("search"))
+        .map_err(|e| format!("搜索索引无法打开：{e}"))?;
+    let n = gongkai::portal::indexer::rebuild(&index, store).map_err(|e| e.to_string())?;
+    println!(
+        "搜索索引已重建：{n} 条信息，用时 {:.1} 秒",
+        t0.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn open_store(cfg: &Config) -> Result<gongkai::store::Store, String> {
@@ -270,7 +315,7 @@ fn serve(cfg: Config, demo: bool) -> Result<(), String> {
                 Some(accounts) => {
                     println!("已创建演示区数据。演示账号（密码只显示这一次）：");
                     for a in accounts {
-                        println!("  {:<12} {:<10} {}", a.username, a.role_label, a.password);
+                        println!("  {:<18} {:<10} {}", a.username, a.role_label, a.password);
                     }
                 }
                 None => println!("数据目录已有数据，未写入演示数据。"),

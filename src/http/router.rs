@@ -15,21 +15,27 @@ use crate::{admin, ops, portal};
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
-    let inner = Router::new()
+    // The global body limit covers every route but the editor's upload route, which
+    // carries its own larger per-file and per-request limits.
+    let limited = Router::new()
         .merge(portal::routes::router())
         .merge(portal::feeds::router())
+        .merge(portal::search_page::router())
         .merge(portal::editor::router())
         .merge(admin::routes::router())
         .merge(ops::routes::router())
         .route("/static/{hash}/{*path}", get(assets::serve))
         .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(body_limit));
+    let inner = Router::new()
+        .merge(limited)
+        .merge(portal::editor::upload_router())
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             mw::csrf_cookie,
         ))
         .layer(axum::middleware::from_fn(mw::origin_check))
         .layer(CatchPanicLayer::custom(mw::panic_response))
-        .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             timeout,
@@ -95,6 +101,21 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/audit"),
     ("GET", "/admin/system"),
     ("POST", "/admin/system/backup"),
+    ("GET", "/admin/sites"),
+    ("POST", "/admin/sites"),
+    ("GET", "/admin/sites/{unit}"),
+    ("POST", "/admin/sites/{unit}"),
+    ("GET", "/admin/sites/{unit}/channels"),
+    ("POST", "/admin/sites/{unit}/channels"),
+    ("GET", "/admin/sites/{unit}/channels/{id}"),
+    ("POST", "/admin/sites/{unit}/channels/{id}"),
+    ("GET", "/admin/articles"),
+    ("GET", "/admin/articles/new"),
+    ("POST", "/admin/articles/new"),
+    ("GET", "/admin/articles/{id}"),
+    ("POST", "/admin/articles/{id}"),
+    ("POST", "/admin/articles/{id}/withdraw"),
+    ("POST", "/admin/articles/{id}/files"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

@@ -452,3 +452,134 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
     }
     Ok(())
 }
+
+const SUBJECTS: &[&str] = &[
+    "区政府",
+    "区商务局",
+    "区文教体局",
+    "区应急管理局",
+    "区民政局",
+    "东山街道",
+    "西湖街道",
+    "向阳社区",
+    "湖滨社区",
+    "区政务服务中心",
+];
+const ACTIONS: &[&str] = &[
+    "召开专题会议部署",
+    "开展",
+    "推进",
+    "启动",
+    "组织开展",
+    "全面落实",
+    "督导检查",
+    "举办",
+    "扎实推进",
+    "总结",
+];
+const TOPICS: &[&str] = &[
+    "安全生产大检查",
+    "营商环境优化工作",
+    "政务公开培训",
+    "冬季供暖保障",
+    "老旧小区改造",
+    "垃圾分类宣传",
+    "义务教育招生",
+    "养老服务提升",
+    "防汛抗旱准备",
+    "信息公开年度报告编制",
+    "社区网格化管理",
+    "就业创业帮扶",
+];
+const SENTENCES: &[&str] = &[
+    "会议要求各单位提高认识，明确责任，确保各项任务按期完成。",
+    "活动吸引了辖区居民积极参与，取得了良好的社会效果。",
+    "下一步，将进一步完善工作机制，持续提升服务水平。",
+    "工作人员深入一线，逐项核查，建立问题清单并限期整改。",
+    "此次工作共覆盖十二个社区，惠及群众两万余人。",
+    "相关负责人表示，将以群众满意为标准，不断改进工作作风。",
+    "区政府将定期通报进展情况，主动接受社会监督。",
+    "通过线上线下相结合的方式，广泛听取群众意见建议。",
+];
+
+/// Adds `n` generated items spread over the demo sites' list channels, in batches, for
+/// load tests ("the demo scaled to 100,000 articles"). Returns the articles added.
+pub fn bulk(store: &crate::store::Store, n: usize, now: i64) -> Result<Vec<Article>> {
+    let channels: Vec<Channel> = store
+        .read_blocking(store::all_channels)?
+        .into_iter()
+        .filter(|c| c.kind == ChannelKind::List)
+        .collect();
+    if channels.is_empty() {
+        return Err(Error::BadRequest(
+            "没有信息列表栏目：请先用 --demo 建立演示数据".into(),
+        ));
+    }
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut out = Vec::with_capacity(n);
+    let mut done = 0usize;
+    while done < n {
+        let batch = (n - done).min(5_000);
+        let mut items = Vec::with_capacity(batch);
+        for i in 0..batch {
+            let k = done + i;
+            let pick = |r: u64, xs: &[&'static str]| xs[(r % xs.len() as u64) as usize];
+            let title = format!(
+                "{}{}{}（第{}期）",
+                pick(next(), SUBJECTS),
+                pick(next(), ACTIONS),
+                pick(next(), TOPICS),
+                k + 1
+            );
+            let mut body = String::new();
+            for _ in 0..(3 + next() % 4) {
+                body.push_str(pick(next(), SENTENCES));
+            }
+            let ch = &channels[(next() % channels.len() as u64) as usize];
+            // Spread over the past three years, about one item every fifteen minutes.
+            let at = now - (n - k) as i64 * 900_000;
+            items.push((ch.clone(), title, body, at));
+        }
+        let saved = store.write_blocking(|txn| {
+            let mut v = Vec::with_capacity(items.len());
+            for (ch, title, body, at) in &items {
+                let a = Article {
+                    id: 0,
+                    channel: ch.id,
+                    site: ch.site.clone(),
+                    placements: Vec::new(),
+                    title: title.clone(),
+                    subtitle: String::new(),
+                    source: String::new(),
+                    author: String::new(),
+                    keywords: String::new(),
+                    summary: String::new(),
+                    body_html: sanitize::paragraphs(body),
+                    cover: None,
+                    attachments: Vec::new(),
+                    related: Vec::new(),
+                    interprets: None,
+                    interpretations: Vec::new(),
+                    state: ArticleState::Draft,
+                    publish_ms: None,
+                    created_ms: 0,
+                    updated_ms: 0,
+                    created_by: "demo".into(),
+                    revision: 0,
+                };
+                let a = store::save_article(txn, a, 0, *at)?;
+                v.push(store::publish(txn, a.id, *at)?);
+            }
+            Ok(v)
+        })?;
+        done += saved.len();
+        out.extend(saved);
+    }
+    Ok(out)
+}

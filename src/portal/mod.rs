@@ -6,10 +6,12 @@ pub mod demo;
 pub mod editor;
 pub mod feeds;
 pub mod host;
+pub mod indexer;
 pub mod model;
 pub mod pages;
 pub mod routes;
 pub mod sanitize;
+pub mod search_page;
 pub mod store;
 
 use std::sync::{Arc, RwLock};
@@ -84,6 +86,8 @@ impl Snapshot {
 pub struct Portal {
     snapshot: RwLock<Arc<Snapshot>>,
     pub cache: cache::PageCache,
+    /// Set once at start-up (absent only if the index could not be opened).
+    pub indexer: std::sync::OnceLock<indexer::Indexer>,
 }
 
 impl Portal {
@@ -106,8 +110,12 @@ impl Portal {
         Ok(())
     }
 
-    /// Drops the cached pages that show an article, before and after a change.
+    /// Drops the cached pages that show an article, before and after a change, and
+    /// updates the search index.
     pub fn article_changed(&self, before: Option<&Article>, after: &Article) {
+        if let Some(ix) = self.indexer.get() {
+            ix.article(&self.snapshot(), after);
+        }
         let mut tags = vec![format!("a:{}", after.id), "feeds".to_owned()];
         for a in before.into_iter().chain(std::iter::once(after)) {
             for c in a.all_channels() {

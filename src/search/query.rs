@@ -107,7 +107,8 @@ fn normalize(raw: &str) -> String {
 pub fn clean_query(raw: &str) -> Result<String, QueryProblem> {
     let cleaned = normalize(raw);
     let n = cleaned.chars().count();
-    if n == 0 {
+    // Only punctuation (e.g. "！？") has no word to search for either.
+    if !cleaned.chars().any(char::is_alphanumeric) {
         Err(QueryProblem::Empty)
     } else if n > MAX_QUERY_CHARS {
         Err(QueryProblem::TooLong(n))
@@ -240,6 +241,7 @@ mod tests {
     fn clean_query_rejects_empty_and_too_long() {
         assert_eq!(clean_query(""), Err(QueryProblem::Empty));
         assert_eq!(clean_query("  ()^~* \t"), Err(QueryProblem::Empty));
+        assert_eq!(clean_query("！？。……"), Err(QueryProblem::Empty));
         let long = "街道办事处".repeat(13); // 65 chars
         assert_eq!(clean_query(&long), Err(QueryProblem::TooLong(65)));
         let fits = "街".repeat(MAX_QUERY_CHARS);

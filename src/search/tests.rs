@@ -184,8 +184,10 @@ fn filters_combine_with_text() {
     );
     assert!(q(&|q| q.site = Some("nosuchsite".into())).is_empty());
     // Filters only, no text: everything matching, newest first.
-    let mut all = Query::default();
-    all.site = Some("commerce".into());
+    let all = Query {
+        site: Some("commerce".into()),
+        ..Query::default()
+    };
     assert_eq!(ids(&idx, &all), [4, 3]);
     // Filters do not change the ranking score.
     let plain = idx.search(&Query::text("安全生产")).expect("search");
@@ -290,6 +292,18 @@ fn upsert_replaces_remove_and_clear_delete() {
         3
     );
     assert_eq!(idx.num_docs(), 4);
+    // Bulk upserts replace too: ids already indexed, and ids repeated within the batch.
+    let batch = vec![
+        doc(8, "运动会成绩公布", ""),
+        doc(9, "第一版标题", ""),
+        doc(9, "第二版标题", ""),
+    ];
+    assert_eq!(idx.upsert_many(batch).expect("bulk"), 3);
+    assert_eq!(idx.num_docs(), 5);
+    assert_eq!(find(&idx, "运动会"), [8]);
+    assert_eq!(find(&idx, "成绩"), [8]);
+    assert!(find(&idx, "第一版").is_empty());
+    assert_eq!(find(&idx, "第二版"), [9]);
     idx.clear().expect("clear");
     assert_eq!(idx.num_docs(), 0);
     assert!(find(&idx, "防灾").is_empty());
@@ -310,6 +324,9 @@ fn hostile_query_text_never_errors() {
         let r = idx.search(&Query::text(raw));
         assert!(r.is_ok(), "{raw:?}: {r:?}");
     }
+    // Nothing searchable: no results (not "everything", which an empty text means).
+    let r = idx.search(&Query::text("！？ ()")).expect("search");
+    assert_eq!((r.total, r.hits.len()), (0, 0));
     // Syntax characters are ignored; the words are still searched (all of them).
     assert_eq!(find(&idx, "(\"信息公开\")~*"), [1]);
     assert!(

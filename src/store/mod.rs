@@ -50,13 +50,17 @@ impl Store {
         let blobs = BlobStore::open(&dir.join("blobs"))
             .map_err(|e| OpenError(format!("数据目录 {} 不可写：{e}", dir.display())))?;
         let path = dir.join(DB_FILE);
-        let db = Database::create(&path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => OpenError(format!(
-                "数据目录 {} 正被另一个 gongkai 进程使用",
-                dir.display()
-            )),
-            e => OpenError(format!("数据库 {} 无法打开：{e}", path.display())),
-        })?;
+        // A bounded page cache keeps memory flat on a small box however big the store grows.
+        let db = Database::builder()
+            .set_cache_size(64 * 1024 * 1024)
+            .create(&path)
+            .map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => OpenError(format!(
+                    "数据目录 {} 正被另一个 gongkai 进程使用",
+                    dir.display()
+                )),
+                e => OpenError(format!("数据库 {} 无法打开：{e}", path.display())),
+            })?;
         let store = Store {
             inner: Arc::new(Inner {
                 db,
