@@ -60,6 +60,18 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
     if can(u, Action::ReadAudit, Object::System, f) {
         nav.push(("/admin/audit", "审计日志"));
     }
+    // Scoped permissions start at the units of the user's own grants.
+    let anywhere = |a: Action| {
+        u.grants
+            .iter()
+            .any(|g| can(u, a, Object::Unit(std::slice::from_ref(&g.unit)), f))
+    };
+    if anywhere(Action::PublishContent) {
+        nav.push(("/admin/articles", "信息发布"));
+    }
+    if anywhere(Action::ManageSite) {
+        nav.push(("/admin/sites", "站点与栏目"));
+    }
     let bar = StaffBar {
         display_name: &u.display_name,
         roles: roles_label(u),

@@ -38,6 +38,12 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
             @if can(u, Action::ReadAudit, Object::System, f) {
                 li { a href="/admin/audit" { strong { "审计日志" } span { "查阅全部操作记录并校验哈希链" } } }
             }
+            @if u.grants.iter().any(|g| can(u, Action::PublishContent, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
+                li { a href="/admin/articles" { strong { "信息发布" } span { "撰写、发布、撤下本单位站点的信息" } } }
+            }
+            @if u.grants.iter().any(|g| can(u, Action::ManageSite, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
+                li { a href="/admin/sites" { strong { "站点与栏目" } span { "站点名称、主题色、绑定域名和栏目设置" } } }
+            }
             li { a href="/account" { strong { "账号安全" } span { "修改密码、两步验证、退出其他设备" } } }
         }
     };

@@ -23,7 +23,7 @@ async fn demo_app() -> TestApp {
 fn find_article(app: &TestApp, title_part: &str) -> Article {
     app.state
         .store
-        .read_blocking(|txn| store::all_articles(txn))
+        .read_blocking(store::all_articles)
         .unwrap()
         .into_iter()
         .find(|a| a.title.contains(title_part))

@@ -1,0 +1,872 @@
+//! The staff editor (issue #3): sites, channels and items, over HTTP, with the public
+//! pages checked after each step (the page cache must drop exactly what changed).
+
+use gongkai::auth::model::{Role, UnitCode};
+use gongkai::portal::model::{Article, ArticleState};
+
+use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+
+/// An app with the demo district's sites and channels, the clock moved past the demo's
+/// publish times (they follow the wall clock) so new items are the newest.
+async fn demo_app() -> TestApp {
+    let app = TestApp::start().await;
+    let st = app.state.clone();
+    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("demo filled an empty store");
+    app.state.portal.reload(&app.state.store).unwrap();
+    app.clock.advance(time::Duration::days(400));
+    app
+}
+
+async fn logged_in(app: &TestApp, user: &str, role: Role, unit: &str) -> Client {
+    app.seed_user(user, role, unit).await;
+    let c = app.client();
+    let r = c.login(user, PASSWORD).await;
+    assert_eq!(r.location(), Some("/admin"), "login {user}: {}", r.body);
+    c
+}
+
+fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
+    let snap = app.state.portal.snapshot();
+    let code = UnitCode::parse(site).unwrap();
+    snap.channels_of(&code)
+        .find(|c| c.slug.as_str() == slug)
+        .unwrap_or_else(|| panic!("channel {site}/{slug}"))
+        .id
+}
+
+async fn article(app: &TestApp, id: u64) -> Article {
+    app.state
+        .store
+        .read(move |txn| gongkai::portal::store::get_article(txn, id))
+        .await
+        .unwrap()
+        .expect("article stored")
+}
+
+/// The item id in a redirect to `/admin/articles/<id>?done=…`.
+fn id_from(r: &Resp) -> u64 {
+    let loc = r
+        .location()
+        .unwrap_or_else(|| panic!("{} {}", r.status, r.body));
+    let rest = loc.strip_prefix("/admin/articles/").expect(loc);
+    rest.split('?').next().unwrap().parse().expect(loc)
+}
+
+/// The value of a hidden or text input on a page.
+fn input_value(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\"");
+    let i = body.find(&marker).unwrap_or_else(|| panic!("field {name}"));
+    let tag_start = body[..i].rfind('<').unwrap();
+    let tag_end = i + body[i..].find('>').unwrap();
+    let tag = &body[tag_start..tag_end];
+    let v = tag.find("value=\"").map(|j| {
+        let s = &tag[j + 7..];
+        s[..s.find('"').unwrap()].to_owned()
+    });
+    v.unwrap_or_default()
+}
+
+async fn create_item(c: &Client, channel: u64, title: &str, action: &str) -> u64 {
+    let ch = channel.to_string();
+    let r = c
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", title),
+                ("source", "区商务局"),
+                ("body", "第一段。\n\n第二段。"),
+                ("channel", &ch),
+                ("action", action),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    id_from(&r)
+}
+
+/// A multipart/form-data body built by hand: (field, file name, bytes).
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----gongkai-test-boundary-8d2f";
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+fn cookies(c: &Client) -> String {
+    c.cookies
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+async fn post_multipart(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    parts: &[(&str, Option<&str>, &[u8])],
+) -> (u16, String) {
+    let (ct, body) = multipart(parts);
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(format!("{}{path}", app.base))
+        .header("cookie", cookies(c))
+        .header("content-type", ct)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow() {
+    let app = demo_app().await;
+    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let public = app.client();
+    let work = channel_id(&app, "commerce", "work");
+    let dept = channel_id(&app, "gov", "dept-news");
+
+    // The staff pages are in the navigation and answer.
+    let dash = c.get("/admin").await;
+    assert!(dash.body.contains("/admin/articles"), "dashboard tile");
+    let form = c.get("/admin/articles/new").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("保存草稿") && form.body.contains("发布"));
+    // The home channel choice offers the unit's own site only; the source defaults to the unit.
+    assert!(form.body.contains(&format!("value=\"{work}\"")));
+    assert!(form.body.contains("单位commerce") || form.body.contains("区商务局"));
+
+    // Missing title: the form comes back with the message beside the field and the input kept.
+    let bad = c
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", ""),
+                ("source", "区商务局"),
+                ("body", "保留的正文"),
+                ("channel", &work.to_string()),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("请填写标题"));
+    assert!(bad.body.contains("保留的正文"));
+
+    // Warm the public caches first, so stale pages would show.
+    for p in ["/", "/u/commerce/", "/u/commerce/c/work/", "/c/dept-news/"] {
+        assert_eq!(public.get(p).await.status, 200, "{p}");
+    }
+
+    // A draft is not public.
+    let id = create_item(&c, work, "商务局推进外贸稳增长", "save").await;
+    assert_eq!(article(&app, id).await.state, ArticleState::Draft);
+    assert_eq!(public.get(&format!("/u/commerce/a/{id}")).await.status, 404);
+    let edit = c.get(&format!("/admin/articles/{id}?done=saved")).await;
+    assert!(edit.body.contains("已保存草稿") && edit.body.contains("草稿"));
+
+    // Publish, pushed to the main portal's 部门动态 as well.
+    let rev = input_value(&edit.body, "revision");
+    let r = c
+        .post_form(
+            &format!("/admin/articles/{id}"),
+            &format!("/admin/articles/{id}"),
+            &[
+                ("revision", &rev),
+                ("title", "商务局推进外贸稳增长"),
+                ("source", "区商务局"),
+                ("body", "第一段。\n\n第二段。"),
+                ("channel", &work.to_string()),
+                ("placements", &dept.to_string()),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let published = article(&app, id).await;
+    assert!(published.is_public());
+    let publish_ms = published.publish_ms.expect("system set the publish time");
+    assert_eq!(publish_ms, gongkai::clock::to_ms(app.state.clock.now()));
+    for p in ["/", "/u/commerce/", "/u/commerce/c/work/", "/c/dept-news/"] {
+        let r = public.get(p).await;
+        assert!(
+            r.body.contains("商务局推进外贸稳增长"),
+            "{p} shows the new item at once"
+        );
+    }
+    let page = public.get(&format!("/u/commerce/a/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<p>第一段。</p>"));
+    // On the portal where it is placed: same item, canonical at home.
+    let placed = public.get(&format!("/a/{id}")).await;
+    assert_eq!(placed.status, 200);
+    assert!(placed.body.contains(&format!("/u/commerce/a/{id}")));
+    // The editor links to the public page.
+    let edit = c.get(&format!("/admin/articles/{id}")).await;
+    assert!(
+        edit.body.contains(&format!("href=\"/u/commerce/a/{id}\"")),
+        "preview link"
+    );
+    assert!(edit.body.contains("已发布"));
+
+    // Edit the published item: new title everywhere at once, publish time unchanged,
+    // and no script survives in the body.
+    app.clock.advance(time::Duration::minutes(5));
+    let rev = input_value(&edit.body, "revision");
+    let r = c
+        .post_form(
+            &format!("/admin/articles/{id}"),
+            &format!("/admin/articles/{id}"),
+            &[
+                ("revision", &rev),
+                ("title", "商务局全力推进外贸稳增长"),
+                ("source", "区商务局"),
+                ("body", "<p>改后的正文<script>alert(1)</script></p>"),
+                ("channel", &work.to_string()),
+                ("placements", &dept.to_string()),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let edited = article(&app, id).await;
+    assert_eq!(
+        edited.publish_ms,
+        Some(publish_ms),
+        "never re-dated by an edit"
+    );
+    assert!(!edited.body_html.contains("script"));
+    for p in [
+        "/",
+        "/u/commerce/",
+        "/u/commerce/c/work/",
+        "/c/dept-news/",
+        &format!("/u/commerce/a/{id}"),
+    ] {
+        let r = public.get(p).await;
+        assert!(
+            r.body.contains("商务局全力推进外贸稳增长"),
+            "{p} shows the edit at once"
+        );
+    }
+
+    // Withdraw: a reason is required.
+    let r = c
+        .post_form(
+            &format!("/admin/articles/{id}"),
+            &format!("/admin/articles/{id}/withdraw"),
+            &[("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写撤稿原因"));
+    let r = c
+        .post_form(
+            &format!("/admin/articles/{id}"),
+            &format!("/admin/articles/{id}/withdraw"),
+            &[("reason", "内容需要更新")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let gone = public.get(&format!("/u/commerce/a/{id}")).await;
+    assert_eq!(gone.status, 410);
+    assert!(gone.body.contains("内容需要更新"));
+    for p in ["/", "/u/commerce/", "/u/commerce/c/work/", "/c/dept-news/"] {
+        let r = public.get(p).await;
+        assert!(
+            !r.body.contains("商务局全力推进外贸稳增长"),
+            "{p} dropped the withdrawn item"
+        );
+    }
+    // The staff list shows the state; the audit log has each step.
+    let list = c.get("/admin/articles").await;
+    assert!(list.body.contains("商务局全力推进外贸稳增长") && list.body.contains("已撤下"));
+    let actions = app
+        .state
+        .store
+        .read(|txn| {
+            let t = txn.open_table(gongkai::store::tables::AUDIT)?;
+            let mut v = Vec::new();
+            for row in redb::ReadableTable::iter(&t)? {
+                let (_, val) = row?;
+                v.push(String::from_utf8_lossy(val.value()).into_owned());
+            }
+            Ok(v)
+        })
+        .await
+        .unwrap()
+        .join("\n");
+    for a in [
+        "article_create",
+        "article_update",
+        "article_publish",
+        "article_withdraw",
+    ] {
+        assert!(actions.contains(a), "audit has {a}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn only_the_units_publisher_may_edit() {
+    let app = demo_app().await;
+    let publisher = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create_item(&publisher, work, "只有发布人能改", "publish").await;
+    let before = article(&app, id).await;
+
+    let others = [
+        ("t-rep", Role::Reporter, "commerce"),
+        ("t-rev", Role::Reviewer, "commerce"),
+        ("t-other", Role::Publisher, "edu"),
+        ("t-unitadmin", Role::UnitAdmin, "commerce"),
+        ("t-sys", Role::Sysadmin, "office"),
+    ];
+    for (user, role, unit) in others {
+        let c = logged_in(&app, user, role, unit).await;
+        let path = format!("/admin/articles/{id}");
+        assert_eq!(c.get(&path).await.status, 403, "{user} GET");
+        let r = c
+            .post_form(
+                "/account",
+                &path,
+                &[
+                    ("revision", &before.revision.to_string()),
+                    ("title", "被改了"),
+                    ("source", "x"),
+                    ("channel", &work.to_string()),
+                    ("action", "publish"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{user} POST edit");
+        let r = c
+            .post_form(
+                "/account",
+                &format!("{path}/withdraw"),
+                &[("reason", "试图撤稿")],
+            )
+            .await;
+        assert_eq!(r.status, 403, "{user} POST withdraw");
+        let (status, _) = post_multipart(
+            &app,
+            &c,
+            &format!("{path}/files"),
+            &[
+                ("csrf", None, c.get("/account").await.csrf().as_bytes()),
+                ("attachments", Some("a.pdf"), b"%PDF"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 403, "{user} upload");
+    }
+    // Another unit's publisher may not put an item into this unit's channel either.
+    let other = app.client();
+    other.login("t-other", PASSWORD).await;
+    let list = other.get("/admin/articles").await;
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains("只有发布人能改"));
+    let r = other
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "越权发布"),
+                ("source", "区文教体局"),
+                ("channel", &work.to_string()),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("您不能在该栏目发布信息"));
+    assert_eq!(article(&app, id).await, before, "nothing changed");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
+    let app = demo_app().await;
+    let a = logged_in(&app, "t-pub-a", Role::Publisher, "commerce").await;
+    let b = logged_in(&app, "t-pub-b", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work").to_string();
+    let id = create_item(&a, work.parse().unwrap(), "原标题", "save").await;
+    let path = format!("/admin/articles/{id}");
+    let a_form = a.get(&path).await;
+    let a_rev = input_value(&a_form.body, "revision");
+
+    // B saves first.
+    let r = b
+        .post_form(
+            &path,
+            &path,
+            &[
+                (
+                    "revision",
+                    &input_value(&b.get(&path).await.body, "revision"),
+                ),
+                ("title", "乙改的标题"),
+                ("source", "区商务局"),
+                ("channel", &work),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+
+    // A saves on the old revision: refused with a clear message, A's input still there.
+    let r = a
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &a_rev),
+                ("title", "甲改的标题"),
+                ("source", "区商务局"),
+                ("body", "甲写的一大段正文"),
+                ("channel", &work),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("该信息已被他人修改"), "{}", r.body);
+    assert!(r.body.contains("没有丢失"));
+    assert!(r.body.contains("甲改的标题") && r.body.contains("甲写的一大段正文"));
+    assert!(r.body.contains("乙改的标题"), "names the other version");
+    assert_eq!(
+        article(&app, id).await.title,
+        "乙改的标题",
+        "B's save stands"
+    );
+
+    // Saving again from the conflict page (it carries the current revision) goes through.
+    let rev = input_value(&r.body, "revision");
+    let r = a
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &rev),
+                ("title", "甲改的标题"),
+                ("source", "区商务局"),
+                ("body", "甲写的一大段正文"),
+                ("channel", &work),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(article(&app, id).await.title, "甲改的标题");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn uploads_keep_their_chinese_names_and_download_with_range() {
+    let app = demo_app().await;
+    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create_item(&c, work, "附件测试", "publish").await;
+    let path = format!("/admin/articles/{id}");
+    let edit = c.get(&path).await;
+    assert!(edit.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = edit.csrf();
+    let rev = input_value(&edit.body, "revision");
+    let name = "2026年商务工作要点.pdf";
+    let content = b"%PDF-1.4 gongkai test attachment".repeat(40_000); // > 1 MiB: past the global limit
+    let (status, body) = post_multipart(
+        &app,
+        &c,
+        &format!("{path}/files"),
+        &[
+            ("csrf", None, csrf.as_bytes()),
+            ("revision", None, rev.as_bytes()),
+            ("cover", Some(""), b""),
+            ("attachments", Some(name), &content),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "{body}");
+    let a = article(&app, id).await;
+    assert_eq!(a.attachments.len(), 1);
+    let att = &a.attachments[0];
+    assert_eq!(att.name, name);
+    assert_eq!(att.size, content.len() as u64);
+    assert_eq!(att.mime, "application/pdf");
+
+    // Listed on the public page at once, and downloadable in parts.
+    let page = app.client().get(&format!("/u/commerce/a/{id}")).await;
+    assert!(
+        page.body.contains("2026年商务工作要点.pdf"),
+        "attachment listed"
+    );
+    let enc: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let r = reqwest::Client::new()
+        .get(format!("{}/files/{}/{enc}", app.base, att.sha))
+        .header("range", "bytes=0-3")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    let disp = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disp.contains(&enc), "{disp}");
+    assert_eq!(&r.bytes().await.unwrap()[..], b"%PDF");
+
+    // A type not on the list is refused with a message; nothing is attached.
+    let edit = c.get(&path).await;
+    let rev = input_value(&edit.body, "revision");
+    let (status, body) = post_multipart(
+        &app,
+        &c,
+        &format!("{path}/files"),
+        &[
+            ("csrf", None, edit.csrf().as_bytes()),
+            ("revision", None, rev.as_bytes()),
+            ("attachments", Some("工具.exe"), b"MZ\x90\x00"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("“工具.exe”的文件类型不允许上传"), "{body}");
+    // A cover must be a picture.
+    let (status, body) = post_multipart(
+        &app,
+        &c,
+        &format!("{path}/files"),
+        &[
+            ("csrf", None, edit.csrf().as_bytes()),
+            ("revision", None, rev.as_bytes()),
+            ("cover", Some("封面.pdf"), b"%PDF"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("封面图片只能是"), "{body}");
+    assert_eq!(article(&app, id).await.attachments.len(), 1);
+
+    // Without the token first, or with a wrong one, or from another site: refused.
+    let (status, body) = post_multipart(
+        &app,
+        &c,
+        &format!("{path}/files"),
+        &[
+            ("attachments", Some("a.pdf"), b"%PDF"),
+            ("csrf", None, edit.csrf().as_bytes()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(body.contains("请求来源校验失败"));
+    let (status, _) = post_multipart(
+        &app,
+        &c,
+        &format!("{path}/files"),
+        &[
+            ("csrf", None, &[b'0'; 64]),
+            ("attachments", Some("a.pdf"), b"%PDF"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (ct, mp) = multipart(&[
+        ("csrf", None, edit.csrf().as_bytes()),
+        ("attachments", Some("a.pdf"), b"%PDF"),
+    ]);
+    let r = reqwest::Client::new()
+        .post(format!("{}{path}/files", app.base))
+        .header("cookie", cookies(&c))
+        .header("content-type", ct)
+        .header("origin", "https://evil.example")
+        .body(mp)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(article(&app, id).await.attachments.len(), 1);
+
+    // Removing an attachment from the form keeps the item otherwise as it was.
+    let edit = c.get(&path).await;
+    let r = c
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &input_value(&edit.body, "revision")),
+                ("title", "附件测试"),
+                ("source", "区商务局"),
+                ("channel", &work.to_string()),
+                ("remove", &att.sha),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(article(&app, id).await.attachments.is_empty());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn sites_and_channels() {
+    let app = demo_app().await;
+    let admin = logged_in(&app, "t-uadmin", Role::UnitAdmin, "commerce").await;
+    let list = admin.get("/admin/sites").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("区商务局"));
+    assert!(
+        !list.body.contains("新建站点"),
+        "only the 系统管理员 creates sites"
+    );
+    assert_eq!(
+        admin.get("/admin/sites/gov").await.status,
+        403,
+        "not its unit"
+    );
+    assert_eq!(admin.get("/admin/sites/gov/channels").await.status, 403);
+
+    // A duplicate slug is shown beside the field, the input kept.
+    let page = "/admin/sites/commerce/channels";
+    let r = admin
+        .post_form(
+            page,
+            page,
+            &[
+                ("slug", "work"),
+                ("name", "重复栏目"),
+                ("kind", "list"),
+                ("order", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("本站点已有同名栏目标识"));
+    assert!(r.body.contains("重复栏目"));
+    // A link channel needs an http(s) address.
+    let r = admin
+        .post_form(
+            page,
+            page,
+            &[
+                ("slug", "bad-link"),
+                ("name", "坏链接"),
+                ("kind", "link"),
+                ("link", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body
+            .contains("外部链接须为以 http:// 或 https:// 开头的完整网址")
+    );
+    // A page channel: plain text becomes paragraphs; it appears on the public site at once.
+    let warm = app.client();
+    assert!(!warm.get("/u/commerce/").await.body.contains("办事指南"));
+    let r = admin
+        .post_form(
+            page,
+            page,
+            &[
+                ("slug", "guide"),
+                ("name", "办事指南"),
+                ("kind", "page"),
+                ("page_body", "第一条。\n\n第二条<script>x</script>"),
+                ("in_nav", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let g = warm.get("/u/commerce/c/guide/").await;
+    assert_eq!(g.status, 200);
+    assert!(g.body.contains("<p>第一条。</p>"));
+    assert!(!g.body.contains("<script>x"));
+    assert!(
+        warm.get("/u/commerce/").await.body.contains("办事指南"),
+        "nav updated at once"
+    );
+
+    // Editing keeps the slug.
+    let id = channel_id(&app, "commerce", "guide");
+    let cp = format!("/admin/sites/commerce/channels/{id}");
+    let r = admin
+        .post_form(
+            &cp,
+            &cp,
+            &[
+                ("slug", "changed"),
+                ("name", "办事服务指南"),
+                ("kind", "page"),
+                ("page_body", "新内容"),
+                ("in_nav", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("已保存"));
+    let snap = app.state.portal.snapshot();
+    let ch = snap.channel(id).unwrap();
+    assert_eq!(ch.slug.as_str(), "guide");
+    assert_eq!(ch.name, "办事服务指南");
+
+    // Site settings: theme and a bound host.
+    let sp = "/admin/sites/commerce";
+    let r = admin
+        .post_form(
+            sp,
+            sp,
+            &[
+                ("name", "区商务局"),
+                ("theme", "pink"),
+                ("host", "swj.example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请从列表中选择主题色"));
+    let r = admin
+        .post_form(
+            sp,
+            sp,
+            &[
+                ("name", "区商务局"),
+                ("theme", "blue"),
+                ("host", "http://bad host"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写有效的域名"));
+    let r = admin
+        .post_form(
+            sp,
+            sp,
+            &[
+                ("name", "区商务局"),
+                ("theme", "blue"),
+                ("host", "SWJ.Example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let snap = app.state.portal.snapshot();
+    let site = snap.site("commerce").unwrap();
+    assert_eq!(site.host.as_deref(), Some("swj.example.gov.cn"));
+    assert_eq!(site.theme, "blue");
+    assert!(warm.get("/u/commerce/").await.body.contains("theme-blue"));
+    // The bound host serves the sub-site at `/`.
+    let bound = reqwest::Client::new()
+        .get(format!("{}/", app.base))
+        .header("host", "swj.example.gov.cn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bound.status(), 200);
+    assert!(bound.text().await.unwrap().contains("theme-blue"));
+    // The portal's own domain cannot be taken by a sub-site.
+    let r = admin
+        .post_form(
+            sp,
+            sp,
+            &[
+                ("name", "区商务局"),
+                ("theme", "blue"),
+                ("host", "www.example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("门户主站的域名"));
+
+    // The 系统管理员 creates a site for another unit; one site per unit, one main site.
+    let sys = logged_in(&app, "t-sys", Role::Sysadmin, "office").await;
+    let r = sys
+        .post_form(
+            "/admin/sites",
+            "/admin/sites",
+            &[
+                ("unit", "edu"),
+                ("name", "区文教体局"),
+                ("theme", "purple"),
+                ("host", "swj.example.gov.cn"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("该域名已绑定到其他站点"));
+    let r = sys
+        .post_form(
+            "/admin/sites",
+            "/admin/sites",
+            &[
+                ("unit", "edu"),
+                ("name", "区文教体局"),
+                ("theme", "purple"),
+                ("host", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.location(), Some("/admin/sites/edu/channels"));
+    let snap = app.state.portal.snapshot();
+    let edu = snap.site("edu").unwrap();
+    assert!(!edu.is_main);
+    assert_eq!(app.client().get("/u/edu/").await.status, 200);
+    let r = sys
+        .post_form(
+            "/admin/sites",
+            "/admin/sites",
+            &[("unit", "gov"), ("name", "另一个主站"), ("theme", "red")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("该单位已有站点"));
+    // A unit admin may not create sites.
+    let r = admin
+        .post_form(
+            "/admin/sites",
+            "/admin/sites",
+            &[("unit", "civil"), ("name", "区民政局"), ("theme", "red")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    app.stop().await;
+}
