@@ -512,3 +512,102 @@ async fn first_run_setup_then_login_in_chromium() {
     drop(driver);
     app.stop().await;
 }
+
+/// The demo portal in a real browser: home, a channel, an article and a search result,
+/// each checked for its visible content and with axe-core; at 360 px wide no page may
+/// scroll sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_portal_in_chromium() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+        assert!(!in_ci(), "{msg}");
+        eprintln!("SKIP browser test: {msg}");
+        return;
+    }
+    let axe = axe_source();
+    let axe = axe.as_deref();
+    let app = TestApp::start().await;
+    let st = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
+        st.portal.reload(&st.store).unwrap();
+        for a in st
+            .store
+            .read_blocking(gongkai::portal::store::all_articles)
+            .unwrap()
+        {
+            st.portal.article_changed(None, &a);
+        }
+        st.portal.indexer.get().unwrap().flush();
+    })
+    .await
+    .unwrap();
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+
+    let pages = [
+        ("/", "portal-home", "要闻"),
+        ("/c/gov-news/", "portal-channel", "政务动态"),
+        ("/c/overview/", "portal-page", "区情概况"),
+        ("/u/commerce/", "portal-subsite", "区商务局"),
+        (
+            "/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83",
+            "portal-search",
+            "营商环境",
+        ),
+    ];
+    for (path, name, expect) in pages {
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let body = text_of(&c, "main").await;
+        assert!(body.contains(expect), "{path} shows {expect}: {body}");
+        axe_check(&c, axe, path).await;
+        assert_no_sideways_scroll(&c, path).await;
+        screenshots(&c, name).await;
+    }
+    // Open an article from the channel list, as a reader would.
+    c.goto(&format!("{base}/c/gov-news/")).await.unwrap();
+    let link = c
+        .find(fantoccini::Locator::Css("ul.items li a"))
+        .await
+        .expect("an item in the list");
+    let title = link.text().await.unwrap();
+    link.click().await.unwrap();
+    let h1 = text_of(&c, "article h1").await;
+    assert_eq!(h1, title);
+    assert!(text_of(&c, ".article-meta").await.contains("发布时间"));
+    axe_check(&c, axe, "article").await;
+    assert_no_sideways_scroll(&c, "article").await;
+    screenshots(&c, "portal-article").await;
+    // And a search result leads to its article.
+    c.goto(&format!("{base}/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"))
+        .await
+        .unwrap();
+    let hit = c
+        .find(fantoccini::Locator::Css(".search-results .hit h2 a"))
+        .await
+        .expect("a search hit");
+    hit.click().await.unwrap();
+    assert!(text_of(&c, "article h1").await.contains("营商环境"));
+
+    c.close().await.ok();
+    drop(driver);
+    app.stop().await;
+}
+
+/// At 360 px wide the page must not be wider than the viewport.
+async fn assert_no_sideways_scroll(c: &Client, page: &str) {
+    c.set_window_size(360, 800).await.expect("resize");
+    let r = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    let (sw, iw) = (r[0].as_u64().unwrap_or(0), r[1].as_u64().unwrap_or(1));
+    assert!(sw <= iw, "{page} scrolls sideways at 360 px: {sw} > {iw}");
+    c.set_window_size(DESKTOP.0, DESKTOP.1)
+        .await
+        .expect("resize back");
+}
