@@ -478,3 +478,37 @@ async fn fresh_install_home_and_care_mode() {
     assert!(c.get("/").await.body.contains("class=\"care\""));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn footer_identifiers_on_every_kind_of_page() {
+    let app = demo_app().await;
+    let c = app.client();
+    let art = find_article(&app, "民生实事");
+    let paths = [
+        "/".to_owned(),
+        "/c/gov-news/".into(),
+        "/c/overview/".into(),
+        format!("/a/{}", art.id),
+        format!("/a/{}/print", art.id),
+        "/u/commerce/".into(),
+        "/search?q=%E6%94%BF%E5%8A%A1".into(),
+        "/search".into(),
+        "/sitemap".into(),
+        "/contact".into(),
+        "/login".into(),
+        "/no-such-page".into(),
+        "/c/gov-news/page/0/".into(),
+    ];
+    for p in &paths {
+        let r = c.get(p).await;
+        for bit in FOOTER_BITS {
+            assert!(r.body.contains(bit), "{p} ({}) lacks {bit}", r.status);
+        }
+        assert!(
+            r.body.contains("党政机关"),
+            "{p} lacks the 党政机关 identifier"
+        );
+        assert!(r.body.contains("href=\"/sitemap\""), "{p} lacks 网站地图");
+    }
+    app.stop().await;
+}
