@@ -63,6 +63,8 @@ echo "== nginx serving the same home-page bytes"
 NPORT=$(free_port)
 mkdir -p "$WORK/www" "$WORK/nginx"
 curl -fsS "$BASE/" -o "$WORK/www/index.html"
+# nginx workers run as an unprivileged user: let them read the snapshot.
+chmod 755 "$WORK" "$WORK/www"; chmod 644 "$WORK/www/index.html"
 cat > "$WORK/nginx/nginx.conf" <<NGX
 worker_processes auto;
 pid $WORK/nginx/nginx.pid;
@@ -93,5 +95,6 @@ run gk_search "$BASE$SEARCH" "gongkai:$GK_PID" | tee "$WORK/r-search"
 
 rps() { grep -o 'rps=[0-9.]*' "$1" | head -n1 | cut -d= -f2; }
 echo "== summary"
+grep -q 'non_2xx_3xx=0 ' "$WORK/r-nginx" || { echo "nginx answered errors: fix the setup" >&2; exit 1; }
 echo "home_vs_nginx_ratio=$(echo "scale=2; $(rps "$WORK/r-home") / $(rps "$WORK/r-nginx")" | bc)"
 echo "gongkai_rss_kib=$(awk '/VmRSS/ {print $2}' /proc/$GK_PID/status)"

@@ -151,17 +151,22 @@ pub async fn render_errors(State(st): State<Shared>, req: Request, next: Next) -
     out
 }
 
-/// Gives every visitor an anonymous CSRF cookie (double-submit) for forms used before
-/// login; logged-in forms use the session's own token.
+/// Gives a visitor an anonymous CSRF cookie (double-submit) when a page renders a form
+/// before login; logged-in forms use the session's own token. Pages without such a form
+/// set no cookie, so public pages stay identical for everyone (and cacheable by proxies).
 pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next) -> Response {
     let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() == 64);
     let (token, fresh) = match existing {
         Some(t) => (t, false),
         None => (crate::ids::random_token(), true),
     };
-    req.extensions_mut().insert(AnonCsrf(token.clone()));
+    let used = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    req.extensions_mut().insert(AnonCsrf {
+        token: token.clone(),
+        used: used.clone(),
+    });
     let mut resp = next.run(req).await;
-    if fresh {
+    if fresh && used.load(std::sync::atomic::Ordering::Relaxed) {
         let secure = if st.tls { "; Secure" } else { "" };
         let c = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
         if let Ok(v) = HeaderValue::from_str(&c) {
@@ -172,7 +177,11 @@ pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next)
 }
 
 #[derive(Debug, Clone)]
-pub struct AnonCsrf(pub String);
+pub struct AnonCsrf {
+    pub token: String,
+    /// Set when a page puts the token in a form, so the cookie must be sent.
+    pub used: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
 
 /// Refuses cross-site state changes early, on headers alone (the token check is in
 /// the form extractor).
