@@ -16,6 +16,24 @@ pub fn short_id() -> String {
     data_encoding::HEXLOWER.encode(&b)
 }
 
+/// A request id for the log: unique within the process, no system call per request.
+pub fn request_id() -> String {
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SALT: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let salt = *SALT.get_or_init(|| {
+        let mut b = [0u8; 8];
+        fill_random(&mut b);
+        u64::from_le_bytes(b)
+    });
+    // A mixed counter: unique enough for log correlation, and not in visible order.
+    let mut x = NEXT.fetch_add(1, Ordering::Relaxed) ^ salt;
+    x = (x ^ (x >> 31)).wrapping_mul(0x7fb5_d329_728e_a185);
+    x ^= x >> 27;
+    format!("{:012x}", x & 0xffff_ffff_ffff)
+}
+
 pub fn fill_random(buf: &mut [u8]) {
     // The OS RNG failing means the machine is unusable for anything secure.
     #[allow(clippy::expect_used)]

@@ -306,8 +306,23 @@ fn backup(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
 fn serve(cfg: Config, demo: bool) -> Result<(), String> {
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
-    let rt = tokio::runtime::Runtime::new().map_err(|e| format!("无法启动运行时：{e}"))?;
+    // Log lines go through a writer thread that batches them while requests pour in
+    // and flushes as soon as it is idle: one line per request without one write per request.
+    let (writer, _log_guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::stdout());
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .init();
+    // A small blocking pool: each argon2 hash takes 19 MiB, so a burst of logins or
+    // searches must not fan out into hundreds of threads on a 2-core box.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(16)
+        .build()
+        .map_err(|e| format!("无法启动运行时：{e}"))?;
     rt.block_on(async move {
         if demo {
             let store = open_store(&cfg)?;

@@ -64,8 +64,7 @@ pub struct Authed {
 pub struct Ctx {
     pub ip: IpAddr,
     pub care: bool,
-    pub anon_csrf: String,
-    anon_used: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    anon_csrf: std::sync::Arc<std::sync::OnceLock<String>>,
     pub authed: Option<Authed>,
     pub path: String,
 }
@@ -75,12 +74,7 @@ impl Ctx {
     pub fn csrf(&self) -> &str {
         match &self.authed {
             Some(a) => &a.session.csrf,
-            None => {
-                if let Some(u) = &self.anon_used {
-                    u.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-                &self.anon_csrf
-            }
+            None => self.anon_csrf.get_or_init(crate::ids::random_token),
         }
     }
     pub fn ip_string(&self) -> String {
@@ -162,10 +156,10 @@ where
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
         let care = cookie(&parts.headers, "gk_care").as_deref() == Some("1");
-        let (anon_csrf, anon_used) = parts
+        let anon_csrf = parts
             .extensions
             .get::<AnonCsrf>()
-            .map(|a| (a.token.clone(), Some(a.used.clone())))
+            .map(|a| a.cell.clone())
             .unwrap_or_default();
         let authed = match cookie(&parts.headers, SESSION_COOKIE) {
             Some(t) => load_session(&st, t).await?,
@@ -175,7 +169,6 @@ where
             ip,
             care,
             anon_csrf,
-            anon_used,
             authed,
             path: parts.uri.path().to_owned(),
         };

@@ -59,6 +59,10 @@ pub fn build(st: Shared) -> Router {
     // before routing, so every route and layer above sees the sub-site path.
     Router::new()
         .fallback_service(inner)
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
+            mw::cached_fast_path,
+        ))
         .layer(axum::middleware::map_request_with_state(
             st,
             portal::host::rewrite,

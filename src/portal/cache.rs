@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -20,6 +20,7 @@ const MAX_BYTES: usize = 128 * 1024 * 1024;
 pub struct CachedPage {
     pub status: StatusCode,
     pub etag: String,
+    etag_header: HeaderValue,
     pub html: Bytes,
     pub gzip: Bytes,
     pub br: Bytes,
@@ -34,7 +35,7 @@ struct Inner {
 
 #[derive(Default)]
 pub struct PageCache {
-    inner: Mutex<Inner>,
+    inner: RwLock<Inner>,
     /// Bumped on every invalidation; a page rendered across one is not stored.
     generation: AtomicU64,
     pub hits: AtomicU64,
@@ -65,8 +66,20 @@ impl PageCache {
         self.generation.load(Ordering::SeqCst)
     }
 
+    /// A cached page, counted as a hit (never as a miss: callers fall back to routing,
+    /// which looks again).
+    pub fn peek(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let g = self.inner.read().ok()?;
+        let hit = g.pages.get(key).map(|(p, _)| p.clone());
+        drop(g);
+        if hit.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        hit
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let g = self.inner.lock().ok()?;
+        let g = self.inner.read().ok()?;
         let hit = g.pages.get(key).map(|(p, _)| p.clone());
         drop(g);
         match &hit {
@@ -89,14 +102,17 @@ impl PageCache {
         let html = Bytes::from(html);
         let (gzip, br) = compress(&html);
         let etag = format!("\"{}\"", &crate::ids::sha256_hex(&html)[..20]);
+        let etag_header =
+            HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
         let page = Arc::new(CachedPage {
             status,
             etag,
+            etag_header,
             html,
             gzip,
             br,
         });
-        if let Ok(mut g) = self.inner.lock()
+        if let Ok(mut g) = self.inner.write()
             && self.generation() == generation
         {
             let size = page.html.len() + page.gzip.len() + page.br.len();
@@ -117,7 +133,7 @@ impl PageCache {
     /// Drops every page carrying any of `tags`.
     pub fn invalidate(&self, tags: &[String]) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        let Ok(mut g) = self.inner.lock() else {
+        let Ok(mut g) = self.inner.write() else {
             return;
         };
         for t in tags {
@@ -134,13 +150,13 @@ impl PageCache {
 
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        if let Ok(mut g) = self.inner.lock() {
+        if let Ok(mut g) = self.inner.write() {
             *g = Inner::default();
         }
     }
 
     pub fn len(&self) -> usize {
-        self.inner.lock().map(|g| g.pages.len()).unwrap_or(0)
+        self.inner.read().map(|g| g.pages.len()).unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -191,9 +207,7 @@ pub fn respond(page: &CachedPage, req: &HeaderMap) -> Response {
         header::VARY,
         HeaderValue::from_static("Accept-Encoding, Cookie"),
     );
-    if let Ok(v) = HeaderValue::from_str(&page.etag) {
-        h.insert(header::ETAG, v);
-    }
+    h.insert(header::ETAG, page.etag_header.clone());
     if let Some(e) = enc {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(e));
     }

@@ -580,9 +580,11 @@ async fn demo_portal_in_chromium() {
     assert_no_sideways_scroll(&c, "article").await;
     screenshots(&c, "portal-article").await;
     // And a search result leads to its article.
-    c.goto(&format!("{base}/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"))
-        .await
-        .unwrap();
+    c.goto(&format!(
+        "{base}/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"
+    ))
+    .await
+    .unwrap();
     let hit = c
         .find(fantoccini::Locator::Css(".search-results .hit h2 a"))
         .await
