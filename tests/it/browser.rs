@@ -4,8 +4,8 @@
 //! width into `target/screenshots/` for a human to look at.
 //!
 //! Without `/usr/bin/chromedriver` the test fails when `CI` is set and is skipped otherwise.
-//! axe-core is read from `$AXE_CORE_JS`, or `.ci/node_modules/axe-core/axe.min.js` (what
-//! `.ci/run` installs); missing axe likewise fails under `CI`.
+//! axe-core is read from `$AXE_CORE_JS`, or the vendored `tests/vendor/axe-core/axe.min.js` (what
+//! `.ci/run` points at); missing axe likewise fails under `CI`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -162,7 +162,7 @@ fn axe_source() -> Option<String> {
     let path = std::env::var_os("AXE_CORE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/node_modules/axe-core/axe.min.js")
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor/axe-core/axe.min.js")
         });
     match std::fs::read_to_string(&path) {
         Ok(s) => Some(s),

@@ -307,7 +307,17 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
         .cache
         .hits
         .load(std::sync::atomic::Ordering::Relaxed);
-    let _ = get("/", "br", None).await.unwrap();
+    let hit = get("/", "br", None).await.unwrap();
+    // A hit served before routing carries the same headers as the first answer.
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-request-id",
+        "vary",
+    ] {
+        assert!(hit.headers().contains_key(h), "cached answer has {h}");
+    }
+    assert_eq!(hit.headers()["etag"].to_str().unwrap(), etag);
     assert!(
         app.state
             .portal
