@@ -50,15 +50,10 @@ pub fn item_list(snap: &Snapshot, items: &[Article]) -> Markup {
     }
 }
 
-/// Entrance tiles of the main portal; only those whose channel exists are shown, so
-/// there are never links into nothing.
-const TILES: &[(&str, &str)] = &[
-    ("disclosure", "政府信息公开"),
-    ("services", "网上办事"),
-    ("mailbox", "区长信箱"),
-    ("pledges", "百件实事网上查"),
-    ("investment", "招商引资"),
-];
+/// Entrance tiles of the main portal, by channel slug (政府信息公开, 网上办事, 区长信箱,
+/// 百件实事网上查, 招商引资). Each shows its channel's own name, and only when the channel
+/// exists, so there are never links into nothing.
+const TILES: &[&str] = &["disclosure", "services", "mailbox", "pledges", "investment"];
 
 pub struct HomeData {
     pub headlines: Vec<Article>,
@@ -70,10 +65,10 @@ pub fn home(snap: &Snapshot, site: &Site, d: &HomeData) -> Markup {
     let tiles: Vec<(String, &str)> = if site.is_main {
         TILES
             .iter()
-            .filter_map(|(slug, label)| {
+            .filter_map(|slug| {
                 snap.channels_of(&site.unit)
                     .find(|c| c.slug.as_str() == *slug)
-                    .map(|c| (channel_href(snap, c), *label))
+                    .map(|c| (channel_href(snap, c), c.name.as_str()))
             })
             .collect()
     } else {
