@@ -5,10 +5,12 @@
 
 pub mod admin;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod flow;
 pub mod http;
 pub mod ids;
 pub mod jobs;
