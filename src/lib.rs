@@ -19,6 +19,7 @@ pub mod portal;
 pub mod search;
 pub mod store;
 pub mod views;
+pub mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod demo;
+pub mod diff;
 pub mod editor;
 pub mod feeds;
 pub mod host;
