@@ -119,6 +119,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/articles/{id}"),
     ("POST", "/admin/articles/{id}"),
     ("POST", "/admin/articles/{id}/withdraw"),
+    ("GET", "/admin/articles/{id}/history"),
     ("POST", "/admin/articles/{id}/files"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),

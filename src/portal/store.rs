@@ -266,6 +266,7 @@ pub fn save_article(
         index_add(txn, &a)?;
     }
     put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
+    put_revision(txn, &a)?;
     Ok(a)
 }
 
@@ -281,6 +282,7 @@ pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
     a.updated_ms = now;
     index_add(txn, &a)?;
     put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
+    put_revision(txn, &a)?;
     Ok(a)
 }
 
@@ -294,6 +296,7 @@ pub fn withdraw(txn: &WriteTransaction, id: u64, reason: &str, now: i64) -> Resu
     a.revision += 1;
     a.updated_ms = now;
     put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
+    put_revision(txn, &a)?;
     Ok(a)
 }
 
@@ -359,4 +362,39 @@ pub fn articles_newest(
         out.push(serde_json::from_slice(v.value())?);
     }
     Ok(out)
+}
+
+// ---- revisions (修订): every saved version is kept
+
+fn revision_key(id: u64, rev: u64) -> String {
+    format!("{id:016x}/{rev:016x}")
+}
+
+fn put_revision(txn: &WriteTransaction, a: &Article) -> Result<()> {
+    put_json(
+        txn,
+        tables::ARTICLE_REVISIONS,
+        &revision_key(a.id, a.revision),
+        a,
+    )
+}
+
+/// Every saved version of an article, oldest first.
+pub fn revisions(txn: &ReadTransaction, id: u64) -> Result<Vec<Article>> {
+    let from = format!("{id:016x}/");
+    let to = format!("{id:016x}0");
+    let t = txn.open_table(tables::ARTICLE_REVISIONS)?;
+    let mut out = Vec::new();
+    for row in t.range(from.as_str()..to.as_str())? {
+        let (_, v) = row?;
+        out.push(serde_json::from_slice(v.value())?);
+    }
+    Ok(out)
+}
+
+pub fn revision(txn: &ReadTransaction, id: u64, rev: u64) -> Result<Option<Article>> {
+    get_json(
+        &txn.open_table(tables::ARTICLE_REVISIONS)?,
+        &revision_key(id, rev),
+    )
 }

@@ -31,8 +31,13 @@ pub const CHANNEL_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("chan
 /// channel id (decimal) → number of public items in it.
 pub const CHANNEL_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("channel_counts");
 
+/// "{article:016x}/{revision:016x}" → the article as saved at that revision (JSON).
+pub const ARTICLE_REVISIONS: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("article_revisions");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 4] = [META, UNITS, SESSIONS, SITES];
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 5] =
+    [META, UNITS, SESSIONS, SITES, ARTICLE_REVISIONS];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 4] = [USERS, AUDIT, CHANNELS, ARTICLES];
 /// Tables keyed by string with integer values.

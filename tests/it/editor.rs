@@ -870,3 +870,69 @@ async fn sites_and_channels() {
     assert_eq!(r.status, 403);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_save_is_a_revision_and_any_two_can_be_compared() {
+    let app = demo_app().await;
+    let c = logged_in(&app, "t-pub-h", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work").to_string();
+    let id = create_item(&c, work.parse().unwrap(), "修订测试标题", "save").await;
+    let path = format!("/admin/articles/{id}");
+    let rev = input_value(&c.get(&path).await.body, "revision");
+    let r = c
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &rev),
+                ("title", "修订测试新标题"),
+                ("source", "区商务局"),
+                ("body", "第一段。\n\n第二段已改写。"),
+                ("channel", &work),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let edit = c.get(&path).await;
+    assert!(edit.body.contains(&format!("/admin/articles/{id}/history")));
+    let h = c.get(&format!("/admin/articles/{id}/history")).await;
+    assert_eq!(h.status, 200, "{}", h.body);
+    // Draft save, edit save, publish: three versions, the last two compared by default.
+    let versions = app
+        .state
+        .store
+        .read_blocking(|t| gongkai::portal::store::revisions(t, id))
+        .unwrap();
+    assert!(versions.len() >= 2, "{}", versions.len());
+    let first_to_last = c
+        .get(&format!(
+            "/admin/articles/{id}/history?from=1&to={}",
+            versions.last().unwrap().revision
+        ))
+        .await;
+    assert_eq!(first_to_last.status, 200);
+    assert!(
+        first_to_last.body.contains("<ins>新</ins>"),
+        "{}",
+        first_to_last.body
+    );
+    assert!(first_to_last.body.contains("<ins>已改写</ins>"));
+    assert!(first_to_last.body.contains("标题、正文有修改"));
+    // Unknown versions and other units' publishers.
+    assert_eq!(
+        c.get(&format!("/admin/articles/{id}/history?from=1&to=99"))
+            .await
+            .status,
+        404
+    );
+    let other = logged_in(&app, "t-pub-x", Role::Publisher, "sd-east").await;
+    assert_eq!(
+        other
+            .get(&format!("/admin/articles/{id}/history"))
+            .await
+            .status,
+        403
+    );
+    app.stop().await;
+}

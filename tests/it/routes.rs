@@ -82,6 +82,7 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/admin/articles/{id}",          [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
     ("POST", "/admin/articles/{id}",          [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
     ("POST", "/admin/articles/{id}/withdraw", [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles/{id}/history",  [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
     ("POST", "/admin/articles/{id}/files",    [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
     ("GET",  "/healthz",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/readyz",                       [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),

@@ -262,7 +262,8 @@ pub fn edit_view(
                     dt { "状态" } dd { span class=(format!("state state-{}", state_id(a))) { (state_label(a)) }
                         @if let ArticleState::Withdrawn { reason } = &a.state { "（撤稿原因：" (reason) "）" } }
                     dt { "发布时间" } dd { (a.publish_ms.map(crate::clock::show).unwrap_or_else(|| "尚未发布（发布时由系统自动记录）".into())) }
-                    dt { "最后修改" } dd { (crate::clock::show(a.updated_ms)) "，第 " (a.revision) " 版" }
+                    dt { "最后修改" } dd { (crate::clock::show(a.updated_ms)) "，第 " (a.revision) " 版 "
+                        a href=(format!("/admin/articles/{}/history", a.id)) { "修订记录" } }
                     @if a.is_public() {
                         dt { "公开网址" } dd { a href=(snap.article_url(a)) target="_blank" { "预览已发布页面" } }
                     }

@@ -5,6 +5,7 @@
 //! small handlers that a workflow can put its own transitions beside.
 
 pub mod articles;
+pub mod history;
 pub mod sites;
 pub mod upload;
 
@@ -44,6 +45,7 @@ pub fn router() -> Router<Shared> {
             get(articles::edit_form).post(articles::edit_submit),
         )
         .route("/admin/articles/{id}/withdraw", post(articles::withdraw))
+        .route("/admin/articles/{id}/history", get(history::history))
 }
 
 /// The upload route, which takes bodies larger than the global limit. It carries its
