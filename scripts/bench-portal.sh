@@ -57,7 +57,7 @@ start_gk
 BASE=http://127.0.0.1:$PORT
 ART=$(curl -fsS "$BASE/c/gov-news/" | grep -o 'href="/a/[0-9]*"' | head -n 1 | cut -d'"' -f2)
 SEARCH="/search?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"
-curl -fsS -o /dev/null "$BASE/c/gov-news/page/50/" || { echo "channel page 50 missing" >&2; exit 1; }
+curl -fsS -o /dev/null "$BASE/c/gov-news/page/50/" || { echo "channel page 50 missing: use at least 25000 articles" >&2; exit 1; }
 
 echo "== nginx serving the same home-page bytes"
 NPORT=$(free_port)
