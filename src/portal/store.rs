@@ -273,6 +273,7 @@ pub fn save_article(
 /// Makes an article public. The publish time is set now, the first time only.
 pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
     let mut a = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
+    unschedule(txn, id)?;
     index_remove(txn, &a)?;
     if a.publish_ms.is_none() {
         a.publish_ms = Some(now);
@@ -289,6 +290,7 @@ pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
 /// Takes an article down with a reason; it leaves every list.
 pub fn withdraw(txn: &WriteTransaction, id: u64, reason: &str, now: i64) -> Result<Article> {
     let mut a = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
+    unschedule(txn, id)?;
     index_remove(txn, &a)?;
     a.state = ArticleState::Withdrawn {
         reason: reason.to_owned(),
@@ -397,4 +399,58 @@ pub fn revision(txn: &ReadTransaction, id: u64, rev: u64) -> Result<Option<Artic
         &txn.open_table(tables::ARTICLE_REVISIONS)?,
         &revision_key(id, rev),
     )
+}
+
+// ---- scheduled publishing (定时发布), run by the in-process scheduler
+
+fn due_key(at_ms: i64, id: u64) -> String {
+    format!(
+        "t/{:016x}/{id:016x}",
+        u64::try_from(at_ms.max(0)).unwrap_or(0)
+    )
+}
+
+fn sched_key(id: u64) -> String {
+    format!("a/{id:016x}")
+}
+
+/// Sets (or moves) an article's scheduled publish time.
+pub fn schedule(txn: &WriteTransaction, id: u64, at_ms: i64) -> Result<()> {
+    unschedule(txn, id)?;
+    let mut t = txn.open_table(tables::SCHEDULED)?;
+    t.insert(due_key(at_ms, id).as_str(), id)?;
+    t.insert(
+        sched_key(id).as_str(),
+        u64::try_from(at_ms.max(0)).unwrap_or(0),
+    )?;
+    Ok(())
+}
+
+/// Cancels an article's schedule, if any.
+pub fn unschedule(txn: &WriteTransaction, id: u64) -> Result<()> {
+    let mut t = txn.open_table(tables::SCHEDULED)?;
+    let at = t.remove(sched_key(id).as_str())?.map(|v| v.value());
+    if let Some(at) = at {
+        t.remove(due_key(i64::try_from(at).unwrap_or(0), id).as_str())?;
+    }
+    Ok(())
+}
+
+pub fn scheduled_at(txn: &ReadTransaction, id: u64) -> Result<Option<i64>> {
+    Ok(txn
+        .open_table(tables::SCHEDULED)?
+        .get(sched_key(id).as_str())?
+        .and_then(|v| i64::try_from(v.value()).ok()))
+}
+
+/// Articles whose scheduled time has come, oldest first.
+pub fn due(txn: &ReadTransaction, now_ms: i64) -> Result<Vec<u64>> {
+    let to = due_key(now_ms, u64::MAX);
+    let t = txn.open_table(tables::SCHEDULED)?;
+    let mut out = Vec::new();
+    for row in t.range("t/"..=to.as_str())? {
+        let (_, v) = row?;
+        out.push(v.value());
+    }
+    Ok(out)
 }

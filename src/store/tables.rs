@@ -40,11 +40,16 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 5] =
     [META, UNITS, SESSIONS, SITES, ARTICLE_REVISIONS];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 4] = [USERS, AUDIT, CHANNELS, ARTICLES];
+/// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
+/// order) and "a/{article:016x}" → time (an article's schedule).
+pub const SCHEDULED: TableDefinition<&str, u64> = TableDefinition::new("scheduled");
+
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 5] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 6] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
     CHANNEL_ITEMS,
     CHANNEL_COUNTS,
+    SCHEDULED,
 ];

@@ -328,6 +328,19 @@ pub fn edit_view(
                     @if a.is_some_and(Article::is_public) { "保存并更新发布" } @else { "发布" }
                 }
             }
+            @if let Some(a) = a.filter(|a| matches!(a.state, ArticleState::Draft)) {
+                // A single key read from the memory-mapped store.
+                @let at = st.store.read_blocking(|txn| store::scheduled_at(txn, a.id)).ok().flatten();
+                fieldset.schedule {
+                    legend { "定时发布" }
+                    @if let Some(at) = at {
+                        p { "已定时于 " strong { (crate::clock::show(at)) } "（北京时间）自动发布。" }
+                        button type="submit" name="action" value="unschedule" { "保存并取消定时" }
+                    }
+                    (form::field(&Field::new("publish_at", "定时发布时间（北京时间）").kind("datetime-local").optional(), fs))
+                    button type="submit" name="action" value="schedule" { "保存并定时发布" }
+                }
+            }
             p.hint { "发布时间由系统在首次发布时自动记录，不能手工填写。" }
         }
         @if let Some(a) = a {
@@ -637,6 +650,23 @@ fn publishing(p: &Posted) -> bool {
     p.get("action") == "publish"
 }
 
+/// What the editor asked for about the schedule.
+enum Schedule {
+    Keep,
+    At(i64),
+    Cancel,
+}
+
+/// `2026-11-26T15:30` (a datetime-local value, Beijing time) as UTC ms.
+fn parse_local(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let fmt_s = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let t = time::PrimitiveDateTime::parse(s.trim(), &fmt)
+        .or_else(|_| time::PrimitiveDateTime::parse(s.trim(), &fmt_s))
+        .ok()?;
+    Some(crate::clock::to_ms(t.assume_offset(crate::clock::CST)))
+}
+
 pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
     let scope = Scope::load(&st).await?;
@@ -742,6 +772,35 @@ pub async fn edit_submit(
     };
     let now = st.now_ms();
     let publish = publishing(&p);
+    let schedule = match p.get("action") {
+        "schedule" => match parse_local(p.get("publish_at")) {
+            Some(at) if at > now + 60_000 => Schedule::At(at),
+            Some(_) => {
+                fs.add_error("publish_at", "定时发布时间须晚于当前时间至少一分钟");
+                Schedule::Keep
+            }
+            None => {
+                fs.add_error("publish_at", "请填写定时发布的日期和时间");
+                Schedule::Keep
+            }
+        },
+        "unschedule" => Schedule::Cancel,
+        _ => Schedule::Keep,
+    };
+    if fs.error("publish_at").is_some()
+        || (matches!(schedule, Schedule::At(_)) && before.is_public())
+    {
+        if fs.error("publish_at").is_none() {
+            fs.add_error("publish_at", "已发布的信息不能再定时发布");
+        }
+        let ep = EditPage {
+            article: Some(&before),
+            notice: None,
+            conflict: None,
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        return Ok(edit_view(&st, &s, &allowed, &ep, &fs));
+    }
     let (user, ctx) = (s.user.clone(), p.ctx.clone());
     let aid = before.id;
     let r = st
@@ -772,6 +831,32 @@ pub async fn edit_submit(
                     now,
                 )?;
                 return Ok(out);
+            }
+            match schedule {
+                Schedule::At(at) => {
+                    store::schedule(txn, saved.id, at)?;
+                    audit::append(
+                        txn,
+                        event(
+                            &user,
+                            &ctx,
+                            "article_schedule",
+                            obj,
+                            true,
+                            crate::clock::show(at),
+                        ),
+                        now,
+                    )?;
+                }
+                Schedule::Cancel => {
+                    store::unschedule(txn, saved.id)?;
+                    audit::append(
+                        txn,
+                        event(&user, &ctx, "article_unschedule", obj, true, String::new()),
+                        now,
+                    )?;
+                }
+                Schedule::Keep => {}
             }
             Ok(saved)
         })
