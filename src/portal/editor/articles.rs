@@ -650,23 +650,6 @@ fn publishing(p: &Posted) -> bool {
     p.get("action") == "publish"
 }
 
-/// What the editor asked for about the schedule.
-enum Schedule {
-    Keep,
-    At(i64),
-    Cancel,
-}
-
-/// `2026-11-26T15:30` (a datetime-local value, Beijing time) as UTC ms.
-fn parse_local(s: &str) -> Option<i64> {
-    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let fmt_s = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let t = time::PrimitiveDateTime::parse(s.trim(), &fmt)
-        .or_else(|_| time::PrimitiveDateTime::parse(s.trim(), &fmt_s))
-        .ok()?;
-    Some(crate::clock::to_ms(t.assume_offset(crate::clock::CST)))
-}
-
 pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
     let scope = Scope::load(&st).await?;
@@ -772,27 +755,8 @@ pub async fn edit_submit(
     };
     let now = st.now_ms();
     let publish = publishing(&p);
-    let schedule = match p.get("action") {
-        "schedule" => match parse_local(p.get("publish_at")) {
-            Some(at) if at > now + 60_000 => Schedule::At(at),
-            Some(_) => {
-                fs.add_error("publish_at", "定时发布时间须晚于当前时间至少一分钟");
-                Schedule::Keep
-            }
-            None => {
-                fs.add_error("publish_at", "请填写定时发布的日期和时间");
-                Schedule::Keep
-            }
-        },
-        "unschedule" => Schedule::Cancel,
-        _ => Schedule::Keep,
-    };
-    if fs.error("publish_at").is_some()
-        || (matches!(schedule, Schedule::At(_)) && before.is_public())
-    {
-        if fs.error("publish_at").is_none() {
-            fs.add_error("publish_at", "已发布的信息不能再定时发布");
-        }
+    let schedule = super::schedule::requested(&p, now, before.is_public(), &mut fs);
+    if fs.error("publish_at").is_some() {
         let ep = EditPage {
             article: Some(&before),
             notice: None,
@@ -832,32 +796,13 @@ pub async fn edit_submit(
                 )?;
                 return Ok(out);
             }
-            match schedule {
-                Schedule::At(at) => {
-                    store::schedule(txn, saved.id, at)?;
-                    audit::append(
-                        txn,
-                        event(
-                            &user,
-                            &ctx,
-                            "article_schedule",
-                            obj,
-                            true,
-                            crate::clock::show(at),
-                        ),
-                        now,
-                    )?;
-                }
-                Schedule::Cancel => {
-                    store::unschedule(txn, saved.id)?;
-                    audit::append(
-                        txn,
-                        event(&user, &ctx, "article_unschedule", obj, true, String::new()),
-                        now,
-                    )?;
-                }
-                Schedule::Keep => {}
-            }
+            super::schedule::record(
+                txn,
+                &schedule,
+                saved.id,
+                |action, detail| event(&user, &ctx, action, obj.clone(), true, detail),
+                now,
+            )?;
             Ok(saved)
         })
         .await;

@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod history;
+pub mod schedule;
 pub mod sites;
 pub mod upload;
 
