@@ -526,22 +526,7 @@ async fn demo_portal_in_chromium() {
     }
     let axe = axe_source();
     let axe = axe.as_deref();
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
-        st.portal.reload(&st.store).unwrap();
-        for a in st
-            .store
-            .read_blocking(gongkai::portal::store::all_articles)
-            .unwrap()
-        {
-            st.portal.article_changed(None, &a);
-        }
-        st.portal.indexer.get().unwrap().flush();
-    })
-    .await
-    .unwrap();
+    let app = crate::helpers::demo_portal().await;
     let driver = Driver::start().await;
     let c = connect(&driver).await;
     let base = &app.base;

@@ -255,3 +255,92 @@ impl Client {
         .await
     }
 }
+
+/// A running app holding the demo district, its portal snapshot loaded and every demo
+/// item in the search index (the demo is written behind the server's back, so it is
+/// indexed here as the editor would).
+pub async fn demo_portal() -> TestApp {
+    let app = TestApp::start().await;
+    let st = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
+        st.portal.reload(&st.store).unwrap();
+        for a in st
+            .store
+            .read_blocking(gongkai::portal::store::all_articles)
+            .unwrap()
+        {
+            st.portal.article_changed(None, &a);
+        }
+        st.portal.indexer.get().unwrap().flush();
+    })
+    .await
+    .unwrap();
+    app
+}
+
+/// Publishes a new item in the channel `site/slug` as the editor would: cache
+/// invalidated and search index updated before this returns.
+pub async fn publish_new(
+    app: &TestApp,
+    site: &str,
+    slug: &str,
+    title: &str,
+    body: &str,
+) -> gongkai::portal::model::Article {
+    use gongkai::portal::model::{Article, ArticleState};
+    use gongkai::portal::store;
+    let st = app.state.clone();
+    let (site, slug, title, body) = (
+        site.to_owned(),
+        slug.to_owned(),
+        title.to_owned(),
+        body.to_owned(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let snap = st.portal.snapshot();
+        let channel = snap
+            .channels
+            .iter()
+            .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
+            .expect("channel exists")
+            .id;
+        let now = st.now_ms();
+        let a = Article {
+            id: 0,
+            channel,
+            site: UnitCode::parse(&site).unwrap(),
+            placements: vec![],
+            title,
+            subtitle: String::new(),
+            source: "测试".into(),
+            author: String::new(),
+            keywords: String::new(),
+            summary: String::new(),
+            body_html: format!("<p>{body}</p>"),
+            cover: None,
+            attachments: vec![],
+            related: vec![],
+            interprets: None,
+            interpretations: vec![],
+            state: ArticleState::Draft,
+            publish_ms: None,
+            created_ms: 0,
+            updated_ms: 0,
+            created_by: "test".into(),
+            revision: 0,
+        };
+        let a = st
+            .store
+            .write_blocking(|t| {
+                let saved = store::save_article(t, a, 0, now)?;
+                store::publish(t, saved.id, now)
+            })
+            .unwrap();
+        st.portal.article_changed(None, &a);
+        st.portal.indexer.get().unwrap().flush();
+        a
+    })
+    .await
+    .unwrap()
+}

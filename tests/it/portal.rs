@@ -3,22 +3,10 @@
 //! page cache (hits, 304, precompressed variants, precise invalidation), host-bound
 //! sub-sites, and bad input.
 
-use gongkai::portal::model::{Article, ArticleState};
+use gongkai::portal::model::Article;
 use gongkai::portal::store;
 
-use crate::helpers::{Client, TestApp};
-
-async fn demo_app() -> TestApp {
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
-        st.portal.reload(&st.store).unwrap();
-    })
-    .await
-    .unwrap();
-    app
-}
+use crate::helpers::{Client, TestApp, demo_portal, publish_new};
 
 fn find_article(app: &TestApp, title_part: &str) -> Article {
     app.state
@@ -28,58 +16,6 @@ fn find_article(app: &TestApp, title_part: &str) -> Article {
         .into_iter()
         .find(|a| a.title.contains(title_part))
         .expect("demo article")
-}
-
-fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
-    let snap = app.state.portal.snapshot();
-    snap.channels
-        .iter()
-        .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
-        .expect("demo channel")
-        .id
-}
-
-/// Publishes a new item in a channel as the editor would, invalidating the cache.
-async fn publish_new(app: &TestApp, channel: u64, site: &str, title: &str) -> Article {
-    let (st, title, site) = (app.state.clone(), title.to_owned(), site.to_owned());
-    tokio::task::spawn_blocking(move || {
-        let now = st.now_ms();
-        let a = Article {
-            id: 0,
-            channel,
-            site: gongkai::auth::model::UnitCode::parse(&site).unwrap(),
-            placements: vec![],
-            title,
-            subtitle: String::new(),
-            source: "测试".into(),
-            author: String::new(),
-            keywords: String::new(),
-            summary: String::new(),
-            body_html: "<p>正文</p>".into(),
-            cover: None,
-            attachments: vec![],
-            related: vec![],
-            interprets: None,
-            interpretations: vec![],
-            state: ArticleState::Draft,
-            publish_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            created_by: "test".into(),
-            revision: 0,
-        };
-        let a = st
-            .store
-            .write_blocking(|txn| {
-                let saved = store::save_article(txn, a, 0, now)?;
-                store::publish(txn, saved.id, now)
-            })
-            .unwrap();
-        st.portal.article_changed(None, &a);
-        a
-    })
-    .await
-    .unwrap()
 }
 
 const FOOTER_BITS: [&str; 6] = [
@@ -93,7 +29,7 @@ const FOOTER_BITS: [&str; 6] = [
 
 #[tokio::test]
 async fn home_shows_headlines_blocks_tiles_and_footer() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
     let r = c.get("/").await;
     assert_eq!(r.status, 200);
@@ -130,10 +66,16 @@ async fn home_shows_headlines_blocks_tiles_and_footer() {
 
 #[tokio::test]
 async fn channel_pages_paginate_at_stable_urls() {
-    let app = demo_app().await;
-    let ch = channel_id(&app, "gov", "notices");
+    let app = demo_portal().await;
     for i in 0..25 {
-        publish_new(&app, ch, "gov", &format!("分页测试通知{i:02}")).await;
+        publish_new(
+            &app,
+            "gov",
+            "notices",
+            &format!("分页测试通知{i:02}"),
+            "正文",
+        )
+        .await;
     }
     let c = app.client();
     let p1 = c.get("/c/notices/").await;
@@ -172,7 +114,7 @@ async fn channel_pages_paginate_at_stable_urls() {
 
 #[tokio::test]
 async fn articles_have_one_canonical_url_and_link_policies_both_ways() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
     let policy = find_article(&app, "优化营商环境的若干措施");
     let interp = find_article(&app, "政策解读");
@@ -244,7 +186,7 @@ async fn articles_have_one_canonical_url_and_link_policies_both_ways() {
 
 #[tokio::test]
 async fn attachments_keep_their_name_and_support_ranges() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let a = find_article(&app, "元旦假期值班");
     let f = &a.attachments[0];
     let url = format!("/files/{}/{}", f.sha, f.name);
@@ -282,7 +224,7 @@ async fn attachments_keep_their_name_and_support_ranges() {
 
 #[tokio::test]
 async fn pages_are_cached_compressed_and_invalidated_precisely() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let http = reqwest::Client::new();
     let get = |path: &str, enc: &str, etag: Option<&str>| {
         let mut b = http
@@ -332,8 +274,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
     let upath = format!("/u/commerce/a/{}", unrelated.id);
     let u1 = get(&upath, "identity", None).await.unwrap();
     let u_etag = u1.headers()["etag"].to_str().unwrap().to_owned();
-    let ch = channel_id(&app, "gov", "gov-news");
-    let a = publish_new(&app, ch, "gov", "缓存失效测试新闻").await;
+    let a = publish_new(&app, "gov", "gov-news", "缓存失效测试新闻", "正文").await;
     // The home page and the channel show it at once (new ETag)…
     let home = app.client().get("/").await;
     assert!(home.body.contains("缓存失效测试新闻"));
@@ -430,7 +371,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
 
 #[tokio::test]
 async fn sub_sites_have_their_own_home_theme_and_bound_host() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
     let r = c.get("/u/commerce/").await;
     assert_eq!(r.status, 200);
@@ -491,7 +432,7 @@ async fn fresh_install_home_and_care_mode() {
 
 #[tokio::test]
 async fn footer_identifiers_on_every_kind_of_page() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
     let art = find_article(&app, "民生实事");
     let paths = [

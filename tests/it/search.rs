@@ -1,90 +1,15 @@
 //! Site search over HTTP: Chinese segmentation, title above body, filters, highlighted
 //! snippets, pagination, attachment names, withdrawn items leaving, bad queries.
 
-use gongkai::auth::model::UnitCode;
-use gongkai::portal::model::{Article, ArticleState};
 use gongkai::portal::store;
 
-use crate::helpers::TestApp;
-
-async fn demo_app() -> TestApp {
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
-        st.portal.reload(&st.store).unwrap();
-        // The demo was written behind the running server's back: index it as the editor would.
-        for a in st.store.read_blocking(store::all_articles).unwrap() {
-            st.portal.article_changed(None, &a);
-        }
-        st.portal.indexer.get().unwrap().flush();
-    })
-    .await
-    .unwrap();
-    app
-}
-
-async fn publish(app: &TestApp, site: &str, slug: &str, title: &str, body: &str) -> Article {
-    let st = app.state.clone();
-    let (site, slug, title, body) = (
-        site.to_owned(),
-        slug.to_owned(),
-        title.to_owned(),
-        body.to_owned(),
-    );
-    tokio::task::spawn_blocking(move || {
-        let snap = st.portal.snapshot();
-        let ch = snap
-            .channels
-            .iter()
-            .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
-            .unwrap()
-            .id;
-        let now = st.now_ms();
-        let a = Article {
-            id: 0,
-            channel: ch,
-            site: UnitCode::parse(&site).unwrap(),
-            placements: vec![],
-            title,
-            subtitle: String::new(),
-            source: "测试".into(),
-            author: String::new(),
-            keywords: String::new(),
-            summary: String::new(),
-            body_html: format!("<p>{body}</p>"),
-            cover: None,
-            attachments: vec![],
-            related: vec![],
-            interprets: None,
-            interpretations: vec![],
-            state: ArticleState::Draft,
-            publish_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            created_by: "t".into(),
-            revision: 0,
-        };
-        let a = st
-            .store
-            .write_blocking(|t| {
-                let s = store::save_article(t, a, 0, now)?;
-                store::publish(t, s.id, now)
-            })
-            .unwrap();
-        st.portal.article_changed(None, &a);
-        st.portal.indexer.get().unwrap().flush();
-        a
-    })
-    .await
-    .unwrap()
-}
+use crate::helpers::{demo_portal, publish_new};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chinese_words_titles_filters_and_snippets() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
-    let report = publish(
+    let report = publish_new(
         &app,
         "gov",
         "notices",
@@ -92,7 +17,7 @@ async fn chinese_words_titles_filters_and_snippets() {
         "本报告依据条例编制。",
     )
     .await;
-    let body_only = publish(
+    let body_only = publish_new(
         &app,
         "gov",
         "gov-news",
@@ -164,7 +89,7 @@ async fn chinese_words_titles_filters_and_snippets() {
     assert!(bad_date.body.contains("日期应形如"));
 
     // Markup in content never escapes into the page.
-    let evil = publish(
+    let evil = publish_new(
         &app,
         "gov",
         "gov-news",
@@ -203,10 +128,10 @@ async fn chinese_words_titles_filters_and_snippets() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pagination_and_bad_queries() {
-    let app = demo_app().await;
+    let app = demo_portal().await;
     let c = app.client();
     for i in 0..23 {
-        publish(
+        publish_new(
             &app,
             "gov",
             "notices",
