@@ -170,6 +170,13 @@ pub struct EditPage<'a> {
     /// For a lost update: the version someone else saved.
     pub conflict: Option<&'a Article>,
     pub status: StatusCode,
+    /// The item's scheduled publish time, if any (read by the handler, not the view).
+    pub scheduled: Option<i64>,
+}
+
+/// An item's scheduled publish time.
+pub async fn scheduled_of(st: &Shared, id: u64) -> Result<Option<i64>> {
+    st.store.read(move |txn| store::scheduled_at(txn, id)).await
 }
 
 /// List channels on sites the user may publish for (home channel choices).
@@ -328,9 +335,8 @@ pub fn edit_view(
                     @if a.is_some_and(Article::is_public) { "保存并更新发布" } @else { "发布" }
                 }
             }
-            @if let Some(a) = a.filter(|a| matches!(a.state, ArticleState::Draft)) {
-                // A single key read from the memory-mapped store.
-                @let at = st.store.read_blocking(|txn| store::scheduled_at(txn, a.id)).ok().flatten();
+            @if a.is_some_and(|a| matches!(a.state, ArticleState::Draft)) {
+                @let at = ep.scheduled;
                 fieldset.schedule {
                     legend { "定时发布" }
                     @if let Some(at) = at {
@@ -409,6 +415,7 @@ pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
     };
     let ep = EditPage {
         article: None,
+        scheduled: None,
         notice: None,
         conflict: None,
         status: StatusCode::OK,
@@ -449,6 +456,7 @@ pub async fn edit_form(
     };
     let ep = EditPage {
         article: Some(&a),
+        scheduled: scheduled_of(&st, a.id).await?,
         notice: done_notice(&q.done),
         conflict: None,
         status: StatusCode::OK,
@@ -661,6 +669,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
     let Some(d) = parse_draft(&st, &scope, &s, &p, 0, &mut fs).await? else {
         let ep = EditPage {
             article: None,
+            scheduled: None,
             notice: None,
             conflict: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -747,6 +756,7 @@ pub async fn edit_submit(
     let Some(d) = parse_draft(&st, &scope, &s, &p, before.id, &mut fs).await? else {
         let ep = EditPage {
             article: Some(&before),
+            scheduled: scheduled_of(&st, before.id).await?,
             notice: None,
             conflict: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -759,6 +769,7 @@ pub async fn edit_submit(
     if fs.error("publish_at").is_some() {
         let ep = EditPage {
             article: Some(&before),
+            scheduled: scheduled_of(&st, before.id).await?,
             notice: None,
             conflict: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -845,6 +856,7 @@ pub async fn conflict_page(
         .push(("revision".into(), current.revision.to_string()));
     let ep = EditPage {
         article: Some(&current),
+        scheduled: scheduled_of(st, current.id).await?,
         notice: None,
         conflict: Some(&current),
         status: StatusCode::CONFLICT,
@@ -873,6 +885,7 @@ pub async fn withdraw(
     if fs.has_errors() {
         let ep = EditPage {
             article: Some(&before),
+            scheduled: scheduled_of(&st, before.id).await?,
             notice: None,
             conflict: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,

@@ -220,6 +220,7 @@ pub async fn upload(
     let p = &up.posted;
     let s = p.staff(&st)?;
     let (_, allowed, before) = load_editable(&st, &s, &id).await?;
+    let scheduled = super::articles::scheduled_of(&st, before.id).await?;
     let refuse = |msg: String| {
         let fs = FormState {
             values: super::articles::values_of(&before),
@@ -228,6 +229,7 @@ pub async fn upload(
         };
         let ep = EditPage {
             article: Some(&before),
+            scheduled,
             notice: None,
             conflict: None,
             status: StatusCode::UNPROCESSABLE_ENTITY,
