@@ -69,6 +69,9 @@ const STAFF: &[(&str, &str, &str, Role)] = &[
     ("commerce-reviewer", "卫审核", "commerce", Role::Reviewer),
     ("east-writer", "蒋信息", "sd-east", Role::Reporter),
     ("hubin-writer", "沈信息", "c-hubin", Role::Reporter),
+    ("commerce-publisher", "韩发布", "commerce", Role::Publisher),
+    ("east-reviewer", "杨审核", "sd-east", Role::Reviewer),
+    ("east-publisher", "朱发布", "sd-east", Role::Publisher),
 ];
 
 pub struct DemoAccount {
@@ -138,6 +141,8 @@ pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
             .map_err(|e| Error::Internal(e.message))?;
         }
         crate::portal::demo::fill(txn, store.blobs(), &site, now)?;
+        crate::workflow::rules_store::save(txn, &crate::workflow::demo::demo_rules(&site))?;
+        crate::portal::review::demo::fill(txn, now)?;
         audit::append(
             txn,
             Event {

@@ -14,6 +14,7 @@ pub mod flow;
 pub mod http;
 pub mod ids;
 pub mod jobs;
+pub mod notify;
 pub mod ops;
 pub mod portal;
 pub mod search;

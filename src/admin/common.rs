@@ -66,17 +66,22 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
             .iter()
             .any(|g| can(u, a, Object::Unit(std::slice::from_ref(&g.unit)), f))
     };
-    if anywhere(Action::PublishContent) {
+    if anywhere(Action::WriteContent) {
+        nav.push(("/admin/work", "我的工作"));
         nav.push(("/admin/articles", "信息发布"));
     }
     if anywhere(Action::ManageSite) {
         nav.push(("/admin/sites", "站点与栏目"));
+    }
+    if crate::workflow::rules_admin::nav_allowed(st, u) {
+        nav.push(("/admin/checks", "发布检查规则"));
     }
     let bar = StaffBar {
         display_name: &u.display_name,
         roles: roles_label(u),
         csrf: &staff.csrf,
         nav,
+        unread: staff.unread,
     };
     let meta = PageMeta {
         title: title.into(),

@@ -42,6 +42,10 @@ pub fn router() -> Router<Shared> {
         .route("/admin/users/{id}/disable", post(users::toggle_disabled))
         .route("/admin/units", get(units::list).post(units::create))
         .route("/admin/audit", get(audit_log::list))
+        .route(
+            "/admin/checks",
+            get(crate::workflow::rules_admin::page_get).post(crate::workflow::rules_admin::submit),
+        )
         .route("/admin/system", get(system::show))
         .route("/admin/system/backup", post(system::backup))
 }

@@ -20,9 +20,15 @@ pub enum Action {
     ViewUnitStaff,
     /// Configure a unit's site and its channels (单位管理员 of that unit, or 系统管理员).
     ManageSite,
-    /// Write, edit, publish and withdraw items in a unit's channels (发布人 of that unit;
-    /// the publishing-workflow issue splits this among reporter, reviewer and publisher).
+    /// Publish and withdraw items of a unit (发布人 of that unit). Which publisher takes which
+    /// step of an item is the editorial flow's question (`flow::editorial`).
     PublishContent,
+    /// Write items for a unit and see its items (信息员, 审核人 or 发布人 of that unit).
+    WriteContent,
+    /// Edit the pre-publication check rules (发布检查规则): 系统管理员, or 单位管理员 granted on
+    /// the government office or the root unit. The object is the office's unit path
+    /// (`workflow::rules_admin::office_path`).
+    ManageChecks,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -60,5 +66,9 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         Action::ViewUnitStaff => has(Role::Secadmin) || scoped(Role::UnitAdmin),
         Action::ManageSite => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
         Action::PublishContent => scoped(Role::Publisher),
+        Action::WriteContent => {
+            scoped(Role::Reporter) || scoped(Role::Reviewer) || scoped(Role::Publisher)
+        }
+        Action::ManageChecks => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
     }
 }

@@ -57,6 +57,8 @@ pub struct Authed {
     pub key: String,
     pub session: Session,
     pub user: User,
+    /// Unread notices for the bell, read in the same snapshot as the session.
+    pub unread: u64,
 }
 
 /// Every request's context: client, preferences, the session if any.
@@ -112,10 +114,11 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
             let Some(u) = crate::auth::store::get_user(txn, s.user_id)? else {
                 return Ok(None);
             };
-            Ok(Some((session::key(&token), s, u)))
+            let unread = crate::notify::store::unread_count(txn, u.id)?;
+            Ok(Some((session::key(&token), s, u, unread)))
         })
         .await?;
-    let Some((key, mut s, user)) = found else {
+    let Some((key, mut s, user, unread)) = found else {
         return Ok(None);
     };
     if s.expired(now, &lim) || s.epoch != user.session_epoch || user.disabled {
@@ -135,6 +138,7 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
         key,
         session: s,
         user,
+        unread,
     }))
 }
 
@@ -185,6 +189,9 @@ pub struct Staff {
     pub user: User,
     pub session_key: String,
     pub csrf: String,
+    /// Unread notices when the request began, for the bell. A handler that marks notices
+    /// read and then renders in the same request lowers it by what it marked.
+    pub unread: u64,
 }
 
 /// Pages a restricted account may still reach.
@@ -208,6 +215,7 @@ where
         }
         gate(&st, &a.user, parts.uri.path())?;
         Ok(Staff {
+            unread: a.unread,
             csrf: a.session.csrf.clone(),
             user: a.user,
             session_key: a.key,
@@ -248,6 +256,7 @@ impl Posted {
         }
         gate(st, &a.user, &self.ctx.path)?;
         Ok(Staff {
+            unread: a.unread,
             csrf: a.session.csrf.clone(),
             user: a.user,
             session_key: a.key,

@@ -23,6 +23,7 @@ pub fn build(st: Shared) -> Router {
         .merge(portal::search_page::router())
         .merge(portal::editor::router())
         .merge(admin::routes::router())
+        .merge(crate::notify::pages::router())
         .merge(ops::routes::router())
         .route("/static/{hash}/{*path}", get(assets::serve))
         .fallback(not_found)
@@ -103,8 +104,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/units"),
     ("POST", "/admin/units"),
     ("GET", "/admin/audit"),
+    ("GET", "/admin/checks"),
+    ("POST", "/admin/checks"),
     ("GET", "/admin/system"),
     ("POST", "/admin/system/backup"),
+    ("GET", "/admin/notifications"),
+    ("POST", "/admin/notifications/read-all"),
+    ("POST", "/admin/notifications/{id}/read"),
     ("GET", "/admin/sites"),
     ("POST", "/admin/sites"),
     ("GET", "/admin/sites/{unit}"),
@@ -118,8 +124,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/admin/articles/new"),
     ("GET", "/admin/articles/{id}"),
     ("POST", "/admin/articles/{id}"),
-    ("POST", "/admin/articles/{id}/withdraw"),
+    ("POST", "/admin/articles/{id}/flow"),
+    ("GET", "/admin/articles/{id}/preview"),
     ("GET", "/admin/articles/{id}/history"),
+    ("GET", "/admin/work"),
     ("POST", "/admin/articles/{id}/files"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),

@@ -54,34 +54,60 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
         .store
         .read(move |txn| crate::portal::store::due(txn, now))
         .await?;
+    let units = crate::portal::review::levels::Units::new(
+        st.store.read(crate::auth::store::list_units).await?,
+    );
+    let users = st.store.read(crate::auth::store::list_users).await?;
+    let snap = st.portal.snapshot();
+    let units = std::sync::Arc::new(units);
+    let users = std::sync::Arc::new(users);
     let mut n = 0;
     for id in due {
+        let (units, users, snap) = (units.clone(), users.clone(), snap.clone());
         let r = st
             .store
             .write(move |txn| {
-                let before = crate::portal::store::get_article_w(txn, id)?;
-                let after = crate::portal::store::publish(txn, id, now)?;
+                use crate::portal::review::{levels, notices, take};
+                let def_for = |x: &crate::portal::model::Article| levels::definition(x, &snap, &units);
+                let req = take::Request {
+                    transition: crate::flow::editorial::action::PUBLISH_DUE.into(),
+                    ..Default::default()
+                };
+                let actor = crate::flow::Actor::system("定时发布");
+                let taken = match take::take(txn, id, def_for, &actor, &req, now) {
+                    Ok(t) => t,
+                    // No longer scheduled in its flow (e.g. taken back): drop the stale entry.
+                    Err(crate::error::Error::BadRequest(m)) => {
+                        crate::portal::store::unschedule(txn, id)?;
+                        tracing::warn!("scheduled item {id} not published: {m}");
+                        return Ok(None);
+                    }
+                    Err(e) => return Err(e),
+                };
                 audit::append(
                     txn,
                     Event {
                         user: "计划任务".into(),
-                        unit: after.site.to_string(),
+                        unit: taken.after.owner().to_string(),
                         action: "article_publish_scheduled",
                         object: format!("article:{id}"),
                         ip: String::new(),
                         outcome: Outcome::Success,
-                        detail: after.title.clone(),
+                        detail: taken.after.title.clone(),
                     },
                     now,
                 )?;
-                Ok((before, after))
+                let def = def_for(&taken.after);
+                notices::after_step(txn, &taken, def, None, &users, &units, &snap, now)?;
+                Ok(Some(taken))
             })
             .await;
         match r {
-            Ok((before, after)) => {
-                st.portal.article_changed(before.as_ref(), &after);
+            Ok(Some(t)) => {
+                st.portal.article_changed(Some(&t.before), &t.after);
                 n += 1;
             }
+            Ok(None) => {}
             Err(e) => tracing::error!("scheduled publishing of article {id} failed: {e}"),
         }
     }

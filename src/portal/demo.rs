@@ -5,7 +5,7 @@
 
 use redb::WriteTransaction;
 
-use super::model::{Article, ArticleState, Attachment, Channel, ChannelKind, Site, Slug};
+use super::model::{Article, Attachment, Channel, ChannelKind, Site, Slug};
 use super::{sanitize, store};
 use crate::auth::model::UnitCode;
 use crate::error::{Error, Result};
@@ -349,6 +349,8 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
                 theme: theme.into(),
                 host: None,
                 is_main,
+                // The office reviews within three working days; units within two.
+                review_days: if is_main { 3 } else { 2 },
             },
         )?;
     }
@@ -372,6 +374,8 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             page_html: sanitize::paragraphs(c.text),
             on_home: c.home,
             in_nav: c.nav,
+            // The main portal: two levels; sub-sites: their own review.
+            review_levels: if c.site == "gov" { 2 } else { 1 },
         };
         let id = store::create_channel(txn, channel)?.map_err(|e| Error::Internal(e.message))?;
         ids.push((format!("{}/{}", c.site, c.slug), id));
@@ -419,28 +423,14 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             None
         };
         let a = Article {
-            id: 0,
-            channel: find(&format!("{}/{}", it.site, it.channel))?,
-            site: code(it.site)?,
             placements,
             title: it.title.into(),
-            subtitle: String::new(),
             source: it.source.into(),
-            author: String::new(),
-            keywords: String::new(),
-            summary: String::new(),
             body_html: sanitize::paragraphs(it.body),
             cover,
             attachments,
-            related: Vec::new(),
             interprets,
-            interpretations: Vec::new(),
-            state: ArticleState::Draft,
-            publish_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            created_by: "demo".into(),
-            revision: 0,
+            ..Article::blank(find(&format!("{}/{}", it.site, it.channel))?, code(it.site)?, "demo")
         };
         // Oldest first, a day and a half apart, so lists have a believable spread.
         let at = now - (n - i as i64) * 36 * 3_600_000;
@@ -550,28 +540,9 @@ pub fn bulk(store: &crate::store::Store, n: usize, now: i64) -> Result<Vec<Artic
             let mut v = Vec::with_capacity(items.len());
             for (ch, title, body, at) in &items {
                 let a = Article {
-                    id: 0,
-                    channel: ch.id,
-                    site: ch.site.clone(),
-                    placements: Vec::new(),
                     title: title.clone(),
-                    subtitle: String::new(),
-                    source: String::new(),
-                    author: String::new(),
-                    keywords: String::new(),
-                    summary: String::new(),
                     body_html: sanitize::paragraphs(body),
-                    cover: None,
-                    attachments: Vec::new(),
-                    related: Vec::new(),
-                    interprets: None,
-                    interpretations: Vec::new(),
-                    state: ArticleState::Draft,
-                    publish_ms: None,
-                    created_ms: 0,
-                    updated_ms: 0,
-                    created_by: "demo".into(),
-                    revision: 0,
+                    ..Article::blank(ch.id, ch.site.clone(), "demo")
                 };
                 let a = store::save_article(txn, a, 0, *at)?;
                 v.push(store::publish(txn, a.id, *at)?);

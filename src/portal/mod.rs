@@ -10,6 +10,7 @@ pub mod host;
 pub mod indexer;
 pub mod model;
 pub mod pages;
+pub mod review;
 pub mod routes;
 pub mod sanitize;
 pub mod search_page;

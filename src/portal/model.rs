@@ -57,6 +57,10 @@ pub struct Site {
     /// serve this site at `/`.
     pub host: Option<String>,
     pub is_main: bool,
+    /// 审核时限: working days the unit gives itself to review an item (0: none). Items waiting
+    /// in this unit's queue show the due date; the office's applies to the main portal queue.
+    #[serde(default)]
+    pub review_days: u8,
 }
 
 impl Site {
@@ -122,14 +126,58 @@ pub struct Channel {
     pub on_home: bool,
     /// Shown in the site's top navigation.
     pub in_nav: bool,
+    /// Review levels items in this channel need before publishing: 0 (the unit's publisher
+    /// publishes), 1 (the unit's reviewer first) or 2 (then the government office too).
+    /// Items a unit places on a site outside its own subtree always need 2
+    /// (`portal::review::levels`).
+    #[serde(default = "one")]
+    pub review_levels: u8,
+}
+
+fn one() -> u8 {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum ArticleState {
+    /// Anything not yet public: draft, in review, approved, scheduled, returned. The
+    /// editorial flow (`Article::flow`) says which.
     Draft,
     Published,
     Withdrawn { reason: String },
+    /// Superseded by another item; its URL redirects there.
+    Replaced { by: u64 },
+}
+
+/// The disclosure metadata (政府信息公开目录 fields) of an item. Optional for news; the
+/// disclosure issue builds its catalogue on them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisclosureMeta {
+    /// 索引号
+    #[serde(default)]
+    pub index_no: String,
+    /// 文号, e.g. 东政办发〔2026〕12号
+    #[serde(default)]
+    pub doc_no: String,
+    /// 发文机关
+    #[serde(default)]
+    pub issuer: String,
+    /// 成文日期 (YYYY-MM-DD)
+    #[serde(default)]
+    pub written_date: String,
+    /// 主题分类
+    #[serde(default)]
+    pub topic: String,
+    /// 有效性: empty, 有效, 已修改, 已废止
+    #[serde(default)]
+    pub validity: String,
+}
+
+impl DisclosureMeta {
+    pub fn is_empty(&self) -> bool {
+        *self == DisclosureMeta::default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -160,6 +208,9 @@ pub struct Article {
     /// Cover picture for headline news (a blob).
     pub cover: Option<Attachment>,
     pub attachments: Vec<Attachment>,
+    /// Pictures placed in the body by the rich-text editor (kept so their blobs stay referenced).
+    #[serde(default)]
+    pub images: Vec<Attachment>,
     pub related: Vec<u64>,
     /// This item is the interpretation (解读) of that policy document.
     pub interprets: Option<u64>,
@@ -173,11 +224,66 @@ pub struct Article {
     pub created_by: String,
     /// Bumped on every save; the editor sends it back to detect lost updates.
     pub revision: u64,
+    /// 报送单位: the unit that wrote the item and reviews it first. Items from before the
+    /// workflow have none: their site's unit.
+    #[serde(default)]
+    pub unit: Option<UnitCode>,
+    /// Where the item is in the editorial flow (`flow::editorial`); `None` for items from
+    /// before the workflow (derived from `state` when first driven).
+    #[serde(default)]
+    pub flow: Option<crate::flow::Instance>,
+    /// 原始日期 (YYYY-MM-DD): the date the content itself carries (a meeting, a document),
+    /// shown beside the system's publish time, which it never replaces.
+    #[serde(default)]
+    pub original_date: String,
+    #[serde(default, skip_serializing_if = "DisclosureMeta::is_empty")]
+    pub meta: DisclosureMeta,
+    /// A reviewer's decision to let blocking check findings through (`workflow::checks`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub check_override: Option<crate::workflow::checks::Override>,
 }
 
 impl Article {
+    /// A new, empty draft in `channel` of `site`, written by `created_by` (a username).
+    /// Callers fill the rest with struct-update syntax.
+    pub fn blank(channel: u64, site: UnitCode, created_by: &str) -> Article {
+        Article {
+            id: 0,
+            channel,
+            site,
+            placements: Vec::new(),
+            title: String::new(),
+            subtitle: String::new(),
+            source: String::new(),
+            author: String::new(),
+            keywords: String::new(),
+            summary: String::new(),
+            body_html: String::new(),
+            cover: None,
+            attachments: Vec::new(),
+            images: Vec::new(),
+            related: Vec::new(),
+            interprets: None,
+            interpretations: Vec::new(),
+            state: ArticleState::Draft,
+            publish_ms: None,
+            created_ms: 0,
+            updated_ms: 0,
+            created_by: created_by.to_owned(),
+            revision: 0,
+            unit: None,
+            flow: None,
+            original_date: String::new(),
+            meta: DisclosureMeta::default(),
+            check_override: None,
+        }
+    }
     pub fn is_public(&self) -> bool {
         matches!(self.state, ArticleState::Published)
+    }
+    /// The unit that wrote the item (报送单位).
+    pub fn owner(&self) -> &UnitCode {
+        self.unit.as_ref().unwrap_or(&self.site)
     }
     /// Every channel the item is listed in, home channel first.
     pub fn all_channels(&self) -> Vec<u64> {

@@ -212,10 +212,30 @@ pub fn article(
     html! {
         @if !print { (breadcrumbs(&crumbs)) }
         article.article {
+            @if !a.meta.is_empty() {
+                table.doc-meta {
+                    caption.visually-hidden { "文件信息" }
+                    tbody {
+                        tr {
+                            th scope="row" { "索引号" } td { (a.meta.index_no) }
+                            th scope="row" { "主题分类" } td { (a.meta.topic) }
+                        }
+                        tr {
+                            th scope="row" { "发文机关" } td { (a.meta.issuer) }
+                            th scope="row" { "成文日期" } td { (a.meta.written_date) }
+                        }
+                        tr {
+                            th scope="row" { "文号" } td { (a.meta.doc_no) }
+                            th scope="row" { "有效性" } td { (a.meta.validity) }
+                        }
+                    }
+                }
+            }
             h1 { (a.title) }
             @if !a.subtitle.is_empty() { p.subtitle { (a.subtitle) } }
             p.article-meta {
-                span { "发布时间：" time datetime=(a.publish_ms.map(clock::show).unwrap_or_default()) { (a.publish_ms.map(clock::show).unwrap_or_default()) } }
+                span { "发布时间：" time datetime=(a.publish_ms.map(clock::show).unwrap_or_default()) { (a.publish_ms.map(clock::show).unwrap_or_else(|| "尚未发布".into())) } }
+                @if !a.original_date.is_empty() { span { "原始日期：" time datetime=(a.original_date) { (a.original_date) } } }
                 @if !a.source.is_empty() { span { "来源：" (a.source) } }
                 @if !a.author.is_empty() { span { "作者：" (a.author) } }
             }

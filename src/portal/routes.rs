@@ -430,6 +430,15 @@ async fn article(
                 return Ok((StatusCode::GONE, public_page(&st.site, &m, body), tags));
             }
             super::model::ArticleState::Draft => return Err(Error::NotFound),
+            // Superseded: the new item's page (if it is still public).
+            super::model::ArticleState::Replaced { by } => {
+                let by = *by;
+                let target = st.store.read_blocking(|txn| store::get_article(txn, by))?;
+                return match target.filter(Article::is_public) {
+                    Some(t) => Err(Error::Redirect(snap.article_url(&t))),
+                    None => Err(Error::NotFound),
+                };
+            }
         }
         // Shown on a site where it is not placed: not found there.
         let Some(shown_in) = shown_in else {

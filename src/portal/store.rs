@@ -114,6 +114,12 @@ pub fn all_channels(txn: &ReadTransaction) -> Result<Vec<Channel>> {
 
 // ---- articles
 
+/// Writes an article row and keeps the work-list index in step (`review::index`).
+fn put_article(txn: &WriteTransaction, before: Option<&Article>, a: &Article) -> Result<()> {
+    put_json_u64(txn, tables::ARTICLES, a.id, a)?;
+    crate::portal::review::index::update(txn, before, a)
+}
+
 pub fn get_article(txn: &ReadTransaction, id: u64) -> Result<Option<Article>> {
     get_json_u64(&txn.open_table(tables::ARTICLES)?, id)
 }
@@ -171,6 +177,7 @@ fn index_remove(txn: &WriteTransaction, a: &Article) -> Result<()> {
 fn blob_shas(a: &Article) -> Vec<String> {
     a.attachments
         .iter()
+        .chain(a.images.iter())
         .chain(a.cover.iter())
         .map(|x| x.sha.clone())
         .collect()
@@ -248,6 +255,13 @@ pub fn save_article(
         a.created_ms = o.created_ms;
         a.created_by = o.created_by.clone();
         a.interpretations = o.interpretations.clone();
+        // State, flow and owner change only through `review::take`, never through a save.
+        a.state = o.state.clone();
+        a.flow = o.flow.clone();
+        a.unit = o.unit.clone();
+        a.check_override = o.check_override.clone();
+    } else if a.flow.is_none() {
+        a.flow = Some(crate::portal::review::instance_of(&a));
     }
     a.revision = old.as_ref().map(|o| o.revision + 1).unwrap_or(1);
     a.updated_ms = now;
@@ -265,41 +279,60 @@ pub fn save_article(
     if a.is_public() {
         index_add(txn, &a)?;
     }
-    put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
+    put_article(txn, old.as_ref(), &a)?;
     put_revision(txn, &a)?;
     Ok(a)
 }
 
-/// Makes an article public. The publish time is set now, the first time only.
-pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
-    let mut a = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
-    unschedule(txn, id)?;
-    index_remove(txn, &a)?;
-    if a.publish_ms.is_none() {
-        a.publish_ms = Some(now);
+/// Writes an article whose state changed (`review::take`): the channel index follows the
+/// public state, the revision moves on, the work-list index follows the flow state.
+pub fn commit_state(
+    txn: &WriteTransaction,
+    before: &Article,
+    mut a: Article,
+    now: i64,
+) -> Result<Article> {
+    index_remove(txn, before)?;
+    if a.is_public() {
+        if a.publish_ms.is_none() {
+            a.publish_ms = Some(now);
+        }
+        index_add(txn, &a)?;
     }
-    a.state = ArticleState::Published;
-    a.revision += 1;
+    a.revision = before.revision + 1;
     a.updated_ms = now;
-    index_add(txn, &a)?;
-    put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
+    put_article(txn, Some(before), &a)?;
     put_revision(txn, &a)?;
     Ok(a)
 }
 
-/// Takes an article down with a reason; it leaves every list.
-pub fn withdraw(txn: &WriteTransaction, id: u64, reason: &str, now: i64) -> Result<Article> {
-    let mut a = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
+/// Makes an article public without a workflow: for seeding content (the demo, imports,
+/// tests). Staff publishing goes through `review::take`. The flow instance is moved to
+/// published without a step (there was no review to record).
+pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
+    let before = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
     unschedule(txn, id)?;
-    index_remove(txn, &a)?;
+    let mut a = before.clone();
+    a.state = ArticleState::Published;
+    let mut f = crate::portal::review::instance_of(&a);
+    f.state = crate::flow::editorial::state::PUBLISHED.to_owned();
+    a.flow = Some(f);
+    commit_state(txn, &before, a, now)
+}
+
+/// Takes an article down without a workflow (tests, imports); staff withdraw through
+/// `review::take`.
+pub fn withdraw(txn: &WriteTransaction, id: u64, reason: &str, now: i64) -> Result<Article> {
+    let before = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
+    unschedule(txn, id)?;
+    let mut a = before.clone();
     a.state = ArticleState::Withdrawn {
         reason: reason.to_owned(),
     };
-    a.revision += 1;
-    a.updated_ms = now;
-    put_json_u64(txn, tables::ARTICLES, a.id, &a)?;
-    put_revision(txn, &a)?;
-    Ok(a)
+    let mut f = crate::portal::review::instance_of(&a);
+    f.state = crate::flow::editorial::state::WITHDRAWN.to_owned();
+    a.flow = Some(f);
+    commit_state(txn, &before, a, now)
 }
 
 pub fn channel_count(txn: &ReadTransaction, channel: u64) -> Result<u64> {

@@ -7,13 +7,15 @@ use super::{Store, tables};
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Bump it and add a step to `MIGRATIONS` together.
-pub const CURRENT: u64 = 2;
+pub const CURRENT: u64 = 3;
 
 /// `MIGRATIONS[n]` takes a store from version n+1 to n+2.
 type Step = fn(&redb::WriteTransaction) -> Result<()>;
 const MIGRATIONS: &[Step] = &[
     // 1 → 2: the audit chain head is kept in `meta`.
     crate::auth::audit::write_head_from_last,
+    // 2 → 3: articles get the editorial work-list index.
+    crate::portal::review::index::rebuild,
 ];
 
 pub fn migrate(store: &Store) -> Result<()> {

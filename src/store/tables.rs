@@ -35,21 +35,37 @@ pub const CHANNEL_COUNTS: TableDefinition<&str, u64> = TableDefinition::new("cha
 pub const ARTICLE_REVISIONS: TableDefinition<&str, &[u8]> =
     TableDefinition::new("article_revisions");
 
+/// "{user:016x}/{newest-first id:016x}" → `notify::store::Notice` (JSON): a user's notices
+/// in display order, so the notification page is a range read.
+pub const NOTICES: TableDefinition<&str, &[u8]> = TableDefinition::new("notices");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 5] =
-    [META, UNITS, SESSIONS, SITES, ARTICLE_REVISIONS];
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 6] =
+    [META, UNITS, SESSIONS, SITES, ARTICLE_REVISIONS, NOTICES];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 4] = [USERS, AUDIT, CHANNELS, ARTICLES];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
 pub const SCHEDULED: TableDefinition<&str, u64> = TableDefinition::new("scheduled");
 
+/// Unread notices: "c/{user:016x}" → the user's unread count (so the bell is one get) and
+/// "u/{user:016x}/{newest-first id:016x}" → notice id for each unread notice.
+pub const NOTICE_UNREAD: TableDefinition<&str, u64> = TableDefinition::new("notice_unread");
+
+/// The editorial work lists: "{flow state}/{article:016x}" → article id for every item in a
+/// state before publishing (draft, review, approved, scheduled, returned), and
+/// "flagged/{article:016x}" for force-published items awaiting review after the fact.
+/// Published items are not listed (they are many; lists of them come from `ARTICLES`).
+pub const ARTICLE_FLOW: TableDefinition<&str, u64> = TableDefinition::new("article_flow");
+
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 6] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 8] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
     CHANNEL_ITEMS,
     CHANNEL_COUNTS,
     SCHEDULED,
+    NOTICE_UNREAD,
+    ARTICLE_FLOW,
 ];

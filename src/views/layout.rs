@@ -225,6 +225,28 @@ pub struct StaffBar<'a> {
     pub roles: String,
     pub csrf: &'a str,
     pub nav: Vec<(&'static str, &'static str)>,
+    /// Unread notices, shown on the bell (消息通知).
+    pub unread: u64,
+}
+
+/// The bell: a link to the notices with the unread count, read out in words.
+fn bell(unread: u64, current: bool) -> Markup {
+    let label = if unread > 0 {
+        format!("消息通知，{unread} 条未读")
+    } else {
+        "消息通知".to_owned()
+    };
+    html! {
+        a.bell href="/admin/notifications" aria-label=(label)
+            aria-current=[current.then_some("page")] {
+            // Drawn, not an emoji: office machines often lack an emoji font.
+            svg.bell-icon viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false" {
+                path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.5-2.5h-5A2.5 2.5 0 0 0 12 22zm7-5v-6a7 7 0 0 0-5.5-6.8V3.5a1.5 1.5 0 0 0-3 0v.7A7 7 0 0 0 5 11v6l-2 2v1h18v-1z" {}
+            }
+            "通知"
+            @if unread > 0 { span.bell-count { (unread) } }
+        }
+    }
 }
 
 pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -> Markup {
@@ -239,6 +261,7 @@ pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -
                         a.site-name href="/admin" { (site.name) " · 管理后台" }
                         div.header-tools {
                             span { (bar.display_name) "（" (bar.roles) "）" }
+                            (bell(bar.unread, m.title == "消息通知"))
                             a href="/account" { "账号安全" }
                             form.inline method="post" action="/logout" {
                                 input type="hidden" name="csrf" value=(bar.csrf);

@@ -4,7 +4,7 @@
 use gongkai::auth::model::{Role, UnitCode};
 use gongkai::portal::model::{Article, ArticleState};
 
-use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+use crate::helpers::{Client, PASSWORD, Resp, TestApp, publish_via_flow, staff, take};
 
 /// An app with the demo district's sites and channels, the clock moved past the demo's
 /// publish times (they follow the wall clock) so new items are the newest.
@@ -158,7 +158,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     assert!(dash.body.contains("/admin/articles"), "dashboard tile");
     let form = c.get("/admin/articles/new").await;
     assert_eq!(form.status, 200);
-    assert!(form.body.contains("保存草稿") && form.body.contains("发布"));
+    assert!(form.body.contains("保存") && form.body.contains("保存并报送"));
     // The home channel choice offers the unit's own site only; the source defaults to the unit.
     assert!(form.body.contains(&format!("value=\"{work}\"")));
     assert!(form.body.contains("单位commerce") || form.body.contains("区商务局"));
@@ -191,7 +191,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     assert_eq!(article(&app, id).await.state, ArticleState::Draft);
     assert_eq!(public.get(&format!("/u/commerce/a/{id}")).await.status, 404);
     let edit = c.get(&format!("/admin/articles/{id}?done=saved")).await;
-    assert!(edit.body.contains("已保存草稿") && edit.body.contains("草稿"));
+    assert!(edit.body.contains("已保存。") && edit.body.contains("草稿"));
 
     // Publish, pushed to the main portal's 部门动态 as well.
     let rev = input_value(&edit.body, "revision");
@@ -206,11 +206,14 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
                 ("body", "第一段。\n\n第二段。"),
                 ("channel", &work.to_string()),
                 ("placements", &dept.to_string()),
-                ("action", "publish"),
+                ("action", "submit"),
             ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // Submitted, not public until reviewed: the portal's channel needs the office too.
+    assert_eq!(public.get(&format!("/u/commerce/a/{id}")).await.status, 404);
+    publish_via_flow(&app, id).await;
     let published = article(&app, id).await;
     assert!(published.is_public());
     let publish_ms = published.publish_ms.expect("system set the publish time");
@@ -229,7 +232,9 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     let placed = public.get(&format!("/a/{id}")).await;
     assert_eq!(placed.status, 200);
     assert!(placed.body.contains(&format!("/u/commerce/a/{id}")));
-    // The editor links to the public page.
+    // The editor links to the public page. Corrections to an item on the portal are the
+    // office publisher's.
+    let c = staff(&app, "wf-office-pub", Role::Publisher, "office").await;
     let edit = c.get(&format!("/admin/articles/{id}")).await;
     assert!(
         edit.body.contains(&format!("href=\"/u/commerce/a/{id}\"")),
@@ -252,6 +257,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
                 ("body", "<p>改后的正文<script>alert(1)</script></p>"),
                 ("channel", &work.to_string()),
                 ("placements", &dept.to_string()),
+                ("correct_note", "标题措辞调整"),
                 ("action", "save"),
             ],
         )
@@ -279,22 +285,10 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     }
 
     // Withdraw: a reason is required.
-    let r = c
-        .post_form(
-            &format!("/admin/articles/{id}"),
-            &format!("/admin/articles/{id}/withdraw"),
-            &[("reason", "")],
-        )
-        .await;
+    let r = take(&c, &app, id, "withdraw", &[("comment", "")]).await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("请填写撤稿原因"));
-    let r = c
-        .post_form(
-            &format!("/admin/articles/{id}"),
-            &format!("/admin/articles/{id}/withdraw"),
-            &[("reason", "内容需要更新")],
-        )
-        .await;
+    assert!(r.body.contains("“撤稿”须填写理由"), "{}", r.body);
+    let r = take(&c, &app, id, "withdraw", &[("comment", "内容需要更新")]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let gone = public.get(&format!("/u/commerce/a/{id}")).await;
     assert_eq!(gone.status, 410);
@@ -308,7 +302,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     }
     // The staff list shows the state; the audit log has each step.
     let list = c.get("/admin/articles").await;
-    assert!(list.body.contains("商务局全力推进外贸稳增长") && list.body.contains("已撤下"));
+    assert!(list.body.contains("商务局全力推进外贸稳增长") && list.body.contains("已撤稿"));
     let actions = app
         .state
         .store
@@ -327,7 +321,11 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     for a in [
         "article_create",
         "article_update",
+        "article_submit",
+        "article_approve_unit",
+        "article_approve_office",
         "article_publish",
+        "article_correct",
         "article_withdraw",
     ] {
         assert!(actions.contains(a), "audit has {a}");
@@ -336,24 +334,25 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
 }
 
 #[tokio::test]
-async fn only_the_units_publisher_may_edit() {
+async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
     let app = demo_app().await;
-    let publisher = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let writer = logged_in(&app, "t-rep", Role::Reporter, "commerce").await;
     let work = channel_id(&app, "commerce", "work");
-    let id = create_item(&publisher, work, "只有发布人能改", "publish").await;
+    let id = create_item(&writer, work, "只有经手人能改", "submit").await;
     let before = article(&app, id).await;
+    let path = format!("/admin/articles/{id}");
 
+    // Other units' staff do not see it at all; staff without a content role are refused.
     let others = [
-        ("t-rep", Role::Reporter, "commerce"),
-        ("t-rev", Role::Reviewer, "commerce"),
-        ("t-other", Role::Publisher, "edu"),
-        ("t-unitadmin", Role::UnitAdmin, "commerce"),
-        ("t-sys", Role::Sysadmin, "office"),
+        ("t-other-rep", Role::Reporter, "edu", 404),
+        ("t-other-rev", Role::Reviewer, "edu", 404),
+        ("t-other", Role::Publisher, "edu", 404),
+        ("t-unitadmin", Role::UnitAdmin, "commerce", 403),
+        ("t-sys", Role::Sysadmin, "office", 403),
     ];
-    for (user, role, unit) in others {
+    for (user, role, unit, expect) in others {
         let c = logged_in(&app, user, role, unit).await;
-        let path = format!("/admin/articles/{id}");
-        assert_eq!(c.get(&path).await.status, 403, "{user} GET");
+        assert_eq!(c.get(&path).await.status, expect, "{user} GET");
         let r = c
             .post_form(
                 "/account",
@@ -363,19 +362,13 @@ async fn only_the_units_publisher_may_edit() {
                     ("title", "被改了"),
                     ("source", "x"),
                     ("channel", &work.to_string()),
-                    ("action", "publish"),
+                    ("action", "save"),
                 ],
             )
             .await;
-        assert_eq!(r.status, 403, "{user} POST edit");
-        let r = c
-            .post_form(
-                "/account",
-                &format!("{path}/withdraw"),
-                &[("reason", "试图撤稿")],
-            )
-            .await;
-        assert_eq!(r.status, 403, "{user} POST withdraw");
+        assert_eq!(r.status, expect, "{user} POST edit");
+        let r = take(&c, &app, id, "approve_unit", &[]).await;
+        assert_eq!(r.status, expect, "{user} POST flow");
         let (status, _) = post_multipart(
             &app,
             &c,
@@ -386,14 +379,35 @@ async fn only_the_units_publisher_may_edit() {
             ],
         )
         .await;
-        assert_eq!(status, 403, "{user} upload");
+        assert_eq!(status, expect, "{user} upload");
     }
+    // Its own writer sees it, but once submitted may not change it, nor approve it.
+    assert_eq!(writer.get(&path).await.status, 200);
+    let r = writer
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &before.revision.to_string()),
+                ("title", "报送后又改"),
+                ("source", "区商务局"),
+                ("channel", &work.to_string()),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("撤回"), "says how to get it back: {}", r.body);
+    let r = take(&writer, &app, id, "approve_unit", &[]).await;
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("您没有“审核通过”的权限"), "{}", r.body);
+
     // Another unit's publisher may not put an item into this unit's channel either.
     let other = app.client();
     other.login("t-other", PASSWORD).await;
     let list = other.get("/admin/articles").await;
     assert_eq!(list.status, 200);
-    assert!(!list.body.contains("只有发布人能改"));
+    assert!(!list.body.contains("只有经手人能改"));
     let r = other
         .post_form(
             "/admin/articles/new",
@@ -402,12 +416,12 @@ async fn only_the_units_publisher_may_edit() {
                 ("title", "越权发布"),
                 ("source", "区文教体局"),
                 ("channel", &work.to_string()),
-                ("action", "publish"),
+                ("action", "save"),
             ],
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("您不能在该栏目发布信息"));
+    assert!(r.body.contains("您所在单位不能在该栏目发布信息"));
     assert_eq!(article(&app, id).await, before, "nothing changed");
     app.stop().await;
 }
@@ -458,8 +472,11 @@ async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
         )
         .await;
     assert_eq!(r.status, 409);
-    assert!(r.body.contains("该信息已被他人修改"), "{}", r.body);
+    assert!(r.body.contains("已被他人修改"), "{}", r.body);
     assert!(r.body.contains("没有丢失"));
+    // The difference between the other version and A's is shown, marked.
+    assert!(r.body.contains("差异"), "{}", r.body);
+    assert!(r.body.contains("<del>") && r.body.contains("<ins>"), "{}", r.body);
     assert!(r.body.contains("甲改的标题") && r.body.contains("甲写的一大段正文"));
     assert!(r.body.contains("乙改的标题"), "names the other version");
     assert_eq!(
@@ -494,7 +511,8 @@ async fn uploads_keep_their_chinese_names_and_download_with_range() {
     let app = demo_app().await;
     let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
     let work = channel_id(&app, "commerce", "work");
-    let id = create_item(&c, work, "附件测试", "publish").await;
+    let id = create_item(&c, work, "附件测试", "submit").await;
+    publish_via_flow(&app, id).await;
     let path = format!("/admin/articles/{id}");
     let edit = c.get(&path).await;
     assert!(edit.body.contains("enctype=\"multipart/form-data\""));
@@ -636,6 +654,7 @@ async fn uploads_keep_their_chinese_names_and_download_with_range() {
                 ("source", "区商务局"),
                 ("channel", &work.to_string()),
                 ("remove", &att.sha),
+                ("correct_note", "删除过期附件"),
                 ("action", "save"),
             ],
         )
@@ -889,11 +908,12 @@ async fn every_save_is_a_revision_and_any_two_can_be_compared() {
                 ("source", "区商务局"),
                 ("body", "第一段。\n\n第二段已改写。"),
                 ("channel", &work),
-                ("action", "publish"),
+                ("action", "submit"),
             ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    publish_via_flow(&app, id).await;
     let edit = c.get(&path).await;
     assert!(edit.body.contains(&format!("/admin/articles/{id}/history")));
     let h = c.get(&format!("/admin/articles/{id}/history")).await;
@@ -932,7 +952,7 @@ async fn every_save_is_a_revision_and_any_two_can_be_compared() {
             .get(&format!("/admin/articles/{id}/history"))
             .await
             .status,
-        403
+        404
     );
     app.stop().await;
 }
@@ -941,43 +961,23 @@ async fn every_save_is_a_revision_and_any_two_can_be_compared() {
 async fn scheduled_publishing_fires_when_the_clock_reaches_it() {
     let app = demo_app().await;
     let c = logged_in(&app, "t-pub-s", Role::Publisher, "commerce").await;
-    let work = channel_id(&app, "commerce", "work").to_string();
-    let id = create_item(&c, work.parse().unwrap(), "定时发布测试", "save").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create_item(&c, work, "定时发布测试", "submit").await;
+    let rev = staff(&app, "t-rev-s", Role::Reviewer, "commerce").await;
+    assert_eq!(take(&rev, &app, id, "approve_unit", &[]).await.status, 303);
     let path = format!("/admin/articles/{id}");
     let local = |ms: i64| gongkai::clock::show(ms).replace(' ', "T")[..16].to_owned();
-    let form = |rev: String, at: String, action: &'static str| {
-        vec![
-            ("revision".to_owned(), rev),
-            ("title".to_owned(), "定时发布测试".to_owned()),
-            ("source".to_owned(), "区商务局".to_owned()),
-            ("channel".to_owned(), work.clone()),
-            ("publish_at".to_owned(), at),
-            ("action".to_owned(), action.to_owned()),
-        ]
-    };
-    let post = |fields: Vec<(String, String)>| {
-        let c = &c;
-        let path = path.clone();
-        async move {
-            let f: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            c.post_form(&path, &path, &f).await
-        }
-    };
     // A time in the past is refused next to the field.
-    let rev = input_value(&c.get(&path).await.body, "revision");
     let past = local(app.state.now_ms() - 3_600_000);
-    let r = post(form(rev.clone(), past, "schedule")).await;
+    let r = take(&c, &app, id, "schedule", &[("publish_at", &past)]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("定时发布时间须晚于当前时间"), "{}", r.body);
 
     // Two hours from now (Beijing time).
     let at = app.state.now_ms() + 2 * 3_600_000;
-    let r = post(form(rev, local(at), "schedule")).await;
+    let r = take(&c, &app, id, "schedule", &[("publish_at", &local(at))]).await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(c.get(&path).await.body.contains("已定时于"));
+    assert!(c.get(&path).await.body.contains("自动发布"));
     let public = format!("/u/commerce/a/{id}");
     assert_eq!(
         app.client().get(&public).await.status,

@@ -141,28 +141,10 @@ fn content_type(r: &Resp) -> &str {
 async fn add_article(app: &TestApp, site: &str, slug: &str, title: &str, draft: bool) -> Article {
     let channel = channel_id(app, site, slug);
     let a = Article {
-        id: 0,
-        channel,
-        site: gongkai::auth::model::UnitCode::parse(site).unwrap(),
-        placements: Vec::new(),
         title: title.to_owned(),
-        subtitle: String::new(),
         source: "区人民政府办公室".into(),
-        author: String::new(),
-        keywords: String::new(),
-        summary: String::new(),
         body_html: "<p>正文 &amp; 内容</p>".into(),
-        cover: None,
-        attachments: Vec::new(),
-        related: Vec::new(),
-        interprets: None,
-        interpretations: Vec::new(),
-        state: ArticleState::Draft,
-        publish_ms: None,
-        created_ms: 0,
-        updated_ms: 0,
-        created_by: "test".into(),
-        revision: 0,
+        ..Article::blank(channel, gongkai::auth::model::UnitCode::parse(site).unwrap(), "test")
     };
     let now = app.state.now_ms();
     let saved = app

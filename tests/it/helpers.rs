@@ -276,6 +276,8 @@ pub async fn demo_portal() -> TestApp {
     })
     .await
     .unwrap();
+    // The demo is stamped with the wall clock; items the test adds come after it.
+    app.clock.advance(time::Duration::days(2));
     app
 }
 
@@ -307,28 +309,10 @@ pub async fn publish_new(
             .id;
         let now = st.now_ms();
         let a = Article {
-            id: 0,
-            channel,
-            site: UnitCode::parse(&site).unwrap(),
-            placements: vec![],
             title,
-            subtitle: String::new(),
             source: "测试".into(),
-            author: String::new(),
-            keywords: String::new(),
-            summary: String::new(),
             body_html: format!("<p>{body}</p>"),
-            cover: None,
-            attachments: vec![],
-            related: vec![],
-            interprets: None,
-            interpretations: vec![],
-            state: ArticleState::Draft,
-            publish_ms: None,
-            created_ms: 0,
-            updated_ms: 0,
-            created_by: "test".into(),
-            revision: 0,
+            ..Article::blank(channel, UnitCode::parse(&site).unwrap(), "test")
         };
         let a = st
             .store
@@ -343,4 +327,86 @@ pub async fn publish_new(
     })
     .await
     .unwrap()
+}
+
+/// Signs in as `name`, creating the account (with `role` at `unit`) the first time.
+pub async fn staff(app: &TestApp, name: &str, role: Role, unit: &str) -> Client {
+    let n = name.to_owned();
+    let exists = app
+        .state
+        .store
+        .read(move |txn| users::find_user(txn, &n))
+        .await
+        .unwrap()
+        .is_some();
+    if !exists {
+        app.seed_user(name, role, unit).await;
+    }
+    let c = app.client();
+    let r = c.login(name, PASSWORD).await;
+    assert_eq!(r.location(), Some("/admin"), "login {name}: {}", r.body);
+    c
+}
+
+/// The stored article.
+pub async fn stored(app: &TestApp, id: u64) -> gongkai::portal::model::Article {
+    app.state
+        .store
+        .read(move |txn| gongkai::portal::store::get_article(txn, id))
+        .await
+        .unwrap()
+        .expect("article stored")
+}
+
+/// Its flow state id (draft, unit_review, …).
+pub async fn flow_state(app: &TestApp, id: u64) -> String {
+    gongkai::portal::review::instance_of(&stored(app, id).await).state
+}
+
+/// Takes a flow transition over HTTP, as the item page's 办理 form does.
+pub async fn take(
+    c: &Client,
+    app: &TestApp,
+    id: u64,
+    transition: &str,
+    extra: &[(&str, &str)],
+) -> Resp {
+    let rev = stored(app, id).await.revision.to_string();
+    let mut f: Vec<(&str, &str)> = vec![("transition", transition), ("revision", &rev)];
+    f.extend_from_slice(extra);
+    c.post_form("/account", &format!("/admin/articles/{id}/flow"), &f)
+        .await
+}
+
+/// Drives a submitted item to published through its review levels, with reviewers and
+/// publishers of its own unit and of the office (`office`), seeded as needed.
+pub async fn publish_via_flow(app: &TestApp, id: u64) {
+    let owner = stored(app, id).await.owner().to_string();
+    for _ in 0..4 {
+        let state = flow_state(app, id).await;
+        let r = match state.as_str() {
+            "unit_review" => {
+                let c = staff(app, &format!("wf-rev-{owner}"), Role::Reviewer, &owner).await;
+                take(&c, app, id, "approve_unit", &[]).await
+            }
+            "office_review" => {
+                let c = staff(app, "wf-office-rev", Role::Reviewer, "office").await;
+                take(&c, app, id, "approve_office", &[]).await
+            }
+            "approved" => {
+                let c = staff(app, &format!("wf-pub-{owner}"), Role::Publisher, &owner).await;
+                let r = take(&c, app, id, "publish", &[]).await;
+                if r.status == 303 {
+                    r
+                } else {
+                    let c = staff(app, "wf-office-pub", Role::Publisher, "office").await;
+                    take(&c, app, id, "publish", &[]).await
+                }
+            }
+            "published" => return,
+            other => panic!("item {id} is {other}: submit it first"),
+        };
+        assert_eq!(r.status, 303, "{state}: {}", r.body);
+    }
+    assert_eq!(flow_state(app, id).await, "published");
 }

@@ -5,13 +5,18 @@ mod helpers;
 
 mod auth_flows;
 mod browser;
+mod browser_editor;
+mod checks;
 mod cli;
 mod crash;
 mod editor;
+mod editor_upload;
 mod feeds;
 mod http_hygiene;
+mod notify;
 mod portal;
 mod routes;
 mod search;
 mod storage;
 mod tls;
+mod workflow;

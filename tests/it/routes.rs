@@ -30,6 +30,7 @@ const ADMIN: &str = "303 /admin";
 const ACCOUNT: &str = "303 /account";
 const USER: &str = "303 /admin/users/{id}";
 const BACKED_UP: &str = "303 /admin/system?done=backup";
+const NOTICES: &str = "303 /admin/notifications";
 
 /// (method, path, [anonymous, reporter, reviewer, publisher, unit_admin, sysadmin, secadmin, auditor])
 #[rustfmt::skip]
@@ -64,8 +65,15 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    OK,    NO,    NO   ]),
     ("POST", "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    BAD,   NO,    NO   ]),
     ("GET",  "/admin/audit",                  [LOGIN, NO,    NO,    NO,    NO,    NO,    NO,    OK   ]),
+    // Check rules: the system administrator, or a unit admin of the office or (here) the root.
+    ("GET",  "/admin/checks",                 [LOGIN, NO,    NO,    NO,    OK,    OK,    NO,    NO   ]),
+    ("POST", "/admin/checks",                 [LOGIN, NO,    NO,    NO,    BAD,   BAD,   NO,    NO   ]),
     ("GET",  "/admin/system",                 [LOGIN, NO,    NO,    NO,    NO,    OK,    NO,    NO   ]),
     ("POST", "/admin/system/backup",          [LOGIN, NO,    NO,    NO,    NO,    BACKED_UP, NO, NO   ]),
+    // Everyone's own notices; `{id}` is no notice of theirs (404).
+    ("GET",  "/admin/notifications",          [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("POST", "/admin/notifications/read-all", [LOGIN, NOTICES, NOTICES, NOTICES, NOTICES, NOTICES, NOTICES, NOTICES]),
+    ("POST", "/admin/notifications/{id}/read", [LOGIN, "404", "404", "404", "404", "404", "404", "404"]),
     // The editor. Nobody here has a site yet, so `{unit}` names none (404 once allowed
     // in); only a publisher edits items, and item `{id}` does not exist (404).
     ("GET",  "/admin/sites",                  [LOGIN, NO,    NO,    NO,    OK,    OK,    NO,    NO   ]),
@@ -76,14 +84,17 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("POST", "/admin/sites/{unit}/channels",  [LOGIN, NO,    NO,    NO,    "404", "404", NO,    NO   ]),
     ("GET",  "/admin/sites/{unit}/channels/{id}", [LOGIN, NO, NO,   NO,    "404", "404", NO,    NO   ]),
     ("POST", "/admin/sites/{unit}/channels/{id}", [LOGIN, NO, NO,   NO,    "404", "404", NO,    NO   ]),
-    ("GET",  "/admin/articles",               [LOGIN, NO,    NO,    OK,    NO,    NO,    NO,    NO   ]),
-    ("GET",  "/admin/articles/new",           [LOGIN, NO,    NO,    OK,    NO,    NO,    NO,    NO   ]),
-    ("POST", "/admin/articles/new",           [LOGIN, NO,    NO,    BAD,   NO,    NO,    NO,    NO   ]),
-    ("GET",  "/admin/articles/{id}",          [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
-    ("POST", "/admin/articles/{id}",          [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
-    ("POST", "/admin/articles/{id}/withdraw", [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
-    ("GET",  "/admin/articles/{id}/history",  [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
-    ("POST", "/admin/articles/{id}/files",    [LOGIN, NO,    NO,    "404", NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles",               [LOGIN, OK,    OK,    OK,    NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles/new",           [LOGIN, OK,    OK,    OK,    NO,    NO,    NO,    NO   ]),
+    ("POST", "/admin/articles/new",           [LOGIN, BAD,   BAD,   BAD,   NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles/{id}",          [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("POST", "/admin/articles/{id}",          [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("POST", "/admin/articles/{id}/flow",     [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles/{id}/preview",  [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/articles/{id}/history",  [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("GET",  "/admin/work",                   [LOGIN, OK,    OK,    OK,    NO,    NO,    NO,    NO   ]),
+    ("POST", "/admin/articles/{id}/files",    [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
+    ("POST", "/admin/articles/{id}/images",   [LOGIN, "404", "404", "404", NO,    NO,    NO,    NO   ]),
     ("GET",  "/healthz",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/readyz",                       [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/metrics",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
@@ -96,6 +107,7 @@ fn body_for(path: &str) -> Vec<(&'static str, &'static str)> {
         "/login" => vec![("username", ""), ("password", "")],
         "/login/totp" | "/account/totp" | "/account/totp/disable" => vec![("code", "")],
         "/admin/users/{id}/roles" => vec![("role", "reporter"), ("scope", "gov")],
+        "/admin/checks" => vec![("op", "save"), ("rules", "不认识 的行")],
         _ => vec![],
     }
 }

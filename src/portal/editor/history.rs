@@ -6,7 +6,8 @@ use axum::response::Response;
 use maud::{PreEscaped, html};
 use serde::Deserialize;
 
-use super::articles::{load_editable, state_label};
+use super::articles::state_label;
+use crate::portal::review::handlers::ItemCtx;
 use crate::admin::common::render;
 use crate::error::{Error, Result};
 use crate::http::Shared;
@@ -26,7 +27,7 @@ pub async fn history(
     Path(id): Path<String>,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Response> {
-    let (_, _, a) = load_editable(&st, &s, &id).await?;
+    let a = ItemCtx::load(&st, &s, &id).await?.article;
     let aid = a.id;
     let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
     let latest = revs.last().map(|r| r.revision).unwrap_or(a.revision);

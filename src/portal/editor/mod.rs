@@ -6,6 +6,7 @@
 
 pub mod articles;
 pub mod history;
+pub mod rich;
 pub mod schedule;
 pub mod sites;
 pub mod upload;
@@ -45,8 +46,16 @@ pub fn router() -> Router<Shared> {
             "/admin/articles/{id}",
             get(articles::edit_form).post(articles::edit_submit),
         )
-        .route("/admin/articles/{id}/withdraw", post(articles::withdraw))
+        .route(
+            "/admin/articles/{id}/flow",
+            post(crate::portal::review::handlers::take_step),
+        )
+        .route(
+            "/admin/articles/{id}/preview",
+            get(crate::portal::review::preview::preview),
+        )
         .route("/admin/articles/{id}/history", get(history::history))
+        .route("/admin/work", get(crate::portal::review::worklist::page_work))
 }
 
 /// The upload route, which takes bodies larger than the global limit. It carries its
@@ -54,6 +63,7 @@ pub fn router() -> Router<Shared> {
 pub fn upload_router() -> Router<Shared> {
     Router::new()
         .route("/admin/articles/{id}/files", post(upload::upload))
+        .route("/admin/articles/{id}/images", post(upload::image))
         .layer(axum::extract::DefaultBodyLimit::max(upload::MAX_REQUEST))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             upload::MAX_REQUEST,

@@ -1,21 +1,7 @@
-//! 定时发布 in the editor: reading the requested schedule from the form and recording
-//! it (with its audit record) in the save's transaction. The scheduler in `jobs`
-//! publishes what falls due.
+//! 定时发布: reading the requested time from the flow form. The `schedule` transition
+//! (`portal::review::take`) records it; the scheduler in `jobs` publishes what falls due.
 
-use redb::WriteTransaction;
-
-use crate::auth::audit::{self, Event};
-use crate::error::Result;
-use crate::http::extract::Posted;
-use crate::portal::store;
 use crate::views::form::FormState;
-
-/// What the editor asked for about the schedule.
-pub enum Schedule {
-    Keep,
-    At(i64),
-    Cancel,
-}
 
 /// `2026-11-26T15:30` (a datetime-local value, Beijing time) as UTC ms.
 fn parse_local(s: &str) -> Option<i64> {
@@ -27,48 +13,33 @@ fn parse_local(s: &str) -> Option<i64> {
     Some(crate::clock::to_ms(t.assume_offset(crate::clock::CST)))
 }
 
-/// The schedule the form asks for; problems go next to the `publish_at` field.
-pub fn requested(p: &Posted, now: i64, is_public: bool, fs: &mut FormState) -> Schedule {
-    match p.get("action") {
-        "schedule" if is_public => {
-            fs.add_error("publish_at", "已发布的信息不能再定时发布");
-            Schedule::Keep
+/// The scheduled time the form asks for; problems go next to the `publish_at` field.
+pub fn parse_at(value: &str, now: i64, fs: &mut FormState) -> Option<i64> {
+    match parse_local(value) {
+        Some(at) if at > now + 60_000 => Some(at),
+        Some(_) => {
+            fs.add_error("publish_at", "定时发布时间须晚于当前时间至少一分钟");
+            None
         }
-        "schedule" => match parse_local(p.get("publish_at")) {
-            Some(at) if at > now + 60_000 => Schedule::At(at),
-            Some(_) => {
-                fs.add_error("publish_at", "定时发布时间须晚于当前时间至少一分钟");
-                Schedule::Keep
-            }
-            None => {
-                fs.add_error("publish_at", "请填写定时发布的日期和时间");
-                Schedule::Keep
-            }
-        },
-        "unschedule" => Schedule::Cancel,
-        _ => Schedule::Keep,
+        None => {
+            fs.add_error("publish_at", "请填写定时发布的日期和时间");
+            None
+        }
     }
 }
 
-/// Records the schedule change for `id` in the caller's transaction, with its audit
-/// record made by `event(action, detail)`.
-pub fn record(
-    txn: &WriteTransaction,
-    schedule: &Schedule,
-    id: u64,
-    event: impl Fn(&'static str, String) -> Event,
-    now: i64,
-) -> Result<()> {
-    match schedule {
-        Schedule::At(at) => {
-            store::schedule(txn, id, *at)?;
-            audit::append(txn, event("article_schedule", crate::clock::show(*at)), now)?;
-        }
-        Schedule::Cancel => {
-            store::unschedule(txn, id)?;
-            audit::append(txn, event("article_unschedule", String::new()), now)?;
-        }
-        Schedule::Keep => {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn beijing_time_is_read_as_such() {
+        let mut fs = FormState::default();
+        let at = parse_at("2026-11-27T08:00", 0, &mut fs).unwrap();
+        assert_eq!(crate::clock::show(at), "2026-11-27 08:00:00");
+        assert!(parse_at("明天", 0, &mut fs).is_none());
+        assert!(fs.error("publish_at").is_some());
+        let mut fs = FormState::default();
+        assert!(parse_at("2026-11-27T08:00", at, &mut fs).is_none());
     }
-    Ok(())
 }

@@ -224,6 +224,7 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         theme,
         host,
         is_main: unit.parent.is_none(),
+        review_days: 0,
     };
     let now = st.now_ms();
     let ev = event(
@@ -295,6 +296,7 @@ fn edit_view(st: &Shared, s: &Staff, site: &Site, notice: Option<&str>, fs: &For
             (form::field(&Field::new("name", "站点名称"), fs))
             (form::select("theme", "主题色", &theme_options(), fs))
             (form::field(&Field::new("host", "绑定域名").optional().hint("可不填；填写后访问该域名即显示本站点，如 swj.example.gov.cn"), fs))
+            (form::field(&Field::new("review_days", "审核时限（工作日）").kind("number").optional().hint("本单位审核信息的期限，0 或不填表示不设期限；门户主站的设置用于区政府办公室审核。待审信息和通知中会显示到期日"), fs))
             button.primary type="submit" { "保存设置" }
         }
     };
@@ -307,6 +309,7 @@ fn site_values(site: &Site) -> FormState {
             ("name".into(), site.name.clone()),
             ("theme".into(), site.theme.clone()),
             ("host".into(), site.host.clone().unwrap_or_default()),
+            ("review_days".into(), site.review_days.to_string()),
         ],
         ..Default::default()
     }
@@ -355,6 +358,13 @@ pub async fn edit_submit(
     if !site.is_main {
         main_domain_check(&st, host.as_deref(), &mut fs);
     }
+    let review_days = match p.get("review_days").trim() {
+        "" => 0,
+        v => v.parse::<u8>().ok().filter(|n| *n <= 60).unwrap_or_else(|| {
+            fs.add_error("review_days", "审核时限请填写 0 到 60 之间的整数");
+            0
+        }),
+    };
     if fs.has_errors() {
         return Ok(html_invalid(edit_view(&st, &s, &site, None, &fs)));
     }
@@ -390,6 +400,7 @@ pub async fn edit_submit(
             site.name = name;
             site.theme = theme;
             site.host = host;
+            site.review_days = review_days;
             store::put_site(txn, &site)?;
             audit::append(txn, ev, now)?;
             Ok(Ok(()))
@@ -415,6 +426,14 @@ pub async fn edit_submit(
 }
 
 // ---- channels
+
+fn levels_options() -> Vec<(String, String)> {
+    vec![
+        ("0".into(), "无需审核（报送后由本单位发布人发布）".into()),
+        ("1".into(), "一级审核（本单位审核）".into()),
+        ("2".into(), "两级审核（本单位审核后报区政府办公室审核）".into()),
+    ]
+}
 
 fn kind_options() -> Vec<(String, String)> {
     [ChannelKind::List, ChannelKind::Page, ChannelKind::Link]
@@ -461,6 +480,7 @@ fn channel_values(c: &Channel) -> FormState {
             ("page_body".into(), c.page_html.clone()),
             ("on_home".into(), flag(c.on_home)),
             ("in_nav".into(), flag(c.in_nav)),
+            ("review_levels".into(), c.review_levels.to_string()),
         ],
         ..Default::default()
     }
@@ -509,6 +529,7 @@ fn channel_fields(site_channels: &[Channel], editing: Option<&Channel>, fs: &For
         (form::field(&Field::new("description", "栏目说明").optional(), fs))
         (form::field(&Field::new("link", "链接地址").optional().hint("仅“外部链接”类栏目填写，须以 http:// 或 https:// 开头"), fs))
         (textarea("page_body", "单页正文", "仅“单页”类栏目填写；可直接输入文字，空行分段", 10, fs))
+        (form::select("review_levels", "审核级数（信息列表类栏目）", &levels_options(), fs))
         (checkbox("on_home", "在站点首页显示本栏目最新信息", fs))
         (checkbox("in_nav", "在站点导航栏显示", fs))
     }
@@ -577,6 +598,10 @@ pub async fn channels(
             ("kind".into(), "list".into()),
             ("order".into(), "100".into()),
             ("in_nav".into(), "1".into()),
+            (
+                "review_levels".into(),
+                if site.is_main { "2" } else { "1" }.into(),
+            ),
         ],
         ..Default::default()
     };
@@ -667,6 +692,14 @@ fn parse_channel(p: &Posted, chans: &[Channel], ch: &mut Channel, fs: &mut FormS
     };
     ch.on_home = !p.get("on_home").is_empty();
     ch.in_nav = !p.get("in_nav").is_empty();
+    // Absent (an older form): the channel keeps what it had.
+    match p.get("review_levels").trim() {
+        "" => {}
+        v => match v.parse::<u8>() {
+            Ok(n) if n <= 2 => ch.review_levels = n,
+            _ => fs.add_error("review_levels", "请从列表中选择审核级数"),
+        },
+    }
 }
 
 pub async fn channel_create(
@@ -698,6 +731,7 @@ pub async fn channel_create(
         page_html: String::new(),
         on_home: false,
         in_nav: false,
+        review_levels: if site.is_main { 2 } else { 1 },
     };
     parse_channel(&p, &chans, &mut ch, &mut fs);
     let (Ok(slug), false) = (slug, fs.has_errors()) else {
@@ -833,4 +867,31 @@ pub async fn channel_submit(
         Some("已保存。"),
         &channel_values(&saved),
     )))
+}
+
+/// A body field with the rich-text editor (`editor::rich`, `embedded/static/js/editor.js`):
+/// the same labelled textarea as [`textarea`], marked `data-rich`; without script it stays
+/// a plain textarea. `upload_url` (the article's `/admin/articles/{id}/images`) turns on
+/// picture upload; a new, unsaved article has none and inserts pictures by address only.
+pub fn rich_textarea(
+    name: &str,
+    label: &str,
+    hint: &str,
+    rows: u32,
+    fs: &FormState,
+    upload_url: Option<&str>,
+    csrf: &str,
+) -> Markup {
+    let id = format!("f-{name}");
+    let err = fs.error(name);
+    html! {
+        div.field.rich-field.has-error[err.is_some()] {
+            label for=(id) { (label) }
+            @if !hint.is_empty() { p.hint id=(format!("{id}-hint")) { (hint) } }
+            @if let Some(e) = err { p.error id=(format!("{id}-err")) role="alert" { (e) } }
+            textarea id=(id) name=(name) rows=(rows) aria-invalid=[err.map(|_| "true")]
+                aria-describedby=[(!hint.is_empty()).then(|| format!("{id}-hint"))]
+                data-rich data-upload=[upload_url] data-csrf=(csrf) { (fs.value(name)) }
+        }
+    }
 }

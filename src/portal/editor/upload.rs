@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 
-use super::articles::{EditPage, conflict_page, edit_view, load_editable};
+use super::articles::{item_page, load_editable};
 use crate::admin::common::event;
 use crate::auth::audit;
 use crate::error::{Error, Result};
@@ -41,6 +41,8 @@ pub struct Upload {
     pub posted: Posted,
     pub files: Vec<File>,
     pub refused: Vec<String>,
+    /// How many of `refused` were refused for their size.
+    pub too_large: usize,
 }
 
 fn ext_of(name: &str) -> String {
@@ -63,10 +65,19 @@ fn clean_name(name: &str) -> String {
     }
 }
 
-impl FromRequest<Shared> for Upload {
-    type Rejection = Error;
+/// What an upload route accepts.
+#[derive(Clone, Copy)]
+pub struct Rules {
+    /// One file at most this size.
+    pub max_file: usize,
+    /// Only pictures (jpg, png, gif, webp), whatever the field.
+    pub images_only: bool,
+}
 
-    async fn from_request(req: Request, st: &Shared) -> Result<Self> {
+impl Upload {
+    /// Reads the form: origin first, then the `csrf` field (which must come before any
+    /// file), then the files, each checked against `rules`.
+    pub async fn read(req: Request, st: &Shared, rules: Rules) -> Result<Upload> {
         let (mut parts, body) = req.into_parts();
         if !same_origin(&parts.headers) {
             return Err(Error::Csrf);
@@ -109,6 +120,7 @@ impl FromRequest<Shared> for Upload {
                 posted: Posted { ctx, fields },
                 files: Vec::new(),
                 refused: Vec::new(),
+                too_large: 0,
             });
         }
         let req = Request::from_parts(parts, body);
@@ -118,6 +130,7 @@ impl FromRequest<Shared> for Upload {
         let mut fields: Vec<(String, String)> = Vec::new();
         let mut files = Vec::new();
         let mut refused = Vec::new();
+        let mut too_large = 0;
         let mut checked = false;
         let mut total = 0usize;
         while let Some(mut f) = mp.next_field().await.map_err(multipart_error)? {
@@ -153,10 +166,15 @@ impl FromRequest<Shared> for Upload {
                         continue;
                     }
                     let ext = ext_of(&fname);
+                    let image_wanted = rules.images_only || name == "cover";
                     if !ALLOWED.contains(&ext.as_str())
-                        || (name == "cover" && !IMAGES.contains(&ext.as_str()))
+                        || (image_wanted && !IMAGES.contains(&ext.as_str()))
                     {
-                        refused.push(if name == "cover" {
+                        refused.push(if rules.images_only {
+                            format!(
+                                "“{fname}”不是允许的图片类型：只能上传 jpg、png、gif 或 webp 图片"
+                            )
+                        } else if name == "cover" {
                             format!(
                                 "“{fname}”不是允许的图片类型：封面图片只能是 jpg、png、gif 或 webp"
                             )
@@ -172,7 +190,7 @@ impl FromRequest<Shared> for Upload {
                         if too_big {
                             continue;
                         }
-                        if bytes.len() + c.len() > MAX_FILE {
+                        if bytes.len() + c.len() > rules.max_file {
                             too_big = true;
                             bytes = Vec::new();
                             continue;
@@ -180,7 +198,11 @@ impl FromRequest<Shared> for Upload {
                         bytes.extend_from_slice(&c);
                     }
                     if too_big {
-                        refused.push(format!("“{fname}”超过 20 MB，未上传"));
+                        too_large += 1;
+                        refused.push(format!(
+                            "“{fname}”超过 {} MB，未上传",
+                            rules.max_file / (1024 * 1024)
+                        ));
                     } else if bytes.is_empty() {
                         refused.push(format!("“{fname}”是空文件，未上传"));
                     } else {
@@ -200,7 +222,24 @@ impl FromRequest<Shared> for Upload {
             posted: Posted { ctx, fields },
             files,
             refused,
+            too_large,
         })
+    }
+}
+
+impl FromRequest<Shared> for Upload {
+    type Rejection = Error;
+
+    async fn from_request(req: Request, st: &Shared) -> Result<Self> {
+        Upload::read(
+            req,
+            st,
+            Rules {
+                max_file: MAX_FILE,
+                images_only: false,
+            },
+        )
+        .await
     }
 }
 
@@ -219,31 +258,25 @@ pub async fn upload(
 ) -> Result<Response> {
     let p = &up.posted;
     let s = p.staff(&st)?;
-    let (_, allowed, before) = load_editable(&st, &s, &id).await?;
-    let scheduled = super::articles::scheduled_of(&st, before.id).await?;
-    let refuse = |msg: String| {
+    let ic = load_editable(&st, &s, &id).await?;
+    let before = ic.article.clone();
+    let refuse = async |msg: String| {
         let fs = FormState {
             values: super::articles::values_of(&before),
             errors: vec![("files".into(), msg)],
             notice: None,
         };
-        let ep = EditPage {
-            article: Some(&before),
-            scheduled,
-            notice: None,
-            conflict: None,
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        edit_view(&st, &s, &allowed, &ep, &fs)
+        item_page(&st, &s, &ic, fs, StatusCode::UNPROCESSABLE_ENTITY).await
     };
     if !up.refused.is_empty() {
-        return Ok(refuse(format!(
+        return refuse(format!(
             "{}。请只上传允许的文件类型。",
             up.refused.join("；")
-        )));
+        ))
+        .await;
     }
     if up.files.is_empty() {
-        return Ok(refuse("请选择要上传的文件".into()));
+        return refuse("请选择要上传的文件".into()).await;
     }
     // Store the bytes first (content-addressed; unreferenced blobs cost only disk).
     let mut stored: Vec<(String, Attachment)> = Vec::new();
@@ -306,12 +339,256 @@ pub async fn upload(
             )))
         }
         Err(Error::Conflict(_)) => {
-            let fs = FormState {
-                values: super::articles::values_of(&before),
-                ..Default::default()
-            };
-            conflict_page(&st, &s, &allowed, aid, fs).await
+            refuse("该信息在您打开页面后已被他人修改，文件没有上传。请刷新页面后重新上传".into())
+                .await
         }
         Err(e) => Err(e),
+    }
+}
+
+// ---- pictures placed in the body by the rich-text editor
+
+/// One picture at most this size.
+pub const MAX_IMAGE: usize = 10 * 1024 * 1024;
+
+/// What a picture's first bytes say it is: (extension, MIME type). The name alone
+/// proves nothing, and `/files/` serves by name.
+pub fn sniff_image(b: &[u8]) -> Option<(&'static str, &'static str)> {
+    if b.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
+        Some(("png", "image/png"))
+    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("jpg", "image/jpeg"))
+    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
+        Some(("gif", "image/gif"))
+    } else if b.len() >= 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP" {
+        Some(("webp", "image/webp"))
+    } else {
+        None
+    }
+}
+
+/// The file name with the extension of what the bytes really are.
+fn image_name(name: &str, ext: &str) -> String {
+    let cur = ext_of(name);
+    if cur == ext || (ext == "jpg" && cur == "jpeg") {
+        return name.to_owned();
+    }
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).trim();
+    let stem = if stem.is_empty() { "图片" } else { stem };
+    format!("{stem}.{ext}")
+}
+
+fn wants_json(h: &axum::http::HeaderMap) -> bool {
+    h.get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// An answer in the shape of Jodit's uploader (`success`, `data.messages`,
+/// `data.files` + `data.baseurl`, `data.isImages`); `data.revision` is the article's
+/// revision after the upload and `data.base` the one before it, so the editor page can
+/// move its form's `revision` along when nobody else saved in between.
+fn jodit_answer(status: StatusCode, data: serde_json::Value) -> Response {
+    let success = status.is_success();
+    let mut data = data;
+    if let Some(o) = data.as_object_mut() {
+        o.entry("messages").or_insert_with(|| serde_json::json!([]));
+        o.entry("files").or_insert_with(|| serde_json::json!([]));
+        o.entry("isImages").or_insert_with(|| serde_json::json!([]));
+        o.entry("baseurl").or_insert_with(|| serde_json::json!(""));
+        o.insert(
+            "code".into(),
+            serde_json::json!(if success { 220 } else { status.as_u16() }),
+        );
+    }
+    let body = serde_json::json!({ "success": success, "data": data });
+    let mut r = Response::new(axum::body::Body::from(body.to_string()));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    r
+}
+
+fn refused_answer(status: StatusCode, messages: Vec<String>) -> Response {
+    jodit_answer(status, serde_json::json!({ "messages": messages }))
+}
+
+fn json_error(e: &Error) -> Response {
+    let mb = MAX_IMAGE / (1024 * 1024);
+    let (status, msg) = match e {
+        Error::NotFound => (
+            StatusCode::NOT_FOUND,
+            "该信息不存在或已被删除，图片未上传".to_owned(),
+        ),
+        Error::LoginRequired | Error::Redirect(_) => (
+            StatusCode::UNAUTHORIZED,
+            "登录已失效，请在新窗口重新登录后再上传图片".to_owned(),
+        ),
+        Error::Csrf => (
+            StatusCode::FORBIDDEN,
+            "请求来源校验失败，请刷新页面后再上传图片".to_owned(),
+        ),
+        Error::TooLarge => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("图片超过 {mb} MB，未上传。请压缩后再试"),
+        ),
+        Error::BadRequest(_) => (
+            StatusCode::BAD_REQUEST,
+            "上传的表单不完整，请重新选择图片后再试".to_owned(),
+        ),
+        e => (e.status(), e.to_string()),
+    };
+    refused_answer(status, vec![msg])
+}
+
+/// `POST /admin/articles/{id}/images`: a picture for the body, from the editor's
+/// uploader. Stored as a blob, listed in the article's `images` (which keeps the blob
+/// referenced) and answered as JSON with its `/files/…` address. Same CSRF rules and
+/// permission (`load_editable`) as the attachment upload; errors come as JSON with a
+/// Chinese message when the client asks for JSON (`Accept: application/json`), as the
+/// usual error pages otherwise.
+pub async fn image(State(st): State<Shared>, Path(id): Path<String>, req: Request) -> Response {
+    let json = wants_json(req.headers());
+    match store_images(&st, &id, req).await {
+        Ok(r) => r,
+        Err(e) if json && !matches!(e, Error::Internal(_)) => json_error(&e),
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}
+
+async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
+    let up = Upload::read(
+        req,
+        st,
+        Rules {
+            max_file: MAX_IMAGE,
+            images_only: true,
+        },
+    )
+    .await?;
+    let p = &up.posted;
+    let s = p.staff(st)?;
+    let before = load_editable(st, &s, id).await?.article;
+    let mut refused = up.refused;
+    let mut good = Vec::new();
+    for f in up.files {
+        match sniff_image(&f.bytes) {
+            Some((ext, mime)) => good.push((image_name(&f.name, ext), mime, f.bytes)),
+            None => refused.push(format!(
+                "“{}”不是有效的图片文件（内容不是 jpg、png、gif 或 webp），未上传",
+                f.name
+            )),
+        }
+    }
+    if !refused.is_empty() {
+        let status = if up.too_large == refused.len() {
+            StatusCode::PAYLOAD_TOO_LARGE
+        } else {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        };
+        return Ok(refused_answer(status, refused));
+    }
+    if good.is_empty() {
+        return Ok(refused_answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["请选择要上传的图片".into()],
+        ));
+    }
+    let mut stored = Vec::new();
+    for (name, mime, bytes) in good {
+        let st2 = st.clone();
+        let size = bytes.len() as u64;
+        let sha = tokio::task::spawn_blocking(move || st2.store.blobs().put(&bytes)).await??;
+        stored.push(Attachment {
+            sha,
+            name,
+            size,
+            mime: mime.to_owned(),
+        });
+    }
+    let urls: Vec<String> = stored
+        .iter()
+        .map(|a| super::articles::file_url(&a.sha, &a.name))
+        .collect();
+    let names: Vec<String> = stored.iter().map(|a| a.name.clone()).collect();
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "article_image_upload",
+        format!("article:{}", before.id),
+        true,
+        names.join("、"),
+    );
+    let now = st.now_ms();
+    let aid = before.id;
+    let (base, after, changed) = st
+        .store
+        .write(move |txn| {
+            let mut a = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let base = a.revision;
+            let mut changed = false;
+            for att in stored {
+                if !a.images.iter().any(|x| x.sha == att.sha) {
+                    a.images.push(att);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Ok((base, a, false));
+            }
+            // Only the picture list changes, never the text: saved on the current
+            // revision, so an upload never conflicts with the form being edited.
+            let saved = store::save_article(txn, a, base, now)?;
+            audit::append(txn, ev, now)?;
+            Ok((base, saved, true))
+        })
+        .await?;
+    if changed {
+        st.portal.article_changed(Some(&before), &after);
+    }
+    Ok(jodit_answer(
+        StatusCode::OK,
+        serde_json::json!({
+            "files": urls,
+            "isImages": vec![true; urls.len()],
+            "revision": after.revision,
+            "base": base,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{image_name, sniff_image};
+
+    #[test]
+    fn pictures_by_their_bytes() {
+        assert_eq!(
+            sniff_image(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").map(|t| t.0),
+            Some("png")
+        );
+        assert_eq!(
+            sniff_image(b"\xff\xd8\xff\xe0\0\x10JFIF").map(|t| t.0),
+            Some("jpg")
+        );
+        assert_eq!(sniff_image(b"GIF89a\x01\0").map(|t| t.0), Some("gif"));
+        assert_eq!(
+            sniff_image(b"RIFF\x24\0\0\0WEBPVP8 ").map(|t| t.0),
+            Some("webp")
+        );
+        assert_eq!(sniff_image(b"<svg xmlns=").map(|t| t.0), None);
+        assert_eq!(sniff_image(b"<html><script>").map(|t| t.0), None);
+        assert_eq!(sniff_image(b"").map(|t| t.0), None);
+        assert_eq!(image_name("图.png", "png"), "图.png");
+        assert_eq!(image_name("照片.JPEG", "jpg"), "照片.JPEG");
+        assert_eq!(image_name("截图.png", "jpg"), "截图.jpg");
+        assert_eq!(image_name(".gif", "png"), "图片.png");
     }
 }

@@ -1,0 +1,83 @@
+//! The work-list index (`tables::ARTICLE_FLOW`): items by flow state before publishing, and
+//! force-published items still flagged. Written with every article write (`portal::store`),
+//! so work lists are range reads however many items are published.
+
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+
+use super::instance_of;
+use crate::error::Result;
+use crate::flow::editorial::state;
+use crate::portal::model::Article;
+use crate::store::tables;
+
+/// The flagged pseudo-state.
+pub const FLAGGED: &str = "flagged";
+
+/// States listed in the index: every state before publishing.
+pub const LISTED: [&str; 6] = [
+    state::DRAFT,
+    state::UNIT_REVIEW,
+    state::OFFICE_REVIEW,
+    state::APPROVED,
+    state::SCHEDULED,
+    state::RETURNED,
+];
+
+fn key(list: &str, id: u64) -> String {
+    format!("{list}/{id:016x}")
+}
+
+/// The index entries of one article.
+fn entries(a: &Article) -> Vec<String> {
+    let f = instance_of(a);
+    let mut v = Vec::new();
+    if LISTED.contains(&f.state.as_str()) {
+        v.push(key(&f.state, a.id));
+    }
+    if f.flagged.is_some() {
+        v.push(key(FLAGGED, a.id));
+    }
+    v
+}
+
+/// Moves an article's entries from what `before` had to what `after` has.
+pub fn update(txn: &WriteTransaction, before: Option<&Article>, after: &Article) -> Result<()> {
+    let old = before.map(entries).unwrap_or_default();
+    let new = entries(after);
+    let mut t = txn.open_table(tables::ARTICLE_FLOW)?;
+    for k in old.iter().filter(|k| !new.contains(k)) {
+        t.remove(k.as_str())?;
+    }
+    for k in new.iter().filter(|k| !old.contains(k)) {
+        t.insert(k.as_str(), after.id)?;
+    }
+    Ok(())
+}
+
+/// The ids listed under a state (or `FLAGGED`), oldest first.
+pub fn ids(txn: &ReadTransaction, list: &str) -> Result<Vec<u64>> {
+    let from = format!("{list}/");
+    let to = format!("{list}0");
+    let t = txn.open_table(tables::ARTICLE_FLOW)?;
+    let mut out = Vec::new();
+    for row in t.range(from.as_str()..to.as_str())? {
+        out.push(row?.1.value());
+    }
+    Ok(out)
+}
+
+/// Builds the index from every article (schema migration 2 → 3).
+pub fn rebuild(txn: &WriteTransaction) -> Result<()> {
+    let mut all = Vec::new();
+    {
+        let arts = txn.open_table(tables::ARTICLES)?;
+        for row in arts.iter()? {
+            let (_, v) = row?;
+            all.push(serde_json::from_slice::<Article>(v.value())?);
+        }
+    }
+    for a in &all {
+        update(txn, None, a)?;
+    }
+    Ok(())
+}
