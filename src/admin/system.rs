@@ -19,8 +19,28 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     require(&st, &s, Action::StaffHome, Object::System).await?;
     let f = facts(&st).await?;
     let u = &s.user;
+    let writes = u
+        .grants
+        .iter()
+        .any(|g| can(u, Action::WriteContent, Object::Unit(std::slice::from_ref(&g.unit)), f));
+    // The work lists' counts, for staff who write, review or publish.
+    let work = if writes {
+        Some(crate::portal::review::worklist::load(&st, &s).await?)
+    } else {
+        None
+    };
     let body = html! {
         p { "您好，" (u.display_name) "。" }
+        @if let Some(w) = &work {
+            section.card.work-summary aria-labelledby="work-h" {
+                h2 #work-h { "我的工作" }
+                ul.work-counts {
+                    @for (id, label, items) in w.lists.iter().filter(|(id, _, _)| *id != "published") {
+                        li { a href=(format!("/admin/work?list={id}")) { span.count { (items.len()) } " " (label) } }
+                    }
+                }
+            }
+        }
         @if can(u, Action::BootstrapSecadmin, Object::System, f) {
             div.notice role="status" {
                 "系统尚无安全管理员。按三员分立要求，账号与角色须由安全管理员管理。"
@@ -38,8 +58,8 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
             @if can(u, Action::ReadAudit, Object::System, f) {
                 li { a href="/admin/audit" { strong { "审计日志" } span { "查阅全部操作记录并校验哈希链" } } }
             }
-            @if u.grants.iter().any(|g| can(u, Action::PublishContent, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
-                li { a href="/admin/articles" { strong { "信息发布" } span { "撰写、发布、撤下本单位站点的信息" } } }
+            @if writes {
+                li { a href="/admin/articles" { strong { "信息发布" } span { "撰写、报送、审核、发布本单位的信息" } } }
             }
             @if u.grants.iter().any(|g| can(u, Action::ManageSite, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
                 li { a href="/admin/sites" { strong { "站点与栏目" } span { "站点名称、主题色、绑定域名和栏目设置" } } }

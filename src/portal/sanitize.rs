@@ -289,14 +289,14 @@ fn alignment(attrs: &[(&str, &str)]) -> Option<&'static str> {
         .filter_map(|d| d.split_once(':'))
         .filter(|(p, _)| p.trim().eq_ignore_ascii_case("text-align"))
         .map(|(_, v)| v.trim().to_ascii_lowercase())
-        .last();
+        .next_back();
     let from_class = attrs
         .iter()
         .filter(|(k, _)| *k == "class")
         .flat_map(|(_, v)| v.split_ascii_whitespace())
         .filter_map(|c| c.strip_prefix("align-"))
         .map(str::to_owned)
-        .last();
+        .next_back();
     let from_attr = attrs
         .iter()
         .find(|(k, _)| *k == "align")
@@ -322,9 +322,11 @@ fn style_px(attrs: &[(&str, &str)], prop: &str) -> Option<String> {
             let v = v.trim().to_ascii_lowercase();
             let n = v.strip_suffix("px")?.trim();
             let n: f64 = n.parse().ok()?;
-            (n >= 1.0 && n < 100_000.0).then(|| format!("{}", n.round() as u32))
+            (1.0..100_000.0)
+                .contains(&n)
+                .then(|| format!("{}", n.round() as u32))
         })
-        .last()
+        .next_back()
 }
 
 fn write_start(out: &mut String, name: &str, attrs: &[(&str, &str)]) {

@@ -16,27 +16,27 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(15);
+pub(crate) const WAIT: Duration = Duration::from_secs(15);
 const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
 const ADMIN_PASSWORD: &str = "Browser-Setup-2026";
 
-fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 /// A chromedriver child in its own process group; dropping it ends the group (chromedriver
 /// and any browser it started), also when the test panics.
-struct Driver {
+pub(crate) struct Driver {
     child: Child,
     port: u16,
     _profile: tempfile::TempDir,
 }
 
 impl Driver {
-    async fn start() -> Driver {
+    pub(crate) async fn start() -> Driver {
         use std::os::unix::process::CommandExt;
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
@@ -116,7 +116,7 @@ impl Drop for Driver {
     }
 }
 
-async fn connect(driver: &Driver) -> Client {
+pub(crate) async fn connect(driver: &Driver) -> Client {
     let args = [
         "--headless",
         "--no-sandbox",
@@ -158,7 +158,7 @@ async fn connect(driver: &Driver) -> Client {
     c
 }
 
-fn axe_source() -> Option<String> {
+pub(crate) fn axe_source() -> Option<String> {
     let path = std::env::var_os("AXE_CORE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -220,7 +220,7 @@ async fn axe_run(c: &Client, src: &str, page: &str) -> (Value, Vec<Value>) {
 }
 
 /// Asserts no WCAG A/AA violations on the current page, listing them readably otherwise.
-async fn axe_check(c: &Client, axe: Option<&str>, page: &str) {
+pub(crate) async fn axe_check(c: &Client, axe: Option<&str>, page: &str) {
     let Some(src) = axe else { return };
     let (r, violations) = axe_run(c, src, page).await;
     eprintln!(
@@ -262,7 +262,7 @@ fn shot_dir() -> PathBuf {
 
 /// Screenshots the current page with a desktop and a phone viewport, each grown to the
 /// whole page height, then returns to the desktop size.
-async fn screenshots(c: &Client, name: &str) {
+pub(crate) async fn screenshots(c: &Client, name: &str) {
     for (label, (w, h)) in [("desktop", DESKTOP), ("phone", PHONE)] {
         c.set_window_size(w, h).await.expect("resize");
         // The window includes some browser frame even when headless: size the viewport.
@@ -294,7 +294,7 @@ async fn screenshots(c: &Client, name: &str) {
 }
 
 /// The input whose `<label>` reads exactly `label` (the required-field star ignored).
-async fn input_by_label(c: &Client, label: &str) -> fantoccini::elements::Element {
+pub(crate) async fn input_by_label(c: &Client, label: &str) -> fantoccini::elements::Element {
     let xpath = format!("//label[normalize-space(translate(., '*', ''))='{label}']");
     let l = c
         .wait()
@@ -312,7 +312,7 @@ async fn input_by_label(c: &Client, label: &str) -> fantoccini::elements::Elemen
         .unwrap_or_else(|e| panic!("label {label} points at missing #{id}: {e}"))
 }
 
-async fn fill(c: &Client, label: &str, name: &str, value: &str) {
+pub(crate) async fn fill(c: &Client, label: &str, name: &str, value: &str) {
     let input = input_by_label(c, label).await;
     assert_eq!(
         input.attr("name").await.unwrap().as_deref(),
@@ -323,7 +323,7 @@ async fn fill(c: &Client, label: &str, name: &str, value: &str) {
     input.send_keys(value).await.unwrap();
 }
 
-async fn click_button(c: &Client, text: &str) {
+pub(crate) async fn click_button(c: &Client, text: &str) {
     let xpath = format!("//button[normalize-space(.)='{text}']");
     c.find(Locator::XPath(&xpath))
         .await
@@ -334,7 +334,7 @@ async fn click_button(c: &Client, text: &str) {
 }
 
 /// Waits (bounded) until the current URL's path is `path`; returns the query string.
-async fn wait_path(c: &Client, path: &str) -> Option<String> {
+pub(crate) async fn wait_path(c: &Client, path: &str) -> Option<String> {
     let deadline = Instant::now() + WAIT;
     loop {
         let u = c.current_url().await.expect("current url");
@@ -349,7 +349,7 @@ async fn wait_path(c: &Client, path: &str) -> Option<String> {
     }
 }
 
-async fn text_of(c: &Client, css: &str) -> String {
+pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(WAIT)
         .for_element(Locator::Css(css))

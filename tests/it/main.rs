@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth_flows;
 mod browser;
+mod browser_workflow;
 mod browser_editor;
 mod checks;
 mod cli;

@@ -1,0 +1,188 @@
+//! The publishing workflow in a real browser (issue 4): one item from draft to published on
+//! the main portal through two review levels, with one return in between. Each person signs
+//! in, finds the item in 我的工作 and presses the buttons a person would press; axe-core runs
+//! on the work list and the item page. Screenshots go to `target/screenshots/`.
+
+use std::path::Path;
+
+use fantoccini::{Client, Locator};
+use gongkai::auth::model::Role;
+use serde_json::json;
+
+use crate::browser::{
+    CHROMEDRIVER, Driver, WAIT, axe_check, axe_source, click_button, connect, fill, in_ci,
+    screenshots, text_of, wait_path,
+};
+use crate::helpers::{PASSWORD, TestApp, demo_portal, flow_state};
+
+async fn sign_in(c: &Client, base: &str, user: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "用户名", "username", user).await;
+    fill(c, "密码", "password", PASSWORD).await;
+    click_button(c, "登录").await;
+    wait_path(c, "/admin").await;
+}
+
+async fn sign_out(c: &Client) {
+    click_button(c, "退出").await;
+    wait_path(c, "/").await;
+}
+
+/// Opens the item from the named work list by its title.
+async fn open_from_work(c: &Client, base: &str, list: &str, title: &str) {
+    c.goto(&format!("{base}/admin/work?list={list}")).await.unwrap();
+    let xpath = format!("//table//a[normalize-space(.)='{title}']");
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("{title} not in {list}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    text_of(c, "#flow-actions-h").await;
+}
+
+/// Waits (bounded) until the browser is on an item's page; returns the item's id.
+async fn wait_item_page(c: &Client) -> u64 {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let u = c.current_url().await.unwrap();
+        if let Some(Ok(id)) = u.path().strip_prefix("/admin/articles/").map(str::parse::<u64>) {
+            return id;
+        }
+        assert!(std::time::Instant::now() < deadline, "never reached an item page: {u}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits (bounded) until the item is in `state`.
+async fn wait_state(app: &TestApp, id: u64, state: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while flow_state(app, id).await != state {
+        assert!(std::time::Instant::now() < deadline, "item never reached {state}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_return() {
+    if !Path::new(CHROMEDRIVER).exists() {
+        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+        assert!(!in_ci(), "{msg}");
+        eprintln!("SKIP browser test: {msg}");
+        return;
+    }
+    let axe = axe_source();
+    let axe = axe.as_deref();
+    let app = demo_portal().await;
+    for (u, r, unit) in [
+        ("bw-writer", Role::Reporter, "commerce"),
+        ("bw-reviewer", Role::Reviewer, "commerce"),
+        ("bw-office-rev", Role::Reviewer, "office"),
+        ("bw-office-pub", Role::Publisher, "office"),
+    ] {
+        app.seed_user(u, r, unit).await;
+    }
+    let gov_news = app
+        .state
+        .portal
+        .snapshot()
+        .channels
+        .iter()
+        .find(|c| c.site.as_str() == "gov" && c.slug.as_str() == "gov-news")
+        .unwrap()
+        .id;
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+    let title = "商务局举办外贸政策宣讲会";
+
+    // The writer drafts it for the main portal's 政务动态 and submits.
+    sign_in(&c, base, "bw-writer").await;
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    fill(&c, "标题", "title", title).await;
+    // The body: through the rich editor where it runs, else the plain box.
+    c.execute(
+        "var html = arguments[0]; var ta = document.querySelector('textarea[name=body]');
+         var j = window.Jodit && window.Jodit.instances ? Object.values(window.Jodit.instances) : [];
+         if (j.length) { j[0].value = html; } else { ta.value = html; } return true;",
+        vec![json!("<p>宣讲会介绍了出口信用保险和展会补贴政策。</p>")],
+    )
+    .await
+    .unwrap();
+    c.execute(
+        "document.getElementById('f-channel').value = arguments[0]; return true;",
+        vec![json!(gov_news.to_string())],
+    )
+    .await
+    .unwrap();
+    screenshots(&c, "workflow-new").await;
+    click_button(&c, "保存并报送").await;
+    let id = wait_item_page(&c).await;
+    assert!(text_of(&c, ".notice.ok").await.contains("已报送"));
+    assert_eq!(flow_state(&app, id).await, "unit_review");
+    sign_out(&c).await;
+
+    // The unit reviewer returns it with a comment.
+    sign_in(&c, base, "bw-reviewer").await;
+    c.goto(&format!("{base}/admin/work?list=review")).await.unwrap();
+    axe_check(&c, axe, "/admin/work").await;
+    screenshots(&c, "workflow-worklist").await;
+    open_from_work(&c, base, "review", title).await;
+    axe_check(&c, axe, "/admin/articles/{id} (review)").await;
+    screenshots(&c, "workflow-review").await;
+    fill(&c, "办理意见", "comment", "请补充宣讲会的时间和参加企业数量").await;
+    click_button(&c, "退回").await;
+    wait_state(&app, id, "returned").await;
+    sign_out(&c).await;
+
+    // The writer sees it returned (with the comment), adds the facts and submits again.
+    sign_in(&c, base, "bw-writer").await;
+    open_from_work(&c, base, "returned", title).await;
+    let page = c.source().await.unwrap();
+    assert!(page.contains("请补充宣讲会的时间和参加企业数量"));
+    c.execute(
+        "var html = arguments[0]; var ta = document.querySelector('textarea[name=body]');
+         var j = window.Jodit && window.Jodit.instances ? Object.values(window.Jodit.instances) : [];
+         if (j.length) { j[0].value = html; } else { ta.value = html; } return true;",
+        vec![json!("<p>11月25日，宣讲会介绍了出口信用保险和展会补贴政策，82家企业参加。</p>")],
+    )
+    .await
+    .unwrap();
+    click_button(&c, "保存并报送").await;
+    wait_state(&app, id, "unit_review").await;
+    sign_out(&c).await;
+
+    // Unit review passes; the office reviews and its publisher publishes.
+    sign_in(&c, base, "bw-reviewer").await;
+    open_from_work(&c, base, "review", title).await;
+    click_button(&c, "审核通过").await;
+    wait_state(&app, id, "office_review").await;
+    sign_out(&c).await;
+    sign_in(&c, base, "bw-office-rev").await;
+    open_from_work(&c, base, "review", title).await;
+    click_button(&c, "办公室审核通过").await;
+    wait_state(&app, id, "approved").await;
+    sign_out(&c).await;
+    sign_in(&c, base, "bw-office-pub").await;
+    open_from_work(&c, base, "publish", title).await;
+    screenshots(&c, "workflow-publish").await;
+    click_button(&c, "发布").await;
+    wait_state(&app, id, "published").await;
+    assert!(text_of(&c, ".notice.ok").await.contains("已发布"));
+    // The whole way is on the item's page.
+    let history = text_of(&c, "#flow-history-h + table, #flow-history-h ~ table").await;
+    for step in ["报送", "退回", "审核通过", "办公室审核通过", "发布"] {
+        assert!(history.contains(step), "history shows {step}: {history}");
+    }
+    axe_check(&c, axe, "/admin/articles/{id} (published)").await;
+    screenshots(&c, "workflow-published").await;
+
+    // The public sees it on the portal, with the corrected text.
+    c.goto(&format!("{base}/a/{id}")).await.unwrap();
+    assert_eq!(text_of(&c, "article h1").await, title);
+    assert!(text_of(&c, ".article-body").await.contains("82家企业"));
+    c.close().await.unwrap();
+    app.stop().await;
+}
