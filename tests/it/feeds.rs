@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use gongkai::portal::feeds::{self, SitemapUrl};
-use gongkai::portal::model::{Article, ArticleState, ChannelKind};
+use gongkai::portal::model::{Article, ChannelKind};
 use gongkai::portal::store;
 use serde::Deserialize;
 

@@ -290,7 +290,7 @@ pub async fn publish_new(
     title: &str,
     body: &str,
 ) -> gongkai::portal::model::Article {
-    use gongkai::portal::model::{Article, ArticleState};
+    use gongkai::portal::model::Article;
     use gongkai::portal::store;
     let st = app.state.clone();
     let (site, slug, title, body) = (

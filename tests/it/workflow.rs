@@ -464,3 +464,35 @@ async fn scope_table() {
     assert!(r.body.contains("不是本单位可以发布的栏目"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn schedule_is_the_publishers_and_can_be_taken_back() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "定时与取消", "正文。", "submit").await;
+    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
+    let at = gongkai::clock::show(app.state.now_ms() + 86_400_000).replace(' ', "T")[..16].to_owned();
+    // Not the writer's, nor the reviewer's, nor another unit's.
+    refused(&take(&p.writer, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
+    refused(&take(&p.reviewer, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
+    refused(&take(&p.office_publisher, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
+    let r = take(&p.publisher, &app, id, "schedule", &[("publish_at", "")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写定时发布的日期和时间"));
+    assert_eq!(take(&p.publisher, &app, id, "schedule", &[("publish_at", &at)]).await.status, 303);
+    assert_eq!(flow_state(&app, id).await, "scheduled");
+    assert!(p.publisher.get("/admin/work?list=scheduled").await.body.contains("定时与取消"));
+    // The system's own transition is never offered to people.
+    refused(&take(&p.publisher, &app, id, "publish_due", &[]).await, "权限");
+    assert_eq!(take(&p.publisher, &app, id, "unschedule", &[]).await.status, 303);
+    assert_eq!(flow_state(&app, id).await, "approved");
+    let left = app
+        .state
+        .store
+        .read_blocking(|t| gongkai::portal::store::scheduled_at(t, id))
+        .unwrap();
+    assert_eq!(left, None, "the schedule entry is gone");
+    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
+    app.stop().await;
+}

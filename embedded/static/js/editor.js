@@ -281,6 +281,17 @@
     }
   }
 
+  function escapeText(t) {
+    return t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+
+  // Plain text: paragraphs at blank lines, line breaks within.
+  function textToHtml(t) {
+    return t.replace(/\r\n?/g, "\n").split(/\n\s*\n/).filter(function (p) { return /\S/.test(p); })
+      .map(function (p) { return "<p>" + escapeText(p.trim()).replace(/\n/g, "<br>") + "</p>"; })
+      .join("");
+  }
+
   window.gongkaiCleanPaste = function (html) { return cleanPaste(html).root.innerHTML; };
 
   // ---- the editor
@@ -325,8 +336,8 @@
         paragraph: {
           list: Jodit.atom({ p: "正文", h2: "一级标题", h3: "二级标题", h4: "三级标题" })
         },
-        ul: { list: Jodit.atom({}) },
-        ol: { list: Jodit.atom({}) }
+        ul: { list: null },
+        ol: { list: null }
       },
       height: 520,
       minHeight: 300,

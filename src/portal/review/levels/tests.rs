@@ -53,6 +53,7 @@ fn snap() -> Snapshot {
         theme: String::new(),
         host: None,
         is_main: main,
+        review_days: 0,
     };
     Snapshot {
         sites: vec![site("gov", true), site("dept", false), site("other", false), site("comm", false)],
