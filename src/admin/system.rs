@@ -29,6 +29,11 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     } else {
         None
     };
+    let checks = {
+        let (st2, u2) = (st.clone(), u.clone());
+        tokio::task::spawn_blocking(move || crate::workflow::rules_admin::nav_allowed(&st2, &u2))
+            .await?
+    };
     let body = html! {
         p { "您好，" (u.display_name) "。" }
         @if let Some(w) = &work {
@@ -63,6 +68,9 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
             }
             @if u.grants.iter().any(|g| can(u, Action::ManageSite, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
                 li { a href="/admin/sites" { strong { "站点与栏目" } span { "站点名称、主题色、绑定域名和栏目设置" } } }
+            }
+            @if checks {
+                li { a href="/admin/checks" { strong { "发布检查规则" } span { "禁用词、敏感词、规范表述和允许的附件类型" } } }
             }
             li { a href="/account" { strong { "账号安全" } span { "修改密码、两步验证、退出其他设备" } } }
         }

@@ -2,7 +2,6 @@
 //! a staff member, the bell with the unread count in the staff header, and the page that
 //! lists them. Other capabilities push notices inside their own write transactions.
 
-pub mod demo;
 pub mod pages;
 pub mod store;
 

@@ -126,6 +126,12 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
 
     // The unit reviewer returns it with a comment.
     sign_in(&c, base, "bw-reviewer").await;
+    // The bell says something waits; the notice names the item.
+    assert!(text_of(&c, ".bell").await.contains('1'));
+    c.goto(&format!("{base}/admin/notifications")).await.unwrap();
+    assert!(c.source().await.unwrap().contains(title));
+    axe_check(&c, axe, "/admin/notifications").await;
+    screenshots(&c, "workflow-notices").await;
     c.goto(&format!("{base}/admin/work?list=review")).await.unwrap();
     axe_check(&c, axe, "/admin/work").await;
     screenshots(&c, "workflow-worklist").await;

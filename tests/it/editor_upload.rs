@@ -250,10 +250,7 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
     // The address serves the picture.
     let got = reqwest::get(format!("{}{url}", app.base)).await.unwrap();
     assert_eq!(got.status(), 200);
-    assert_eq!(
-        got.headers()["content-type"].to_str().unwrap(),
-        "image/png"
-    );
+    assert_eq!(got.headers()["content-type"].to_str().unwrap(), "image/png");
     assert_eq!(got.bytes().await.unwrap().as_ref(), png.as_slice());
 
     // The same picture again adds nothing and makes no revision.
@@ -261,7 +258,10 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
         &app,
         &c,
         id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("再传一次.png"), &png)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("再传一次.png"), &png),
+        ],
     )
     .await;
     assert_eq!(again.status, 200, "{}", again.body);
@@ -275,14 +275,20 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
         &app,
         &c,
         id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("截图.png"), JPEG)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("截图.png"), JPEG),
+        ],
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let url = r.json()["data"]["files"][0].as_str().unwrap().to_owned();
     assert!(url.ends_with(".jpg"), "{url}");
     let last = article(&app, id).await.images.last().cloned().unwrap();
-    assert_eq!((last.name.as_str(), last.mime.as_str()), ("截图.jpg", "image/jpeg"));
+    assert_eq!(
+        (last.name.as_str(), last.mime.as_str()),
+        ("截图.jpg", "image/jpeg")
+    );
 
     // The audit log names the upload.
     let audit = app
@@ -315,13 +321,20 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
         id,
         &[
             ("csrf", None, token.as_bytes()),
-            ("image", Some("假图片.png"), b"<html><script>alert(1)</script></html>"),
+            (
+                "image",
+                Some("假图片.png"),
+                b"<html><script>alert(1)</script></html>",
+            ),
         ],
     )
     .await;
     assert_eq!(r.status, 415, "{}", r.body);
     let m = r.message();
-    assert!(m.contains("假图片.png") && m.contains("不是有效的图片文件"), "{m}");
+    assert!(
+        m.contains("假图片.png") && m.contains("不是有效的图片文件"),
+        "{m}"
+    );
 
     // A type that is not a picture at all, or an SVG: refused by its name.
     for name in ["报告.pdf", "图标.svg", "无扩展名"] {
@@ -329,7 +342,10 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
             &app,
             &c,
             id,
-            &[("csrf", None, token.as_bytes()), ("image", Some(name), &png())],
+            &[
+                ("csrf", None, token.as_bytes()),
+                ("image", Some(name), &png()),
+            ],
         )
         .await;
         assert_eq!(r.status, 415, "{name}: {}", r.body);
@@ -347,7 +363,10 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
         &app,
         &c,
         id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("大图.png"), &big)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("大图.png"), &big),
+        ],
     )
     .await;
     assert_eq!(r.status, 413, "{}", r.body);
@@ -396,7 +415,10 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
         &app,
         &writer,
         draft.id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("图.png"), &png),
+        ],
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -405,7 +427,10 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
         &app,
         &writer,
         submitted.id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("图.png"), &png),
+        ],
     )
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
@@ -426,7 +451,10 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
             &app,
             &c,
             draft.id,
-            &[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)],
+            &[
+                ("csrf", None, token.as_bytes()),
+                ("image", Some("图.png"), &png),
+            ],
         )
         .await;
         assert_eq!(r.status, expect, "{user}: {}", r.body);
@@ -437,7 +465,10 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
         &app,
         &writer,
         999_999,
-        &[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("图.png"), &png),
+        ],
     )
     .await;
     assert_eq!(r.status, 404, "{}", r.body);
@@ -449,12 +480,18 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
         &app,
         &anon,
         draft.id,
-        &[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)],
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("图.png"), &png),
+        ],
     )
     .await;
     assert_eq!(r.status, 401, "{}", r.body);
     assert!(r.message().contains("登录"), "{}", r.body);
-    let (ct, body) = multipart(&[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)]);
+    let (ct, body) = multipart(&[
+        ("csrf", None, token.as_bytes()),
+        ("image", Some("图.png"), &png),
+    ]);
     let r = post_raw(
         &app,
         &anon,
@@ -467,7 +504,11 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(article(&app, draft.id).await, draft, "nothing changed");
-    assert_eq!(article(&app, submitted.id).await, submitted, "nothing changed");
+    assert_eq!(
+        article(&app, submitted.id).await,
+        submitted,
+        "nothing changed"
+    );
     app.stop().await;
 }
 
@@ -483,20 +524,33 @@ async fn without_the_csrf_token_first_nothing_is_read() {
         ("no token", vec![("image", Some("图.png"), &png)]),
         (
             "token after the file",
-            vec![("image", Some("图.png"), &png), ("csrf", None, token.as_bytes())],
+            vec![
+                ("image", Some("图.png"), &png),
+                ("csrf", None, token.as_bytes()),
+            ],
         ),
         (
             "wrong token",
-            vec![("csrf", None, b"0123456789abcdef"), ("image", Some("图.png"), &png)],
+            vec![
+                ("csrf", None, b"0123456789abcdef"),
+                ("image", Some("图.png"), &png),
+            ],
         ),
     ];
     for (label, parts) in cases {
         let r = upload(&app, &c, id, &parts).await;
         assert_eq!(r.status, 403, "{label}: {}", r.body);
-        assert!(r.message().contains("请求来源校验失败"), "{label}: {}", r.body);
+        assert!(
+            r.message().contains("请求来源校验失败"),
+            "{label}: {}",
+            r.body
+        );
     }
     // A cross-site page posting with the right token is refused on its Origin.
-    let (ct, body) = multipart(&[("csrf", None, token.as_bytes()), ("image", Some("图.png"), &png)]);
+    let (ct, body) = multipart(&[
+        ("csrf", None, token.as_bytes()),
+        ("image", Some("图.png"), &png),
+    ]);
     let r = post_raw(
         &app,
         &c,
@@ -521,7 +575,11 @@ async fn without_the_csrf_token_first_nothing_is_read() {
     )
     .await;
     assert_eq!(r.status, 403);
-    assert!(r.content_type.starts_with("text/html"), "{}", r.content_type);
+    assert!(
+        r.content_type.starts_with("text/html"),
+        "{}",
+        r.content_type
+    );
     assert!(r.body.contains("请求来源校验失败"));
     assert_eq!(article(&app, id).await, before, "nothing changed");
     app.stop().await;

@@ -326,34 +326,28 @@ async fn pages_of_thirty_and_only_local_targets() {
 }
 
 #[tokio::test]
-async fn demo_notices_reach_the_demo_accounts() {
+async fn the_demo_workflow_leaves_notices_for_the_demo_accounts() {
     let app = crate::helpers::demo_portal().await;
     let st = app.state.clone();
-    let (before, pushed, after) = tokio::task::spawn_blocking(move || {
-        let count = |name: &'static str| {
+    let notices = tokio::task::spawn_blocking(move || {
+        let of = |name: &'static str| {
             st.store
                 .read_blocking(|t| {
                     let u = gongkai::auth::store::find_user(t, name)?.expect("demo account");
-                    store::unread_count(t, u.id)
+                    store::list(t, u.id, None, 50)
                 })
                 .unwrap()
         };
-        let names = ["office-reviewer", "commerce-writer", "office-publisher"];
-        let before: Vec<u64> = names.iter().map(|n| count(n)).collect();
-        let now = st.now_ms();
-        let pushed = st
-            .store
-            .write_blocking(|t| gongkai::notify::demo::demo_notices(t, now))
-            .unwrap();
-        let after: Vec<u64> = names.iter().map(|n| count(n)).collect();
-        (before, pushed, after)
+        (of("commerce-reviewer"), of("office-reviewer"), of("office-publisher"), of("east-writer"))
     })
     .await
     .unwrap();
-    assert_eq!(pushed, 7);
-    // Whether or not the demo already pushed them once, this call adds these unread ones
-    // (one of the writer's three is pushed already read).
-    let added: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
-    assert_eq!(added, vec![2, 2, 2]);
+    let (unit_rev, office_rev, office_pub, east) = notices;
+    // Each is told what waits on them, by the steps the demo took through the workflow.
+    assert!(unit_rev.iter().any(|n| n.kind == NoticeKind::Waiting && n.due_ms.is_some()));
+    assert!(office_rev.iter().any(|n| n.kind == NoticeKind::Waiting));
+    assert!(office_rev.iter().any(|n| n.kind == NoticeKind::Flagged));
+    assert!(office_pub.iter().any(|n| n.kind == NoticeKind::Waiting));
+    assert!(east.iter().any(|n| n.kind == NoticeKind::Returned && n.text.contains("请补充")));
     app.stop().await;
 }

@@ -406,6 +406,8 @@
 
     // The label names the editing area, and clicking it goes there.
     var area = editor.editor;
+    area.setAttribute("role", "textbox");
+    area.setAttribute("aria-multiline", "true");
     if (label) {
       area.setAttribute("aria-label", (label.textContent || "").trim());
       label.addEventListener("click", function (ev) { ev.preventDefault(); editor.s.focus(); });
@@ -496,10 +498,13 @@
       },
       process: function (resp) {
         var d = resp.data || {};
-        // Our save moved the article's revision on; follow it when nobody else saved.
-        var rev = form && form.querySelector("input[name='revision']");
-        if (rev && d.revision !== undefined && String(d.base) === rev.value) {
-          rev.value = String(d.revision);
+        // The upload saved the item (its picture list) as a new revision: every form on
+        // the page that was at the revision before it moves on with it. A form at an
+        // older revision keeps it, so a real edit conflict is still reported on save.
+        if (d.revision !== undefined && d.base !== undefined) {
+          Array.prototype.forEach.call(document.querySelectorAll("input[name='revision']"), function (rev) {
+            if (rev.value === String(d.base)) { rev.value = String(d.revision); }
+          });
         }
         return { files: d.files || [], isImages: d.isImages || [], baseurl: d.baseurl || "",
           messages: d.messages || [], code: d.code };

@@ -543,11 +543,9 @@ pub async fn edit_form(
     Query(q): Query<EditQuery>,
 ) -> Result<Response> {
     let ic = ItemCtx::load(&st, &s, &id).await?;
-    // Opening the item reads its notices.
-    let (uid, url) = (s.user.id, format!("/admin/articles/{}", ic.article.id));
-    st.store
-        .write(move |txn| crate::notify::store::mark_read_by_url(txn, uid, &url))
-        .await?;
+    // Opening the item reads its notices (and the bell on this very page says so).
+    let mut s = s;
+    crate::notify::opened(&st, &mut s, &format!("/admin/articles/{}", ic.article.id)).await?;
     let fs = FormState {
         values: values_of(&ic.article),
         notice: None,
