@@ -19,10 +19,14 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     require(&st, &s, Action::StaffHome, Object::System).await?;
     let f = facts(&st).await?;
     let u = &s.user;
-    let writes = u
-        .grants
-        .iter()
-        .any(|g| can(u, Action::WriteContent, Object::Unit(std::slice::from_ref(&g.unit)), f));
+    let writes = u.grants.iter().any(|g| {
+        can(
+            u,
+            Action::WriteContent,
+            Object::Unit(std::slice::from_ref(&g.unit)),
+            f,
+        )
+    });
     // The work lists' counts, for staff who write, review or publish.
     let work = if writes {
         Some(crate::portal::review::worklist::load(&st, &s).await?)

@@ -129,6 +129,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/admin/articles/{id}/history"),
     ("GET", "/admin/work"),
     ("POST", "/admin/articles/{id}/files"),
+    ("POST", "/admin/articles/{id}/images"),
     ("GET", "/healthz"),
     ("GET", "/readyz"),
     ("GET", "/metrics"),

@@ -68,7 +68,8 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
             .store
             .write(move |txn| {
                 use crate::portal::review::{levels, notices, take};
-                let def_for = |x: &crate::portal::model::Article| levels::definition(x, &snap, &units);
+                let def_for =
+                    |x: &crate::portal::model::Article| levels::definition(x, &snap, &units);
                 let req = take::Request {
                     transition: crate::flow::editorial::action::PUBLISH_DUE.into(),
                     ..Default::default()

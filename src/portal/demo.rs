@@ -430,7 +430,11 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             cover,
             attachments,
             interprets,
-            ..Article::blank(find(&format!("{}/{}", it.site, it.channel))?, code(it.site)?, "demo")
+            ..Article::blank(
+                find(&format!("{}/{}", it.site, it.channel))?,
+                code(it.site)?,
+                "demo",
+            )
         };
         // Oldest first, a day and a half apart, so lists have a believable spread.
         let at = now - (n - i as i64) * 36 * 3_600_000;

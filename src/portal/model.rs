@@ -145,9 +145,13 @@ pub enum ArticleState {
     /// editorial flow (`Article::flow`) says which.
     Draft,
     Published,
-    Withdrawn { reason: String },
+    Withdrawn {
+        reason: String,
+    },
     /// Superseded by another item; its URL redirects there.
-    Replaced { by: u64 },
+    Replaced {
+        by: u64,
+    },
 }
 
 /// The disclosure metadata (政府信息公开目录 fields) of an item. Optional for news; the

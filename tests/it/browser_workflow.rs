@@ -30,7 +30,9 @@ async fn sign_out(c: &Client) {
 
 /// Opens the item from the named work list by its title.
 async fn open_from_work(c: &Client, base: &str, list: &str, title: &str) {
-    c.goto(&format!("{base}/admin/work?list={list}")).await.unwrap();
+    c.goto(&format!("{base}/admin/work?list={list}"))
+        .await
+        .unwrap();
     let xpath = format!("//table//a[normalize-space(.)='{title}']");
     c.wait()
         .at_most(WAIT)
@@ -48,10 +50,17 @@ async fn wait_item_page(c: &Client) -> u64 {
     let deadline = std::time::Instant::now() + WAIT;
     loop {
         let u = c.current_url().await.unwrap();
-        if let Some(Ok(id)) = u.path().strip_prefix("/admin/articles/").map(str::parse::<u64>) {
+        if let Some(Ok(id)) = u
+            .path()
+            .strip_prefix("/admin/articles/")
+            .map(str::parse::<u64>)
+        {
             return id;
         }
-        assert!(std::time::Instant::now() < deadline, "never reached an item page: {u}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never reached an item page: {u}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -60,7 +69,10 @@ async fn wait_item_page(c: &Client) -> u64 {
 async fn wait_state(app: &TestApp, id: u64, state: &str) {
     let deadline = std::time::Instant::now() + WAIT;
     while flow_state(app, id).await != state {
-        assert!(std::time::Instant::now() < deadline, "item never reached {state}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "item never reached {state}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -128,17 +140,27 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     sign_in(&c, base, "bw-reviewer").await;
     // The bell says something waits; the notice names the item.
     assert!(text_of(&c, ".bell").await.contains('1'));
-    c.goto(&format!("{base}/admin/notifications")).await.unwrap();
+    c.goto(&format!("{base}/admin/notifications"))
+        .await
+        .unwrap();
     assert!(c.source().await.unwrap().contains(title));
     axe_check(&c, axe, "/admin/notifications").await;
     screenshots(&c, "workflow-notices").await;
-    c.goto(&format!("{base}/admin/work?list=review")).await.unwrap();
+    c.goto(&format!("{base}/admin/work?list=review"))
+        .await
+        .unwrap();
     axe_check(&c, axe, "/admin/work").await;
     screenshots(&c, "workflow-worklist").await;
     open_from_work(&c, base, "review", title).await;
     axe_check(&c, axe, "/admin/articles/{id} (review)").await;
     screenshots(&c, "workflow-review").await;
-    fill(&c, "办理意见", "comment", "请补充宣讲会的时间和参加企业数量").await;
+    fill(
+        &c,
+        "办理意见",
+        "comment",
+        "请补充宣讲会的时间和参加企业数量",
+    )
+    .await;
     click_button(&c, "退回").await;
     wait_state(&app, id, "returned").await;
     sign_out(&c).await;

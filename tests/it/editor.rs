@@ -397,7 +397,11 @@ async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
         )
         .await;
     assert_eq!(r.status, 403);
-    assert!(r.body.contains("撤回"), "says how to get it back: {}", r.body);
+    assert!(
+        r.body.contains("撤回"),
+        "says how to get it back: {}",
+        r.body
+    );
     let r = take(&writer, &app, id, "approve_unit", &[]).await;
     assert_eq!(r.status, 409);
     assert!(r.body.contains("您没有“审核通过”的权限"), "{}", r.body);
@@ -476,7 +480,11 @@ async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
     assert!(r.body.contains("没有丢失"));
     // The difference between the other version and A's is shown, marked.
     assert!(r.body.contains("差异"), "{}", r.body);
-    assert!(r.body.contains("<del>") && r.body.contains("<ins>"), "{}", r.body);
+    assert!(
+        r.body.contains("<del>") && r.body.contains("<ins>"),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("甲改的标题") && r.body.contains("甲写的一大段正文"));
     assert!(r.body.contains("乙改的标题"), "names the other version");
     assert_eq!(

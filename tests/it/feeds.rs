@@ -144,7 +144,11 @@ async fn add_article(app: &TestApp, site: &str, slug: &str, title: &str, draft: 
         title: title.to_owned(),
         source: "区人民政府办公室".into(),
         body_html: "<p>正文 &amp; 内容</p>".into(),
-        ..Article::blank(channel, gongkai::auth::model::UnitCode::parse(site).unwrap(), "test")
+        ..Article::blank(
+            channel,
+            gongkai::auth::model::UnitCode::parse(site).unwrap(),
+            "test",
+        )
     };
     let now = app.state.now_ms();
     let saved = app

@@ -5,8 +5,8 @@ mod helpers;
 
 mod auth_flows;
 mod browser;
-mod browser_workflow;
 mod browser_editor;
+mod browser_workflow;
 mod checks;
 mod cli;
 mod crash;

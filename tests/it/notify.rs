@@ -338,16 +338,28 @@ async fn the_demo_workflow_leaves_notices_for_the_demo_accounts() {
                 })
                 .unwrap()
         };
-        (of("commerce-reviewer"), of("office-reviewer"), of("office-publisher"), of("east-writer"))
+        (
+            of("commerce-reviewer"),
+            of("office-reviewer"),
+            of("office-publisher"),
+            of("east-writer"),
+        )
     })
     .await
     .unwrap();
     let (unit_rev, office_rev, office_pub, east) = notices;
     // Each is told what waits on them, by the steps the demo took through the workflow.
-    assert!(unit_rev.iter().any(|n| n.kind == NoticeKind::Waiting && n.due_ms.is_some()));
+    assert!(
+        unit_rev
+            .iter()
+            .any(|n| n.kind == NoticeKind::Waiting && n.due_ms.is_some())
+    );
     assert!(office_rev.iter().any(|n| n.kind == NoticeKind::Waiting));
     assert!(office_rev.iter().any(|n| n.kind == NoticeKind::Flagged));
     assert!(office_pub.iter().any(|n| n.kind == NoticeKind::Waiting));
-    assert!(east.iter().any(|n| n.kind == NoticeKind::Returned && n.text.contains("请补充")));
+    assert!(
+        east.iter()
+            .any(|n| n.kind == NoticeKind::Returned && n.text.contains("请补充"))
+    );
     app.stop().await;
 }

@@ -21,7 +21,14 @@ fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
 }
 
 /// Creates an item as `c`; `action` is "save" or "submit". Returns its id.
-async fn create(c: &Client, channel: u64, placements: &[u64], title: &str, body: &str, action: &str) -> u64 {
+async fn create(
+    c: &Client,
+    channel: u64,
+    placements: &[u64],
+    title: &str,
+    body: &str,
+    action: &str,
+) -> u64 {
     let ch = channel.to_string();
     let pl: Vec<String> = placements.iter().map(u64::to_string).collect();
     let mut f: Vec<(&str, &str)> = vec![
@@ -34,10 +41,17 @@ async fn create(c: &Client, channel: u64, placements: &[u64], title: &str, body:
     for p in &pl {
         f.push(("placements", p));
     }
-    let r = c.post_form("/admin/articles/new", "/admin/articles/new", &f).await;
+    let r = c
+        .post_form("/admin/articles/new", "/admin/articles/new", &f)
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let loc = r.location().unwrap();
-    loc.trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap()
+    loc.trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
 }
 
 fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
@@ -80,7 +94,12 @@ async fn people(app: &TestApp) -> People {
 }
 
 fn refused(r: &Resp, why: &str) {
-    assert!(r.status == 409 || r.status == 404 || r.status == 422, "{} {}", r.status, r.body);
+    assert!(
+        r.status == 409 || r.status == 404 || r.status == 422,
+        "{} {}",
+        r.status,
+        r.body
+    );
     if r.status == 409 {
         assert!(r.body.contains(why), "expected “{why}”: {}", r.body);
     }
@@ -95,19 +114,41 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
     let id = create(&p.writer, work, &[dept], "两级审核测试", "正文。", "save").await;
     assert_eq!(flow_state(&app, id).await, "draft");
     // Nobody but its writers may submit; nothing else is possible from a draft.
-    refused(&take(&p.reviewer, &app, id, "approve_unit", &[]).await, "不能");
-    refused(&take(&p.office_publisher, &app, id, "publish", &[]).await, "不能");
+    refused(
+        &take(&p.reviewer, &app, id, "approve_unit", &[]).await,
+        "不能",
+    );
+    refused(
+        &take(&p.office_publisher, &app, id, "publish", &[]).await,
+        "不能",
+    );
     refused(&take(&p.other_reviewer, &app, id, "submit", &[]).await, "");
     assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
     assert_eq!(flow_state(&app, id).await, "unit_review");
     // Unit review: not the office, not another unit, not the writer; a return needs a reason.
-    refused(&take(&p.office_reviewer, &app, id, "approve_unit", &[]).await, "权限");
-    refused(&take(&p.other_reviewer, &app, id, "approve_unit", &[]).await, "");
-    refused(&take(&p.writer, &app, id, "approve_unit", &[]).await, "权限");
+    refused(
+        &take(&p.office_reviewer, &app, id, "approve_unit", &[]).await,
+        "权限",
+    );
+    refused(
+        &take(&p.other_reviewer, &app, id, "approve_unit", &[]).await,
+        "",
+    );
+    refused(
+        &take(&p.writer, &app, id, "approve_unit", &[]).await,
+        "权限",
+    );
     let r = take(&p.reviewer, &app, id, "return_unit", &[]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("“退回”须填写理由"), "{}", r.body);
-    let r = take(&p.reviewer, &app, id, "return_unit", &[("comment", "请补充数据来源")]).await;
+    let r = take(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "请补充数据来源")],
+    )
+    .await;
     assert_eq!(r.status, 303);
     assert_eq!(flow_state(&app, id).await, "returned");
     // Returned: the writer edits and submits again.
@@ -116,33 +157,101 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
     assert_eq!(take(&p.writer, &app, id, "recall", &[]).await.status, 303);
     assert_eq!(flow_state(&app, id).await, "draft");
     assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[("comment", "同意")]).await.status, 303);
-    assert_eq!(flow_state(&app, id).await, "office_review", "the portal needs the office");
+    assert_eq!(
+        take(
+            &p.reviewer,
+            &app,
+            id,
+            "approve_unit",
+            &[("comment", "同意")]
+        )
+        .await
+        .status,
+        303
+    );
+    assert_eq!(
+        flow_state(&app, id).await,
+        "office_review",
+        "the portal needs the office"
+    );
     // Office review: only the office's reviewer; the unit reviewer cannot approve twice.
-    refused(&take(&p.reviewer, &app, id, "approve_office", &[]).await, "权限");
+    refused(
+        &take(&p.reviewer, &app, id, "approve_office", &[]).await,
+        "权限",
+    );
     refused(&take(&p.publisher, &app, id, "publish", &[]).await, "不能");
-    let r = take(&p.office_reviewer, &app, id, "return_office", &[("comment", "标题过长")]).await;
+    let r = take(
+        &p.office_reviewer,
+        &app,
+        id,
+        "return_office",
+        &[("comment", "标题过长")],
+    )
+    .await;
     assert_eq!(r.status, 303);
     assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
-    assert_eq!(take(&p.office_reviewer, &app, id, "approve_office", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.reviewer, &app, id, "approve_unit", &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        take(&p.office_reviewer, &app, id, "approve_office", &[])
+            .await
+            .status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "approved");
     // Publishing is the office publisher's, not the unit's.
     refused(&take(&p.publisher, &app, id, "publish", &[]).await, "权限");
-    let r = take(&p.office_publisher, &app, id, "return_publish", &[("comment", "时机不合适")]).await;
+    let r = take(
+        &p.office_publisher,
+        &app,
+        id,
+        "return_publish",
+        &[("comment", "时机不合适")],
+    )
+    .await;
     assert_eq!(r.status, 303);
     assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
-    assert_eq!(take(&p.office_reviewer, &app, id, "approve_office", &[]).await.status, 303);
-    assert_eq!(take(&p.office_publisher, &app, id, "publish", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.reviewer, &app, id, "approve_unit", &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        take(&p.office_reviewer, &app, id, "approve_office", &[])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        take(&p.office_publisher, &app, id, "publish", &[])
+            .await
+            .status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "published");
     // Published: no more review transitions.
-    refused(&take(&p.reviewer, &app, id, "approve_unit", &[]).await, "不能");
+    refused(
+        &take(&p.reviewer, &app, id, "approve_unit", &[]).await,
+        "不能",
+    );
     refused(&take(&p.writer, &app, id, "recall", &[]).await, "不能");
     // A stale form is refused without change.
     let r = p
         .office_publisher
-        .post_form("/account", &format!("/admin/articles/{id}/flow"), &[("transition", "withdraw"), ("revision", "1"), ("comment", "x")])
+        .post_form(
+            "/account",
+            &format!("/admin/articles/{id}/flow"),
+            &[
+                ("transition", "withdraw"),
+                ("revision", "1"),
+                ("comment", "x"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 409);
     assert!(r.body.contains("已被他人修改或办理"), "{}", r.body);
@@ -150,7 +259,13 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
 
     // Every step is on the item's page, with who and comment, and in the audit log.
     let page = p.writer.get(&format!("/admin/articles/{id}")).await;
-    for t in ["请补充数据来源", "标题过长", "时机不合适", "办公室审核通过", "测试用户"] {
+    for t in [
+        "请补充数据来源",
+        "标题过长",
+        "时机不合适",
+        "办公室审核通过",
+        "测试用户",
+    ] {
         assert!(page.body.contains(t), "history shows {t}");
     }
     let actions: Vec<String> = audit_actions(&app).into_iter().map(|x| x.0).collect();
@@ -177,9 +292,17 @@ async fn a_sub_site_channel_sets_its_own_levels() {
     // One level (the demo's setting): the unit's publisher publishes after its reviewer.
     let id = create(&p.writer, work, &[], "一级审核", "正文。", "submit").await;
     assert_eq!(flow_state(&app, id).await, "unit_review");
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.reviewer, &app, id, "approve_unit", &[])
+            .await
+            .status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "approved");
-    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.publisher, &app, id, "publish", &[]).await.status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "published");
 
     // The unit admin sets the channel to no review: submitted items wait for the publisher.
@@ -188,12 +311,30 @@ async fn a_sub_site_channel_sets_its_own_levels() {
     let form = admin.get(&path).await;
     assert!(form.body.contains("审核级数"));
     let r = admin
-        .post_form(&path, &path, &[("name", "工作动态"), ("kind", "list"), ("order", "1"), ("review_levels", "0"), ("in_nav", "1")])
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("name", "工作动态"),
+                ("kind", "list"),
+                ("order", "1"),
+                ("review_levels", "0"),
+                ("in_nav", "1"),
+            ],
+        )
         .await;
-    assert!(r.status == 303 || r.status == 200, "{} {}", r.status, r.body);
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{} {}",
+        r.status,
+        r.body
+    );
     let id = create(&p.writer, work, &[], "无需审核", "正文。", "submit").await;
     assert_eq!(flow_state(&app, id).await, "approved");
-    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.publisher, &app, id, "publish", &[]).await.status,
+        303
+    );
     // Placed on the main portal too: the office is back in the loop whatever the channel says.
     let dept = channel_id(&app, "gov", "dept-news");
     let id = create(&p.writer, work, &[dept], "推送主站", "正文。", "submit").await;
@@ -211,8 +352,18 @@ async fn force_publish_is_flagged_until_reviewed_after_the_fact() {
     // Needs a reason; only a publisher.
     let r = take(&p.office_publisher, &app, id, "force_publish", &[]).await;
     assert_eq!(r.status, 422);
-    refused(&take(&ow, &app, id, "force_publish", &[("comment", "急")]).await, "权限");
-    let r = take(&p.office_publisher, &app, id, "force_publish", &[("comment", "暴雨预警须立即发布")]).await;
+    refused(
+        &take(&ow, &app, id, "force_publish", &[("comment", "急")]).await,
+        "权限",
+    );
+    let r = take(
+        &p.office_publisher,
+        &app,
+        id,
+        "force_publish",
+        &[("comment", "暴雨预警须立即发布")],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let a = stored(&app, id).await;
     assert!(a.is_public());
@@ -220,21 +371,45 @@ async fn force_publish_is_flagged_until_reviewed_after_the_fact() {
     assert_eq!(f.flagged.as_deref(), Some("暴雨预警须立即发布"));
     assert_eq!(app.client().get(&format!("/a/{id}")).await.status, 200);
     // Shown flagged on the item, in the office reviewer's list, and told by the bell.
-    let page = p.office_reviewer.get(&format!("/admin/articles/{id}")).await;
+    let page = p
+        .office_reviewer
+        .get(&format!("/admin/articles/{id}"))
+        .await;
     assert!(page.body.contains("待事后审核"));
     let work = p.office_reviewer.get("/admin/work?list=flagged").await;
     assert!(work.body.contains("紧急通知测试"), "{}", work.body);
     let bell = p.office_reviewer.get("/admin/notifications").await;
     assert!(bell.body.contains("紧急通知测试") && bell.body.contains("事后审核"));
     // The publisher who forced it cannot clear it; the reviewer can, once.
-    refused(&take(&p.office_publisher, &app, id, "review_after", &[]).await, "权限");
-    assert_eq!(take(&p.office_reviewer, &app, id, "review_after", &[("comment", "内容无误")]).await.status, 303);
+    refused(
+        &take(&p.office_publisher, &app, id, "review_after", &[]).await,
+        "权限",
+    );
+    assert_eq!(
+        take(
+            &p.office_reviewer,
+            &app,
+            id,
+            "review_after",
+            &[("comment", "内容无误")]
+        )
+        .await
+        .status,
+        303
+    );
     let f = gongkai::portal::review::instance_of(&stored(&app, id).await);
     assert!(f.flagged.is_none());
-    refused(&take(&p.office_reviewer, &app, id, "review_after", &[]).await, "无需");
+    refused(
+        &take(&p.office_reviewer, &app, id, "review_after", &[]).await,
+        "无需",
+    );
     let work = p.office_reviewer.get("/admin/work?list=flagged").await;
     assert!(!work.body.contains("紧急通知测试"));
-    assert!(audit_actions(&app).iter().any(|(a, d)| a == "article_force_publish" && d.contains("暴雨预警")));
+    assert!(
+        audit_actions(&app)
+            .iter()
+            .any(|(a, d)| a == "article_force_publish" && d.contains("暴雨预警"))
+    );
     app.stop().await;
 }
 
@@ -244,10 +419,22 @@ async fn a_forbidden_word_blocks_until_a_reviewer_overrides_with_a_reason() {
     set_rules(&app, "禁用词 博彩\n规范 陈景行 = 陈敬行\n").await;
     let p = people(&app).await;
     let work = channel_id(&app, "commerce", "work");
-    let id = create(&p.writer, work, &[], "检查测试", "介绍陈敬行同志的讲话，严禁博彩活动宣传。", "submit").await;
+    let id = create(
+        &p.writer,
+        work,
+        &[],
+        "检查测试",
+        "介绍陈敬行同志的讲话，严禁博彩活动宣传。",
+        "submit",
+    )
+    .await;
     // The reviewer sees the hits marked.
     let page = p.reviewer.get(&format!("/admin/articles/{id}")).await;
-    assert!(page.body.contains("<mark class=\"check-hit\""), "{}", page.body);
+    assert!(
+        page.body.contains("<mark class=\"check-hit\""),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains("放行理由"));
     // Approving without a reason is blocked, with the reason asked for beside its field.
     let r = take(&p.reviewer, &app, id, "approve_unit", &[]).await;
@@ -255,23 +442,62 @@ async fn a_forbidden_word_blocks_until_a_reviewer_overrides_with_a_reason() {
     assert!(r.body.contains("发布前检查发现"), "{}", r.body);
     assert_eq!(flow_state(&app, id).await, "unit_review");
     // With a reason: approved, the override kept with the item and in the audit log.
-    let r = take(&p.reviewer, &app, id, "approve_unit", &[("override_reason", "引用原文，经核实无误")]).await;
+    let r = take(
+        &p.reviewer,
+        &app,
+        id,
+        "approve_unit",
+        &[("override_reason", "引用原文，经核实无误")],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let a = stored(&app, id).await;
-    assert_eq!(a.check_override.as_ref().unwrap().reason, "引用原文，经核实无误");
-    assert!(audit_actions(&app).iter().any(|(x, d)| x == "check_override" && d.contains("引用原文")));
+    assert_eq!(
+        a.check_override.as_ref().unwrap().reason,
+        "引用原文，经核实无误"
+    );
+    assert!(
+        audit_actions(&app)
+            .iter()
+            .any(|(x, d)| x == "check_override" && d.contains("引用原文"))
+    );
     // The publisher may publish what the override covers.
-    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.publisher, &app, id, "publish", &[]).await.status,
+        303
+    );
 
     // A new hit after the override blocks again: the publisher cannot override.
     let id2 = create(&p.writer, work, &[], "检查测试二", "严禁博彩。", "submit").await;
-    assert_eq!(take(&p.reviewer, &app, id2, "approve_unit", &[("override_reason", "已核实")]).await.status, 303);
+    assert_eq!(
+        take(
+            &p.reviewer,
+            &app,
+            id2,
+            "approve_unit",
+            &[("override_reason", "已核实")]
+        )
+        .await
+        .status,
+        303
+    );
     // The publisher, who handles the approved item, adds another occurrence.
     let path = format!("/admin/articles/{id2}");
     let rev = stored(&app, id2).await.revision.to_string();
     let r = p
         .publisher
-        .post_form(&path, &path, &[("revision", &rev), ("title", "检查测试二"), ("source", "区商务局"), ("body", "严禁博彩。也不得开设网络博彩。"), ("channel", &work.to_string()), ("action", "save")])
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &rev),
+                ("title", "检查测试二"),
+                ("source", "区商务局"),
+                ("body", "严禁博彩。也不得开设网络博彩。"),
+                ("channel", &work.to_string()),
+                ("action", "save"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let r = take(&p.publisher, &app, id2, "publish", &[]).await;
@@ -286,7 +512,15 @@ async fn withdrawal_answers_410_and_leaves_search_feeds_and_sitemap_and_replace_
     let app = demo_portal().await;
     let p = people(&app).await;
     let work = channel_id(&app, "commerce", "work");
-    let id = create(&p.writer, work, &[], "撤稿测试独有词汇鹈鹕", "正文鹈鹕。", "submit").await;
+    let id = create(
+        &p.writer,
+        work,
+        &[],
+        "撤稿测试独有词汇鹈鹕",
+        "正文鹈鹕。",
+        "submit",
+    )
+    .await;
     publish_via_flow(&app, id).await;
     let public = app.client();
     let flush = || {
@@ -300,18 +534,54 @@ async fn withdrawal_answers_410_and_leaves_search_feeds_and_sitemap_and_replace_
     flush().await;
     let url = format!("/u/commerce/a/{id}");
     assert_eq!(public.get(&url).await.status, 200);
-    assert!(public.get("/search?q=%E9%B9%88%E9%B9%95").await.body.contains(&url), "found by search");
-    assert!(public.get("/u/commerce/feed.xml").await.body.contains("撤稿测试独有词汇鹈鹕"));
-    assert!(public.get("/sitemap.xml").await.body.contains(&url) || public.get("/sitemap-1.xml").await.body.contains(&url));
+    assert!(
+        public
+            .get("/search?q=%E9%B9%88%E9%B9%95")
+            .await
+            .body
+            .contains(&url),
+        "found by search"
+    );
+    assert!(
+        public
+            .get("/u/commerce/feed.xml")
+            .await
+            .body
+            .contains("撤稿测试独有词汇鹈鹕")
+    );
+    assert!(
+        public.get("/sitemap.xml").await.body.contains(&url)
+            || public.get("/sitemap-1.xml").await.body.contains(&url)
+    );
 
-    let r = take(&p.publisher, &app, id, "withdraw", &[("comment", "信息已过时效")]).await;
+    let r = take(
+        &p.publisher,
+        &app,
+        id,
+        "withdraw",
+        &[("comment", "信息已过时效")],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     flush().await;
     let gone = public.get(&url).await;
     assert_eq!(gone.status, 410);
     assert!(gone.body.contains("信息已过时效"));
-    assert!(!public.get("/search?q=%E9%B9%88%E9%B9%95").await.body.contains(&url), "gone from search");
-    assert!(!public.get("/u/commerce/feed.xml").await.body.contains("撤稿测试独有词汇鹈鹕"));
+    assert!(
+        !public
+            .get("/search?q=%E9%B9%88%E9%B9%95")
+            .await
+            .body
+            .contains(&url),
+        "gone from search"
+    );
+    assert!(
+        !public
+            .get("/u/commerce/feed.xml")
+            .await
+            .body
+            .contains("撤稿测试独有词汇鹈鹕")
+    );
     let sm = public.get("/sitemap.xml").await.body + &public.get("/sitemap-1.xml").await.body;
     assert!(!sm.contains(&url));
     // Still in the staff archive.
@@ -322,9 +592,26 @@ async fn withdrawal_answers_410_and_leaves_search_feeds_and_sitemap_and_replace_
     let old = create(&p.writer, work, &[], "旧版办事指南", "旧。", "submit").await;
     publish_via_flow(&app, old).await;
     let new = create(&p.writer, work, &[], "新版办事指南", "新。", "submit").await;
-    refused(&take(&p.publisher, &app, old, "replace", &[("replaced_by", &new.to_string())]).await, "尚未发布");
+    refused(
+        &take(
+            &p.publisher,
+            &app,
+            old,
+            "replace",
+            &[("replaced_by", &new.to_string())],
+        )
+        .await,
+        "尚未发布",
+    );
     publish_via_flow(&app, new).await;
-    let r = take(&p.publisher, &app, old, "replace", &[("replaced_by", &new.to_string())]).await;
+    let r = take(
+        &p.publisher,
+        &app,
+        old,
+        "replace",
+        &[("replaced_by", &new.to_string())],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let r = public.get(&format!("/u/commerce/a/{old}")).await;
     assert_eq!(r.status, 303);
@@ -342,34 +629,81 @@ async fn honest_dates_and_preview() {
         .post_form(
             "/admin/articles/new",
             "/admin/articles/new",
-            &[("title", "日期测试"), ("source", "区商务局"), ("body", "正文。"), ("channel", &work.to_string()), ("original_date", "2026-11-20"), ("publish_ms", "0"), ("doc_no", "示商发〔2026〕3号"), ("action", "submit")],
+            &[
+                ("title", "日期测试"),
+                ("source", "区商务局"),
+                ("body", "正文。"),
+                ("channel", &work.to_string()),
+                ("original_date", "2026-11-20"),
+                ("publish_ms", "0"),
+                ("doc_no", "示商发〔2026〕3号"),
+                ("action", "submit"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let id: u64 = r.location().unwrap().trim_start_matches("/admin/articles/").split('?').next().unwrap().parse().unwrap();
+    let id: u64 = r
+        .location()
+        .unwrap()
+        .trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let a = stored(&app, id).await;
     assert_eq!(a.original_date, "2026-11-20");
     assert_eq!(a.meta.doc_no, "示商发〔2026〕3号");
     assert_eq!(a.publish_ms, None, "no publish time before it goes live");
     // The preview shows it as the public will, before it is public.
-    let pv = p.reviewer.get(&format!("/admin/articles/{id}/preview")).await;
+    let pv = p
+        .reviewer
+        .get(&format!("/admin/articles/{id}/preview"))
+        .await;
     assert_eq!(pv.status, 200);
-    assert!(pv.body.contains("日期测试") && pv.body.contains("预览") && pv.body.contains("示商发〔2026〕3号"));
-    assert_eq!(app.client().get(&format!("/u/commerce/a/{id}")).await.status, 404);
+    assert!(
+        pv.body.contains("日期测试")
+            && pv.body.contains("预览")
+            && pv.body.contains("示商发〔2026〕3号")
+    );
+    assert_eq!(
+        app.client()
+            .get(&format!("/u/commerce/a/{id}"))
+            .await
+            .status,
+        404
+    );
     // A bad original date is refused beside its field.
     let r = p
         .writer
-        .post_form("/admin/articles/new", "/admin/articles/new", &[("title", "坏日期"), ("source", "x"), ("channel", &work.to_string()), ("original_date", "11/20"), ("action", "save")])
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "坏日期"),
+                ("source", "x"),
+                ("channel", &work.to_string()),
+                ("original_date", "11/20"),
+                ("action", "save"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("原始日期请按"));
     app.clock.advance(time::Duration::hours(3));
     publish_via_flow(&app, id).await;
     let a = stored(&app, id).await;
-    assert_eq!(a.publish_ms, Some(app.state.now_ms()), "set by the system when it went live");
+    assert_eq!(
+        a.publish_ms,
+        Some(app.state.now_ms()),
+        "set by the system when it went live"
+    );
     let page = app.client().get(&format!("/u/commerce/a/{id}")).await;
     assert!(page.body.contains("原始日期：") && page.body.contains("2026-11-20"));
-    assert!(page.body.contains(&gongkai::clock::show(a.publish_ms.unwrap())));
+    assert!(
+        page.body
+            .contains(&gongkai::clock::show(a.publish_ms.unwrap()))
+    );
     app.stop().await;
 }
 
@@ -387,28 +721,101 @@ async fn work_lists_and_notices_follow_the_item() {
     let w = p.reviewer.get("/admin/work?list=review").await;
     assert!(w.body.contains("通知测试"), "{}", w.body);
     let n = p.reviewer.get("/admin/notifications").await;
-    assert!(n.body.contains("通知测试") && n.body.contains("办理期限"), "{}", n.body);
+    assert!(
+        n.body.contains("通知测试") && n.body.contains("办理期限"),
+        "{}",
+        n.body
+    );
     assert!(n.body.contains("消息通知，") && n.body.contains("条未读"));
     // Not in another unit's reviewer's queue, nor the office's (one level).
-    assert!(!p.other_reviewer.get("/admin/work?list=review").await.body.contains("通知测试"));
-    assert!(!p.office_reviewer.get("/admin/work?list=review").await.body.contains("通知测试"));
+    assert!(
+        !p.other_reviewer
+            .get("/admin/work?list=review")
+            .await
+            .body
+            .contains("通知测试")
+    );
+    assert!(
+        !p.office_reviewer
+            .get("/admin/work?list=review")
+            .await
+            .body
+            .contains("通知测试")
+    );
     // Returned: the writer is told, with the comment.
-    assert_eq!(take(&p.reviewer, &app, id, "return_unit", &[("comment", "请核对标题")]).await.status, 303);
+    assert_eq!(
+        take(
+            &p.reviewer,
+            &app,
+            id,
+            "return_unit",
+            &[("comment", "请核对标题")]
+        )
+        .await
+        .status,
+        303
+    );
     let n = p.writer.get("/admin/notifications").await;
-    assert!(n.body.contains("请核对标题") && n.body.contains("被退回"), "{}", n.body);
-    assert!(p.writer.get("/admin/work?list=returned").await.body.contains("通知测试"));
+    assert!(
+        n.body.contains("请核对标题") && n.body.contains("被退回"),
+        "{}",
+        n.body
+    );
+    assert!(
+        p.writer
+            .get("/admin/work?list=returned")
+            .await
+            .body
+            .contains("通知测试")
+    );
     // Opening the item reads its notices.
     p.writer.get(&format!("/admin/articles/{id}")).await;
     let n = p.writer.get("/admin/notifications").await;
-    assert!(!n.body.contains("条未读") || n.body.contains("0 条未读"), "{}", n.body);
+    assert!(
+        !n.body.contains("条未读") || n.body.contains("0 条未读"),
+        "{}",
+        n.body
+    );
     // Approved: the writer is told; the publisher has it waiting.
     assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
-    assert!(p.writer.get("/admin/notifications").await.body.contains("已通过"));
-    assert!(p.publisher.get("/admin/work?list=publish").await.body.contains("通知测试"));
-    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
-    assert!(p.writer.get("/admin/notifications").await.body.contains("已发布"));
-    assert!(p.writer.get("/admin/work?list=published").await.body.contains("通知测试"));
+    assert_eq!(
+        take(&p.reviewer, &app, id, "approve_unit", &[])
+            .await
+            .status,
+        303
+    );
+    assert!(
+        p.writer
+            .get("/admin/notifications")
+            .await
+            .body
+            .contains("已通过")
+    );
+    assert!(
+        p.publisher
+            .get("/admin/work?list=publish")
+            .await
+            .body
+            .contains("通知测试")
+    );
+    assert_eq!(
+        take(&p.publisher, &app, id, "publish", &[]).await.status,
+        303
+    );
+    assert!(
+        p.writer
+            .get("/admin/notifications")
+            .await
+            .body
+            .contains("已发布")
+    );
+    assert!(
+        p.writer
+            .get("/admin/work?list=published")
+            .await
+            .body
+            .contains("通知测试")
+    );
     app.stop().await;
 }
 
@@ -449,16 +856,40 @@ async fn scope_table() {
     // A department can never place an item on another unit's sub-site, only on its own
     // and (through the office) the main portal.
     let form = p.writer.get("/admin/articles/new").await.body;
-    assert!(form.contains(&format!("value=\"{work}\"")) && form.contains(&format!("value=\"{gov}\"")));
-    assert!(!form.contains(&format!("value=\"{east}\"")), "no sd-east channel offered");
+    assert!(
+        form.contains(&format!("value=\"{work}\"")) && form.contains(&format!("value=\"{gov}\""))
+    );
+    assert!(
+        !form.contains(&format!("value=\"{east}\"")),
+        "no sd-east channel offered"
+    );
     let r = p
         .writer
-        .post_form("/admin/articles/new", "/admin/articles/new", &[("title", "越界"), ("source", "x"), ("channel", &east.to_string()), ("action", "save")])
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "越界"),
+                ("source", "x"),
+                ("channel", &east.to_string()),
+                ("action", "save"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422);
     let r = p
         .writer
-        .post_form("/admin/articles/new", "/admin/articles/new", &[("title", "越界二"), ("source", "x"), ("channel", &work.to_string()), ("placements", &east.to_string()), ("action", "save")])
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "越界二"),
+                ("source", "x"),
+                ("channel", &work.to_string()),
+                ("placements", &east.to_string()),
+                ("action", "save"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("不是本单位可以发布的栏目"));
@@ -471,21 +902,60 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
     let p = people(&app).await;
     let work = channel_id(&app, "commerce", "work");
     let id = create(&p.writer, work, &[], "定时与取消", "正文。", "submit").await;
-    assert_eq!(take(&p.reviewer, &app, id, "approve_unit", &[]).await.status, 303);
-    let at = gongkai::clock::show(app.state.now_ms() + 86_400_000).replace(' ', "T")[..16].to_owned();
+    assert_eq!(
+        take(&p.reviewer, &app, id, "approve_unit", &[])
+            .await
+            .status,
+        303
+    );
+    let at =
+        gongkai::clock::show(app.state.now_ms() + 86_400_000).replace(' ', "T")[..16].to_owned();
     // Not the writer's, nor the reviewer's, nor another unit's.
-    refused(&take(&p.writer, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
-    refused(&take(&p.reviewer, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
-    refused(&take(&p.office_publisher, &app, id, "schedule", &[("publish_at", &at)]).await, "权限");
+    refused(
+        &take(&p.writer, &app, id, "schedule", &[("publish_at", &at)]).await,
+        "权限",
+    );
+    refused(
+        &take(&p.reviewer, &app, id, "schedule", &[("publish_at", &at)]).await,
+        "权限",
+    );
+    refused(
+        &take(
+            &p.office_publisher,
+            &app,
+            id,
+            "schedule",
+            &[("publish_at", &at)],
+        )
+        .await,
+        "权限",
+    );
     let r = take(&p.publisher, &app, id, "schedule", &[("publish_at", "")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("请填写定时发布的日期和时间"));
-    assert_eq!(take(&p.publisher, &app, id, "schedule", &[("publish_at", &at)]).await.status, 303);
+    assert_eq!(
+        take(&p.publisher, &app, id, "schedule", &[("publish_at", &at)])
+            .await
+            .status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "scheduled");
-    assert!(p.publisher.get("/admin/work?list=scheduled").await.body.contains("定时与取消"));
+    assert!(
+        p.publisher
+            .get("/admin/work?list=scheduled")
+            .await
+            .body
+            .contains("定时与取消")
+    );
     // The system's own transition is never offered to people.
-    refused(&take(&p.publisher, &app, id, "publish_due", &[]).await, "权限");
-    assert_eq!(take(&p.publisher, &app, id, "unschedule", &[]).await.status, 303);
+    refused(
+        &take(&p.publisher, &app, id, "publish_due", &[]).await,
+        "权限",
+    );
+    assert_eq!(
+        take(&p.publisher, &app, id, "unschedule", &[]).await.status,
+        303
+    );
     assert_eq!(flow_state(&app, id).await, "approved");
     let left = app
         .state
@@ -493,6 +963,9 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
         .read_blocking(|t| gongkai::portal::store::scheduled_at(t, id))
         .unwrap();
     assert_eq!(left, None, "the schedule entry is gone");
-    assert_eq!(take(&p.publisher, &app, id, "publish", &[]).await.status, 303);
+    assert_eq!(
+        take(&p.publisher, &app, id, "publish", &[]).await.status,
+        303
+    );
     app.stop().await;
 }

@@ -174,7 +174,12 @@ pub async fn scheduled_of(st: &Shared, id: u64) -> Result<Option<i64>> {
 }
 
 /// Home-channel choices: list channels the user's items may be placed in.
-fn home_channels(st: &Shared, s: &Staff, units: &Units, owner: Option<&UnitCode>) -> Vec<(String, String)> {
+fn home_channels(
+    st: &Shared,
+    s: &Staff,
+    units: &Units,
+    owner: Option<&UnitCode>,
+) -> Vec<(String, String)> {
     let snap = st.portal.snapshot();
     let mut out = vec![(String::new(), "请选择栏目".to_owned())];
     for site in &snap.sites {
@@ -359,9 +364,14 @@ fn edit_form_markup(
     }
 }
 
-/// The body box: the rich-text editor where the browser runs scripts, a plain box otherwise.
-fn body_field(_st: &Shared, _s: &Staff, _a: Option<&Article>, fs: &FormState) -> Markup {
-    textarea("body", "正文", "可直接输入文字（空行分段），也可粘贴 HTML；脚本、样式等不安全内容会被自动清除", 16, fs)
+/// The body box: the rich-text editor where the browser runs scripts, a plain box otherwise
+/// (the textarea stays the form field). Pictures upload into a saved item only.
+fn body_field(st: &Shared, s: &Staff, a: Option<&Article>, fs: &FormState) -> Markup {
+    let upload = a.map(|a| format!("/admin/articles/{}/images", a.id));
+    html! {
+        (super::sites::rich_textarea("body", "正文", "可直接输入文字（空行分段），也可粘贴 Word、WPS 或网页内容（格式自动整理）；脚本、样式等不安全内容会被自动清除", 16, fs, upload.as_deref(), &s.csrf))
+        (super::rich::assets(st))
+    }
 }
 
 /// What the conflict message needs: the version someone else saved and the user's own.
@@ -457,6 +467,9 @@ pub async fn item_page_with(
     };
     let mut r = page(render(st, s, &format!("信息：{}", a.title), body));
     *r.status_mut() = status;
+    if may_edit {
+        super::rich::allow_editor_styles(&mut r);
+    }
     Ok(r)
 }
 
@@ -522,6 +535,7 @@ fn new_view(st: &Shared, s: &Staff, units: &Units, fs: &FormState, status: Statu
     };
     let mut r = page(render(st, s, "新建信息", body));
     *r.status_mut() = status;
+    super::rich::allow_editor_styles(&mut r);
     r
 }
 
@@ -781,6 +795,9 @@ fn apply(a: &mut Article, d: Draft) {
     }
     a.original_date = d.original_date;
     a.meta = d.meta;
+    // Pictures uploaded into the body but no longer in it are let go (their blobs with them).
+    let body = &a.body_html;
+    a.images.retain(|i| body.contains(&i.sha));
 }
 
 /// The people and places a transition taken with a save needs.
@@ -833,7 +850,16 @@ fn take_after_save(
         now,
     )?;
     let def = def_for(&taken.after);
-    notices::after_step(txn, &taken, def, Some(user.id), &ar.users, &ar.units, &ar.snap, now)?;
+    notices::after_step(
+        txn,
+        &taken,
+        def,
+        Some(user.id),
+        &ar.users,
+        &ar.units,
+        &ar.snap,
+        now,
+    )?;
     Ok(taken.after)
 }
 
@@ -848,7 +874,13 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         ..Default::default()
     };
     let Some(d) = parse_draft(&st, &units, &s, &p, 0, None, &mut fs).await? else {
-        return Ok(new_view(&st, &s, &units, &fs, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(new_view(
+            &st,
+            &s,
+            &units,
+            &fs,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     };
     let now = st.now_ms();
     let mut a = Article {
@@ -887,11 +919,20 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         Ok(after) => {
             st.portal.article_changed(None, &after);
             let done = if submit { fa::SUBMIT } else { "saved" };
-            Ok(see_other(&format!("/admin/articles/{}?done={done}", after.id)))
+            Ok(see_other(&format!(
+                "/admin/articles/{}?done={done}",
+                after.id
+            )))
         }
         Err(Error::BadRequest(m)) => {
             fs.notice = Some(m);
-            Ok(new_view(&st, &s, &units, &fs, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(new_view(
+                &st,
+                &s,
+                &units,
+                &fs,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
         Err(e) => Err(e),
     }
@@ -910,7 +951,16 @@ pub async fn edit_submit(
         ..Default::default()
     };
     let base: u64 = p.get("revision").trim().parse().unwrap_or(0);
-    let parsed = parse_draft(&st, &ic.units, &s, &p, before.id, Some(before.owner()), &mut fs).await?;
+    let parsed = parse_draft(
+        &st,
+        &ic.units,
+        &s,
+        &p,
+        before.id,
+        Some(before.owner()),
+        &mut fs,
+    )
+    .await?;
     // A published item changes only as a correction (更正), with its note.
     let correcting = before.is_public();
     let note = p.get("correct_note").trim().to_owned();
@@ -991,7 +1041,9 @@ pub async fn conflict_page(
     // The user's version, as it would have been saved.
     let mut mine = current.clone();
     let mut scratch = FormState::default();
-    if let Some(d) = parse_draft(st, &ic.units, s, p, id, Some(current.owner()), &mut scratch).await? {
+    if let Some(d) =
+        parse_draft(st, &ic.units, s, p, id, Some(current.owner()), &mut scratch).await?
+    {
         apply(&mut mine, d);
     }
     fs.values.retain(|(k, _)| k != "revision");

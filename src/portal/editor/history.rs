@@ -7,12 +7,12 @@ use maud::{PreEscaped, html};
 use serde::Deserialize;
 
 use super::articles::state_label;
-use crate::portal::review::handlers::ItemCtx;
 use crate::admin::common::render;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Staff;
 use crate::http::respond::html as page;
+use crate::portal::review::handlers::ItemCtx;
 use crate::portal::{diff, store};
 
 #[derive(Deserialize, Default)]

@@ -55,7 +55,10 @@ pub fn router() -> Router<Shared> {
             get(crate::portal::review::preview::preview),
         )
         .route("/admin/articles/{id}/history", get(history::history))
-        .route("/admin/work", get(crate::portal::review::worklist::page_work))
+        .route(
+            "/admin/work",
+            get(crate::portal::review::worklist::page_work),
+        )
 }
 
 /// The upload route, which takes bodies larger than the global limit. It carries its

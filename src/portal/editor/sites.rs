@@ -360,10 +360,14 @@ pub async fn edit_submit(
     }
     let review_days = match p.get("review_days").trim() {
         "" => 0,
-        v => v.parse::<u8>().ok().filter(|n| *n <= 60).unwrap_or_else(|| {
-            fs.add_error("review_days", "审核时限请填写 0 到 60 之间的整数");
-            0
-        }),
+        v => v
+            .parse::<u8>()
+            .ok()
+            .filter(|n| *n <= 60)
+            .unwrap_or_else(|| {
+                fs.add_error("review_days", "审核时限请填写 0 到 60 之间的整数");
+                0
+            }),
     };
     if fs.has_errors() {
         return Ok(html_invalid(edit_view(&st, &s, &site, None, &fs)));
@@ -431,7 +435,10 @@ fn levels_options() -> Vec<(String, String)> {
     vec![
         ("0".into(), "无需审核（报送后由本单位发布人发布）".into()),
         ("1".into(), "一级审核（本单位审核）".into()),
-        ("2".into(), "两级审核（本单位审核后报区政府办公室审核）".into()),
+        (
+            "2".into(),
+            "两级审核（本单位审核后报区政府办公室审核）".into(),
+        ),
     ]
 }
 

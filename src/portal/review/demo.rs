@@ -44,7 +44,11 @@ const ITEMS: &[Item] = &[
         body: "今年以来，区商务局走访重点商贸企业四十二家，收集融资、用工、场地等方面问题十九个，已协调解决十五个。",
         steps: &[
             ("commerce-writer", a::SUBMIT, ""),
-            ("commerce-reviewer", a::APPROVE_UNIT, "数据已核对，同意报送。"),
+            (
+                "commerce-reviewer",
+                a::APPROVE_UNIT,
+                "数据已核对，同意报送。",
+            ),
         ],
     },
     Item {
@@ -80,7 +84,11 @@ const ITEMS: &[Item] = &[
         body: "街道组织安全员对辖区沿街商铺、老旧小区和出租房屋开展检查。",
         steps: &[
             ("east-writer", a::SUBMIT, ""),
-            ("east-reviewer", a::RETURN_UNIT, "请补充检查的时间、范围和发现问题的整改情况。"),
+            (
+                "east-reviewer",
+                a::RETURN_UNIT,
+                "请补充检查的时间、范围和发现问题的整改情况。",
+            ),
         ],
     },
     Item {

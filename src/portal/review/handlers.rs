@@ -90,9 +90,11 @@ impl ItemCtx {
         let state = self.def.find_state(&self.instance.state);
         if state.is_some_and(|s| s.editable) {
             return self.actor.is_author
-                || self.actor.item_roles.iter().any(|r| {
-                    matches!(r, Role::Reporter | Role::Reviewer | Role::Publisher)
-                });
+                || self
+                    .actor
+                    .item_roles
+                    .iter()
+                    .any(|r| matches!(r, Role::Reporter | Role::Reviewer | Role::Publisher));
         }
         [a::APPROVE_UNIT, a::APPROVE_OFFICE, a::PUBLISH, a::CORRECT]
             .iter()
@@ -182,7 +184,14 @@ pub async fn take_step(
         Ok(t) => t,
         Err(e) => {
             fs.notice = Some(e.to_string());
-            return super::super::editor::articles::item_page(&st, &s, &ic, fs, StatusCode::CONFLICT).await;
+            return super::super::editor::articles::item_page(
+                &st,
+                &s,
+                &ic,
+                fs,
+                StatusCode::CONFLICT,
+            )
+            .await;
         }
     };
     if t.needs_reason && comment.is_empty() {
@@ -194,7 +203,12 @@ pub async fn take_step(
         None
     };
     let replaced_by = if transition == a::REPLACE {
-        match p.get("replaced_by").trim().trim_start_matches('#').parse::<u64>() {
+        match p
+            .get("replaced_by")
+            .trim()
+            .trim_start_matches('#')
+            .parse::<u64>()
+        {
             Ok(n) => Some(n),
             Err(_) => {
                 fs.add_error("replaced_by", "请填写替代它的信息编号（数字）");
@@ -252,7 +266,11 @@ pub async fn take_step(
                 detail = format!("由 {by} 替换{detail}");
             }
             let action = audit_action(&req.transition);
-            audit::append(txn, event(&user, &ctx, action, obj.clone(), true, detail), now)?;
+            audit::append(
+                txn,
+                event(&user, &ctx, action, obj.clone(), true, detail),
+                now,
+            )?;
             if let Some(o) = &req.check_override {
                 let hits: Vec<String> = o.findings.iter().map(|f| f.message.clone()).collect();
                 audit::append(

@@ -37,7 +37,10 @@ impl Units {
     }
 
     pub fn office_path(&self) -> Vec<UnitCode> {
-        self.office.as_ref().map(|o| self.path(o)).unwrap_or_default()
+        self.office
+            .as_ref()
+            .map(|o| self.path(o))
+            .unwrap_or_default()
     }
 
     pub fn name(&self, code: &UnitCode) -> String {
@@ -99,9 +102,10 @@ pub fn actor(user: &User, a: &Article, units: &Units) -> Actor {
 pub fn is_office_staff(user: &User, units: &Units) -> bool {
     let p = units.office_path();
     !p.is_empty()
-        && user.grants.iter().any(|g| {
-            p.contains(&g.unit) && matches!(g.role, Role::Reviewer | Role::Publisher)
-        })
+        && user
+            .grants
+            .iter()
+            .any(|g| p.contains(&g.unit) && matches!(g.role, Role::Reviewer | Role::Publisher))
         && !user.disabled
 }
 

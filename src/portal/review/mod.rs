@@ -10,8 +10,8 @@
 //! - `handlers`: the form post that takes a transition; `panel`: the item's flow panel
 //!   (state, history, buttons); `worklist`: 我的工作 with counts; `preview`.
 
-pub mod handlers;
 pub mod demo;
+pub mod handlers;
 pub mod index;
 pub mod levels;
 pub mod notices;

@@ -16,7 +16,12 @@ use crate::portal::Snapshot;
 use crate::portal::model::Article;
 
 /// Transitions that make someone "the one the item waits on".
-const HANDLING: [&str; 4] = [a::APPROVE_UNIT, a::APPROVE_OFFICE, a::PUBLISH, a::REVIEW_AFTER];
+const HANDLING: [&str; 4] = [
+    a::APPROVE_UNIT,
+    a::APPROVE_OFFICE,
+    a::PUBLISH,
+    a::REVIEW_AFTER,
+];
 
 /// The review deadline for an item entering a review queue, from the reviewing unit's site
 /// setting (`Site::review_days`), counted in working days from today (Beijing time).
@@ -30,7 +35,9 @@ pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
     if days == 0 {
         return None;
     }
-    let today = crate::clock::from_ms(now).to_offset(crate::clock::CST).date();
+    let today = crate::clock::from_ms(now)
+        .to_offset(crate::clock::CST)
+        .date();
     let due = WorkCalendar::builtin().add_workdays(today, u32::from(days));
     // The end of that working day.
     let end = due
@@ -66,7 +73,10 @@ pub fn after_step(
     };
     let due = due_for(item, snap, now);
     let mut told: Vec<u64> = Vec::new();
-    for u in users.iter().filter(|u| Some(u.id) != actor_id && !u.disabled) {
+    for u in users
+        .iter()
+        .filter(|u| Some(u.id) != actor_id && !u.disabled)
+    {
         let actor = super::levels::actor(u, item, units);
         let waits: Vec<&str> = flow::available(def, &inst, &actor)
             .into_iter()
@@ -83,7 +93,10 @@ pub fn after_step(
             )
         } else {
             let what = def.state_label(&inst.state);
-            (NoticeKind::Waiting, format!("{what}：{by}已{}", def.transition_label(&step.transition)))
+            (
+                NoticeKind::Waiting,
+                format!("{what}：{by}已{}", def.transition_label(&step.transition)),
+            )
         };
         notify::push(
             txn,
@@ -93,7 +106,11 @@ pub fn after_step(
                 title: item.title.clone(),
                 text,
                 url: url.clone(),
-                due_ms: if kind == NoticeKind::Waiting { due } else { None },
+                due_ms: if kind == NoticeKind::Waiting {
+                    due
+                } else {
+                    None
+                },
             },
             now,
         )?;

@@ -26,7 +26,10 @@ pub fn status(ic: &ItemCtx, scheduled: Option<i64>) -> Markup {
     let due = super::notices::due_for(
         &ic.article,
         &ic.snap,
-        inst.history.last().map(|s| s.at_ms).unwrap_or(ic.article.updated_ms),
+        inst.history
+            .last()
+            .map(|s| s.at_ms)
+            .unwrap_or(ic.article.updated_ms),
     );
     html! {
         dt { "流程状态" }
@@ -52,11 +55,18 @@ pub fn actions(ic: &ItemCtx, csrf: &str, fs: &FormState, blocked: bool) -> Marku
     }
     let has = |id: &str| ts.iter().any(|t| t.id == id);
     let approving = has(a::APPROVE_UNIT) || has(a::APPROVE_OFFICE);
-    let reasons: Vec<&str> = ts.iter().filter(|t| t.needs_reason).map(|t| t.label).collect();
+    let reasons: Vec<&str> = ts
+        .iter()
+        .filter(|t| t.needs_reason)
+        .map(|t| t.label)
+        .collect();
     let hint = if reasons.is_empty() {
         "可填写办理意见，将记入流转记录".to_owned()
     } else {
-        format!("“{}”须填写理由或意见；意见将记入流转记录并通知相关人员", reasons.join("”“"))
+        format!(
+            "“{}”须填写理由或意见；意见将记入流转记录并通知相关人员",
+            reasons.join("”“")
+        )
     };
     html! {
         section.card.flow-actions aria-labelledby="flow-actions-h" {

@@ -22,7 +22,13 @@ pub async fn preview(
 ) -> Result<Response> {
     let ic = ItemCtx::load(&st, &s, &id).await?;
     let a = ic.article.clone();
-    let ids: Vec<u64> = a.related.iter().chain(a.interpretations.iter()).chain(a.interprets.iter()).copied().collect();
+    let ids: Vec<u64> = a
+        .related
+        .iter()
+        .chain(a.interpretations.iter())
+        .chain(a.interprets.iter())
+        .copied()
+        .collect();
     let loaded = st
         .store
         .read(move |txn| {
@@ -37,7 +43,13 @@ pub async fn preview(
             Ok(v)
         })
         .await?;
-    let pick = |ids: &[u64]| -> Vec<_> { loaded.iter().filter(|x| ids.contains(&x.id)).cloned().collect() };
+    let pick = |ids: &[u64]| -> Vec<_> {
+        loaded
+            .iter()
+            .filter(|x| ids.contains(&x.id))
+            .cloned()
+            .collect()
+    };
     let d = ArticleData {
         related: pick(&a.related),
         interpretations: pick(&a.interpretations),
@@ -51,9 +63,16 @@ pub async fn preview(
         .ok_or(Error::NotFound)?;
     let m = PageMeta {
         title: format!("预览：{}", d.article.title),
-        column: snap.channel(d.article.channel).map(|c| c.name.clone()).unwrap_or_default(),
+        column: snap
+            .channel(d.article.channel)
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
         care: s.ctx.care,
-        site: Some(crate::portal::routes::chrome(snap, &site, Some(d.article.channel))),
+        site: Some(crate::portal::routes::chrome(
+            snap,
+            &site,
+            Some(d.article.channel),
+        )),
         ..Default::default()
     };
     let body = html! {

@@ -8,8 +8,8 @@ use maud::html;
 use serde::Deserialize;
 
 use super::index::{self, FLAGGED};
-use super::levels::{self, Units};
 use super::instance_of;
+use super::levels::{self, Units};
 use crate::admin::common::render;
 use crate::error::{Error, Result};
 use crate::flow::editorial::{action as a, state as s};
@@ -39,7 +39,13 @@ pub struct WorkLists {
     pub lists: Vec<(&'static str, &'static str, Vec<Article>)>,
 }
 
-fn may_take(def: &Definition, x: &Article, user: &crate::auth::model::User, units: &Units, ids: &[&str]) -> bool {
+fn may_take(
+    def: &Definition,
+    x: &Article,
+    user: &crate::auth::model::User,
+    units: &Units,
+    ids: &[&str],
+) -> bool {
     let actor = levels::actor(user, x, units);
     flow::available(def, &instance_of(x), &actor)
         .iter()
@@ -83,7 +89,15 @@ pub async fn load(st: &Shared, staff: &Staff) -> Result<WorkLists> {
     let mine = |x: &Article| x.created_by == user.username;
     let mut review: Vec<Article> = of(s::UNIT_REVIEW);
     review.extend(of(s::OFFICE_REVIEW));
-    review.retain(|x| may_take(def(x), x, user, &units, &[a::APPROVE_UNIT, a::APPROVE_OFFICE]));
+    review.retain(|x| {
+        may_take(
+            def(x),
+            x,
+            user,
+            &units,
+            &[a::APPROVE_UNIT, a::APPROVE_OFFICE],
+        )
+    });
     let mut publish = of(s::APPROVED);
     publish.retain(|x| may_take(def(x), x, user, &units, &[a::PUBLISH]));
     let mut returned = of(s::RETURNED);
@@ -139,7 +153,12 @@ pub async fn page_work(
         .iter()
         .map(|(id, _)| *id)
         .find(|id| *id == q.list)
-        .or_else(|| wl.lists.iter().find(|(_, _, v)| !v.is_empty()).map(|(id, _, _)| *id))
+        .or_else(|| {
+            wl.lists
+                .iter()
+                .find(|(_, _, v)| !v.is_empty())
+                .map(|(id, _, _)| *id)
+        })
         .unwrap_or("drafts");
     let snap = st.portal.snapshot();
     let (_, label, items) = wl

@@ -56,7 +56,12 @@ fn snap() -> Snapshot {
         review_days: 0,
     };
     Snapshot {
-        sites: vec![site("gov", true), site("dept", false), site("other", false), site("comm", false)],
+        sites: vec![
+            site("gov", true),
+            site("dept", false),
+            site("other", false),
+            site("comm", false),
+        ],
         channels: vec![
             channel(1, "gov", 2),
             channel(2, "dept", 1),
@@ -95,16 +100,34 @@ fn user(role: Role, at: &str) -> User {
 fn own_sites_use_the_channel_setting_and_the_main_portal_needs_the_office() {
     let (u, s) = (units(), snap());
     let dept = code("dept");
-    assert_eq!(channel_levels(s.channel(2).unwrap(), &dept, &u), ReviewLevels::Unit);
-    assert_eq!(channel_levels(s.channel(3).unwrap(), &dept, &u), ReviewLevels::None);
+    assert_eq!(
+        channel_levels(s.channel(2).unwrap(), &dept, &u),
+        ReviewLevels::Unit
+    );
+    assert_eq!(
+        channel_levels(s.channel(3).unwrap(), &dept, &u),
+        ReviewLevels::None
+    );
     // The main portal: always the office, even where the channel says none.
-    assert_eq!(channel_levels(s.channel(6).unwrap(), &dept, &u), ReviewLevels::UnitAndOffice);
+    assert_eq!(
+        channel_levels(s.channel(6).unwrap(), &dept, &u),
+        ReviewLevels::UnitAndOffice
+    );
     // The office's own items for the portal: reviewed once.
     let office = code("office");
-    assert_eq!(channel_levels(s.channel(1).unwrap(), &office, &u), ReviewLevels::Unit);
-    assert_eq!(channel_levels(s.channel(6).unwrap(), &office, &u), ReviewLevels::None);
+    assert_eq!(
+        channel_levels(s.channel(1).unwrap(), &office, &u),
+        ReviewLevels::Unit
+    );
+    assert_eq!(
+        channel_levels(s.channel(6).unwrap(), &office, &u),
+        ReviewLevels::None
+    );
     // A subdistrict owns its community's site.
-    assert_eq!(channel_levels(s.channel(5).unwrap(), &code("sd"), &u), ReviewLevels::Unit);
+    assert_eq!(
+        channel_levels(s.channel(5).unwrap(), &code("sd"), &u),
+        ReviewLevels::Unit
+    );
 }
 
 #[test]
