@@ -81,3 +81,60 @@ pub fn rebuild(txn: &WriteTransaction) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::model::UnitCode;
+    use crate::portal::store as ps;
+    use crate::store::Store;
+
+    /// An article stored as a schema-2 build wrote it: no flow instance, no index entry.
+    fn put_old(txn: &WriteTransaction, id: u64, state: crate::portal::model::ArticleState) {
+        let a = Article {
+            id,
+            state,
+            ..Article::blank(1, UnitCode::parse("gov").unwrap(), "old")
+        };
+        crate::store::put_json_u64(txn, tables::ARTICLES, id, &a).unwrap();
+    }
+
+    #[test]
+    fn rebuild_lists_old_drafts_and_leaves_published_out() {
+        use crate::portal::model::ArticleState;
+        let d = tempfile::tempdir().unwrap();
+        let s = Store::open(d.path()).unwrap();
+        s.write_blocking(|txn| {
+            put_old(txn, 1, ArticleState::Draft);
+            put_old(txn, 2, ArticleState::Published);
+            put_old(
+                txn,
+                3,
+                ArticleState::Withdrawn {
+                    reason: "旧".into(),
+                },
+            );
+            put_old(txn, 4, ArticleState::Draft);
+            Ok(())
+        })
+        .unwrap();
+        assert!(
+            s.read_blocking(|t| ids(t, state::DRAFT))
+                .unwrap()
+                .is_empty()
+        );
+        s.write_blocking(rebuild).unwrap();
+        assert_eq!(
+            s.read_blocking(|t| ids(t, state::DRAFT)).unwrap(),
+            vec![1, 4]
+        );
+        // Publishing moves an item out of the list, in the same write.
+        s.write_blocking(|txn| ps::publish(txn, 4, 10).map(|_| ()))
+            .unwrap();
+        assert_eq!(s.read_blocking(|t| ids(t, state::DRAFT)).unwrap(), vec![1]);
+        for l in LISTED.iter().chain([&FLAGGED]) {
+            let v = s.read_blocking(|t| ids(t, l)).unwrap();
+            assert!(!v.contains(&2) && !v.contains(&3), "{l}");
+        }
+    }
+}
