@@ -1,11 +1,13 @@
-//! The staff editor for sites, channels and articles (issue #3). Kept deliberately
-//! simple — one publisher role writes, publishes and withdraws — and split so the
-//! publishing-workflow issue can extend it: the permission questions live in
-//! `scope`, the article form and its parsing in `articles`, the state changes in
-//! small handlers that a workflow can put its own transitions beside.
+//! The staff editor: sites (`sites`), channels (`channels`) and items (`articles`: the list
+//! and the item page; `item_form` and `draft`: the form and its parsing; `upload`, `rich`:
+//! files and the rich-text editor; `history`: revisions and diffs). Who may do what to an
+//! item, and every state change, belong to the publishing workflow (`portal::review`).
 
 pub mod articles;
+pub mod channels;
+pub mod draft;
 pub mod history;
+pub mod item_form;
 pub mod rich;
 pub mod schedule;
 pub mod sites;
@@ -31,11 +33,11 @@ pub fn router() -> Router<Shared> {
         )
         .route(
             "/admin/sites/{unit}/channels",
-            get(sites::channels).post(sites::channel_create),
+            get(channels::channels).post(channels::channel_create),
         )
         .route(
             "/admin/sites/{unit}/channels/{id}",
-            get(sites::channel_form).post(sites::channel_submit),
+            get(channels::channel_form).post(channels::channel_submit),
         )
         .route("/admin/articles", get(articles::list))
         .route(

@@ -262,7 +262,7 @@ pub async fn upload(
     let before = ic.article.clone();
     let refuse = async |msg: String| {
         let fs = FormState {
-            values: super::articles::values_of(&before),
+            values: super::item_form::values_of(&before),
             errors: vec![("files".into(), msg)],
             notice: None,
         };
