@@ -54,6 +54,9 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
         .store
         .read(move |txn| crate::portal::store::due(txn, now))
         .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
     let units = crate::portal::review::levels::Units::new(
         st.store.read(crate::auth::store::list_units).await?,
     );

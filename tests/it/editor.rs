@@ -1,50 +1,20 @@
 //! The staff editor (issue #3): sites, channels and items, over HTTP, with the public
 //! pages checked after each step (the page cache must drop exactly what changed).
 
-use gongkai::auth::model::{Role, UnitCode};
-use gongkai::portal::model::{Article, ArticleState};
+use gongkai::auth::model::Role;
+use gongkai::portal::model::ArticleState;
 
-use crate::helpers::{Client, PASSWORD, Resp, TestApp, publish_via_flow, staff, take};
+use crate::helpers::{
+    Client, PASSWORD, Resp, TestApp, channel_id, demo_filled, multipart, publish_via_flow, staff,
+    stored, take,
+};
 
 /// An app with the demo district's sites and channels, the clock moved past the demo's
 /// publish times (they follow the wall clock) so new items are the newest.
 async fn demo_app() -> TestApp {
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
-        .await
-        .unwrap()
-        .unwrap()
-        .expect("demo filled an empty store");
-    app.state.portal.reload(&app.state.store).unwrap();
+    let app = demo_filled().await;
     app.clock.advance(time::Duration::days(400));
     app
-}
-
-async fn logged_in(app: &TestApp, user: &str, role: Role, unit: &str) -> Client {
-    app.seed_user(user, role, unit).await;
-    let c = app.client();
-    let r = c.login(user, PASSWORD).await;
-    assert_eq!(r.location(), Some("/admin"), "login {user}: {}", r.body);
-    c
-}
-
-fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
-    let snap = app.state.portal.snapshot();
-    let code = UnitCode::parse(site).unwrap();
-    snap.channels_of(&code)
-        .find(|c| c.slug.as_str() == slug)
-        .unwrap_or_else(|| panic!("channel {site}/{slug}"))
-        .id
-}
-
-async fn article(app: &TestApp, id: u64) -> Article {
-    app.state
-        .store
-        .read(move |txn| gongkai::portal::store::get_article(txn, id))
-        .await
-        .unwrap()
-        .expect("article stored")
 }
 
 /// The item id in a redirect to `/admin/articles/<id>?done=…`.
@@ -89,66 +59,13 @@ async fn create_item(c: &Client, channel: u64, title: &str, action: &str) -> u64
     id_from(&r)
 }
 
-/// A multipart/form-data body built by hand: (field, file name, bytes).
-fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----gongkai-test-boundary-8d2f";
-    let mut body = Vec::new();
-    for (name, file, data) in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file {
-            Some(f) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            ),
-            None => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-            ),
-        }
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-fn cookies(c: &Client) -> String {
-    c.cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-async fn post_multipart(
-    app: &TestApp,
-    c: &Client,
-    path: &str,
-    parts: &[(&str, Option<&str>, &[u8])],
-) -> (u16, String) {
-    let (ct, body) = multipart(parts);
-    let r = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{path}", app.base))
-        .header("cookie", cookies(c))
-        .header("content-type", ct)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status().as_u16();
-    (status, r.text().await.unwrap())
-}
+/// How the attachment form's file parts are declared.
+const OCTETS: &str = "application/octet-stream";
 
 #[tokio::test]
 async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow() {
     let app = demo_app().await;
-    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let c = staff(&app, "t-pub", Role::Publisher, "commerce").await;
     let public = app.client();
     let work = channel_id(&app, "commerce", "work");
     let dept = channel_id(&app, "gov", "dept-news");
@@ -188,7 +105,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
 
     // A draft is not public.
     let id = create_item(&c, work, "商务局推进外贸稳增长", "save").await;
-    assert_eq!(article(&app, id).await.state, ArticleState::Draft);
+    assert_eq!(stored(&app, id).await.state, ArticleState::Draft);
     assert_eq!(public.get(&format!("/u/commerce/a/{id}")).await.status, 404);
     let edit = c.get(&format!("/admin/articles/{id}?done=saved")).await;
     assert!(edit.body.contains("已保存。") && edit.body.contains("草稿"));
@@ -214,7 +131,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
     // Submitted, not public until reviewed: the portal's channel needs the office too.
     assert_eq!(public.get(&format!("/u/commerce/a/{id}")).await.status, 404);
     publish_via_flow(&app, id).await;
-    let published = article(&app, id).await;
+    let published = stored(&app, id).await;
     assert!(published.is_public());
     let publish_ms = published.publish_ms.expect("system set the publish time");
     assert_eq!(publish_ms, gongkai::clock::to_ms(app.state.clock.now()));
@@ -263,7 +180,7 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let edited = article(&app, id).await;
+    let edited = stored(&app, id).await;
     assert_eq!(
         edited.publish_ms,
         Some(publish_ms),
@@ -336,10 +253,10 @@ async fn publisher_creates_publishes_edits_and_withdraws_and_public_pages_follow
 #[tokio::test]
 async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
     let app = demo_app().await;
-    let writer = logged_in(&app, "t-rep", Role::Reporter, "commerce").await;
+    let writer = staff(&app, "t-rep", Role::Reporter, "commerce").await;
     let work = channel_id(&app, "commerce", "work");
     let id = create_item(&writer, work, "只有经手人能改", "submit").await;
-    let before = article(&app, id).await;
+    let before = stored(&app, id).await;
     let path = format!("/admin/articles/{id}");
 
     // Other units' staff do not see it at all; staff without a content role are refused.
@@ -351,7 +268,7 @@ async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
         ("t-sys", Role::Sysadmin, "office", 403),
     ];
     for (user, role, unit, expect) in others {
-        let c = logged_in(&app, user, role, unit).await;
+        let c = staff(&app, user, role, unit).await;
         assert_eq!(c.get(&path).await.status, expect, "{user} GET");
         let r = c
             .post_form(
@@ -369,16 +286,19 @@ async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
         assert_eq!(r.status, expect, "{user} POST edit");
         let r = take(&c, &app, id, "approve_unit", &[]).await;
         assert_eq!(r.status, expect, "{user} POST flow");
-        let (status, _) = post_multipart(
-            &app,
-            &c,
-            &format!("{path}/files"),
-            &[
-                ("csrf", None, c.get("/account").await.csrf().as_bytes()),
-                ("attachments", Some("a.pdf"), b"%PDF"),
-            ],
-        )
-        .await;
+        let Resp { status, .. } = c
+            .post_multipart(
+                &format!("{path}/files"),
+                multipart(
+                    OCTETS,
+                    &[
+                        ("csrf", None, c.get("/account").await.csrf().as_bytes()),
+                        ("attachments", Some("a.pdf"), b"%PDF"),
+                    ],
+                ),
+                &[],
+            )
+            .await;
         assert_eq!(status, expect, "{user} upload");
     }
     // Its own writer sees it, but once submitted may not change it, nor approve it.
@@ -426,15 +346,15 @@ async fn outsiders_and_non_handlers_cannot_touch_a_units_item() {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("您所在单位不能在该栏目发布信息"));
-    assert_eq!(article(&app, id).await, before, "nothing changed");
+    assert_eq!(stored(&app, id).await, before, "nothing changed");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
     let app = demo_app().await;
-    let a = logged_in(&app, "t-pub-a", Role::Publisher, "commerce").await;
-    let b = logged_in(&app, "t-pub-b", Role::Publisher, "commerce").await;
+    let a = staff(&app, "t-pub-a", Role::Publisher, "commerce").await;
+    let b = staff(&app, "t-pub-b", Role::Publisher, "commerce").await;
     let work = channel_id(&app, "commerce", "work").to_string();
     let id = create_item(&a, work.parse().unwrap(), "原标题", "save").await;
     let path = format!("/admin/articles/{id}");
@@ -488,7 +408,7 @@ async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
     assert!(r.body.contains("甲改的标题") && r.body.contains("甲写的一大段正文"));
     assert!(r.body.contains("乙改的标题"), "names the other version");
     assert_eq!(
-        article(&app, id).await.title,
+        stored(&app, id).await.title,
         "乙改的标题",
         "B's save stands"
     );
@@ -510,14 +430,14 @@ async fn a_stale_revision_gets_the_conflict_message_and_nothing_is_lost() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(article(&app, id).await.title, "甲改的标题");
+    assert_eq!(stored(&app, id).await.title, "甲改的标题");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn uploads_keep_their_chinese_names_and_download_with_range() {
     let app = demo_app().await;
-    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let c = staff(&app, "t-pub", Role::Publisher, "commerce").await;
     let work = channel_id(&app, "commerce", "work");
     let id = create_item(&c, work, "附件测试", "submit").await;
     publish_via_flow(&app, id).await;
@@ -528,20 +448,23 @@ async fn uploads_keep_their_chinese_names_and_download_with_range() {
     let rev = input_value(&edit.body, "revision");
     let name = "2026年商务工作要点.pdf";
     let content = b"%PDF-1.4 gongkai test attachment".repeat(40_000); // > 1 MiB: past the global limit
-    let (status, body) = post_multipart(
-        &app,
-        &c,
-        &format!("{path}/files"),
-        &[
-            ("csrf", None, csrf.as_bytes()),
-            ("revision", None, rev.as_bytes()),
-            ("cover", Some(""), b""),
-            ("attachments", Some(name), &content),
-        ],
-    )
-    .await;
+    let Resp { status, body, .. } = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("csrf", None, csrf.as_bytes()),
+                    ("revision", None, rev.as_bytes()),
+                    ("cover", Some(""), b""),
+                    ("attachments", Some(name), &content),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(status, 303, "{body}");
-    let a = article(&app, id).await;
+    let a = stored(&app, id).await;
     assert_eq!(a.attachments.len(), 1);
     let att = &a.attachments[0];
     assert_eq!(att.name, name);
@@ -581,74 +504,86 @@ async fn uploads_keep_their_chinese_names_and_download_with_range() {
     // A type not on the list is refused with a message; nothing is attached.
     let edit = c.get(&path).await;
     let rev = input_value(&edit.body, "revision");
-    let (status, body) = post_multipart(
-        &app,
-        &c,
-        &format!("{path}/files"),
-        &[
-            ("csrf", None, edit.csrf().as_bytes()),
-            ("revision", None, rev.as_bytes()),
-            ("attachments", Some("工具.exe"), b"MZ\x90\x00"),
-        ],
-    )
-    .await;
+    let Resp { status, body, .. } = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("csrf", None, edit.csrf().as_bytes()),
+                    ("revision", None, rev.as_bytes()),
+                    ("attachments", Some("工具.exe"), b"MZ\x90\x00"),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(body.contains("“工具.exe”的文件类型不允许上传"), "{body}");
     // A cover must be a picture.
-    let (status, body) = post_multipart(
-        &app,
-        &c,
-        &format!("{path}/files"),
-        &[
-            ("csrf", None, edit.csrf().as_bytes()),
-            ("revision", None, rev.as_bytes()),
-            ("cover", Some("封面.pdf"), b"%PDF"),
-        ],
-    )
-    .await;
+    let Resp { status, body, .. } = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("csrf", None, edit.csrf().as_bytes()),
+                    ("revision", None, rev.as_bytes()),
+                    ("cover", Some("封面.pdf"), b"%PDF"),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(body.contains("封面图片只能是"), "{body}");
-    assert_eq!(article(&app, id).await.attachments.len(), 1);
+    assert_eq!(stored(&app, id).await.attachments.len(), 1);
 
     // Without the token first, or with a wrong one, or from another site: refused.
-    let (status, body) = post_multipart(
-        &app,
-        &c,
-        &format!("{path}/files"),
-        &[
-            ("attachments", Some("a.pdf"), b"%PDF"),
-            ("csrf", None, edit.csrf().as_bytes()),
-        ],
-    )
-    .await;
+    let Resp { status, body, .. } = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("attachments", Some("a.pdf"), b"%PDF"),
+                    ("csrf", None, edit.csrf().as_bytes()),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(status, 403);
     assert!(body.contains("请求来源校验失败"));
-    let (status, _) = post_multipart(
-        &app,
-        &c,
-        &format!("{path}/files"),
-        &[
-            ("csrf", None, &[b'0'; 64]),
-            ("attachments", Some("a.pdf"), b"%PDF"),
-        ],
-    )
-    .await;
+    let Resp { status, .. } = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("csrf", None, &[b'0'; 64]),
+                    ("attachments", Some("a.pdf"), b"%PDF"),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(status, 403);
-    let (ct, mp) = multipart(&[
-        ("csrf", None, edit.csrf().as_bytes()),
-        ("attachments", Some("a.pdf"), b"%PDF"),
-    ]);
-    let r = reqwest::Client::new()
-        .post(format!("{}{path}/files", app.base))
-        .header("cookie", cookies(&c))
-        .header("content-type", ct)
-        .header("origin", "https://evil.example")
-        .body(mp)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 403);
-    assert_eq!(article(&app, id).await.attachments.len(), 1);
+    let r = c
+        .post_multipart(
+            &format!("{path}/files"),
+            multipart(
+                OCTETS,
+                &[
+                    ("csrf", None, edit.csrf().as_bytes()),
+                    ("attachments", Some("a.pdf"), b"%PDF"),
+                ],
+            ),
+            &[("origin", "https://evil.example")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(stored(&app, id).await.attachments.len(), 1);
 
     // Removing an attachment from the form keeps the item otherwise as it was.
     let edit = c.get(&path).await;
@@ -668,14 +603,14 @@ async fn uploads_keep_their_chinese_names_and_download_with_range() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert!(article(&app, id).await.attachments.is_empty());
+    assert!(stored(&app, id).await.attachments.is_empty());
     app.stop().await;
 }
 
 #[tokio::test]
 async fn sites_and_channels() {
     let app = demo_app().await;
-    let admin = logged_in(&app, "t-uadmin", Role::UnitAdmin, "commerce").await;
+    let admin = staff(&app, "t-uadmin", Role::UnitAdmin, "commerce").await;
     let list = admin.get("/admin/sites").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("区商务局"));
@@ -844,7 +779,7 @@ async fn sites_and_channels() {
     assert!(r.body.contains("门户主站的域名"));
 
     // The 系统管理员 creates a site for another unit; one site per unit, one main site.
-    let sys = logged_in(&app, "t-sys", Role::Sysadmin, "office").await;
+    let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
     let r = sys
         .post_form(
             "/admin/sites",
@@ -901,7 +836,7 @@ async fn sites_and_channels() {
 #[tokio::test]
 async fn every_save_is_a_revision_and_any_two_can_be_compared() {
     let app = demo_app().await;
-    let c = logged_in(&app, "t-pub-h", Role::Publisher, "commerce").await;
+    let c = staff(&app, "t-pub-h", Role::Publisher, "commerce").await;
     let work = channel_id(&app, "commerce", "work").to_string();
     let id = create_item(&c, work.parse().unwrap(), "修订测试标题", "save").await;
     let path = format!("/admin/articles/{id}");
@@ -954,7 +889,7 @@ async fn every_save_is_a_revision_and_any_two_can_be_compared() {
             .status,
         404
     );
-    let other = logged_in(&app, "t-pub-x", Role::Publisher, "sd-east").await;
+    let other = staff(&app, "t-pub-x", Role::Publisher, "sd-east").await;
     assert_eq!(
         other
             .get(&format!("/admin/articles/{id}/history"))
@@ -968,7 +903,7 @@ async fn every_save_is_a_revision_and_any_two_can_be_compared() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scheduled_publishing_fires_when_the_clock_reaches_it() {
     let app = demo_app().await;
-    let c = logged_in(&app, "t-pub-s", Role::Publisher, "commerce").await;
+    let c = staff(&app, "t-pub-s", Role::Publisher, "commerce").await;
     let work = channel_id(&app, "commerce", "work");
     let id = create_item(&c, work, "定时发布测试", "submit").await;
     let rev = staff(&app, "t-rev-s", Role::Reviewer, "commerce").await;
@@ -1022,7 +957,7 @@ async fn scheduled_publishing_fires_when_the_clock_reaches_it() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    let a = article(&app, id).await;
+    let a = stored(&app, id).await;
     assert!(
         a.publish_ms.unwrap() >= at,
         "published at or after its time, never before"

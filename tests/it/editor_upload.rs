@@ -6,47 +6,12 @@ use gongkai::auth::model::Role;
 use gongkai::portal::model::Article;
 use serde_json::Value;
 
-use crate::helpers::{Client, PASSWORD, TestApp};
-
-/// A 1×1 PNG.
-const PNG_B64: &str =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-
-fn png() -> Vec<u8> {
-    data_encoding::BASE64.decode(PNG_B64.as_bytes()).unwrap()
-}
+use crate::helpers::{
+    Client, Part, Resp, TestApp, channel_id, demo_filled, multipart, png, staff, stored,
+};
 
 /// The start of a JPEG (what the server looks at).
 const JPEG: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9";
-
-async fn demo_app() -> TestApp {
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
-        .await
-        .unwrap()
-        .unwrap()
-        .expect("demo filled an empty store");
-    app.state.portal.reload(&app.state.store).unwrap();
-    app
-}
-
-async fn logged_in(app: &TestApp, user: &str, role: Role, unit: &str) -> Client {
-    app.seed_user(user, role, unit).await;
-    let c = app.client();
-    let r = c.login(user, PASSWORD).await;
-    assert_eq!(r.location(), Some("/admin"), "login {user}: {}", r.body);
-    c
-}
-
-fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
-    let snap = app.state.portal.snapshot();
-    let code = gongkai::auth::model::UnitCode::parse(site).unwrap();
-    snap.channels_of(&code)
-        .find(|c| c.slug.as_str() == slug)
-        .unwrap_or_else(|| panic!("channel {site}/{slug}"))
-        .id
-}
 
 /// A new item in commerce's 工作动态, through the form as staff make one; `action` is
 /// `save` (a draft its writer may still change) or `submit`.
@@ -72,67 +37,36 @@ async fn new_item(app: &TestApp, c: &Client, action: &str) -> Article {
         .and_then(|s| s.split('?').next())
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("{loc}"));
-    article(app, id).await
+    stored(app, id).await
 }
 
-async fn article(app: &TestApp, id: u64) -> Article {
-    app.state
-        .store
-        .read(move |txn| gongkai::portal::store::get_article(txn, id))
-        .await
-        .unwrap()
-        .expect("article stored")
+/// How the editor's uploader declares the picture.
+const IMAGE: &str = "image/png";
+
+/// Asks for the uploader's JSON answer.
+const JSON: &[(&str, &str)] = &[("accept", "application/json")];
+
+/// Reading the uploader's answer.
+trait Answer {
+    fn content_type(&self) -> &str;
+    fn json(&self) -> Value;
+    fn message(&self) -> String;
 }
 
-/// (field, file name, bytes) parts in this order.
-type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
-
-fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
-    let boundary = "----gongkai-image-boundary-51c7";
-    let mut body = Vec::new();
-    for (name, file, data) in parts {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file {
-            Some(f) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: image/png\r\n\r\n"
-                )
-                .as_bytes(),
-            ),
-            None => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-            ),
-        }
-        body.extend_from_slice(data);
-        body.extend_from_slice(b"\r\n");
+impl Answer for Resp {
+    fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
-fn cookies(c: &Client) -> String {
-    c.cookies
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-struct Answer {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-impl Answer {
     fn json(&self) -> Value {
         assert!(
-            self.content_type.starts_with("application/json"),
+            self.content_type().starts_with("application/json"),
             "{} {}: {}",
             self.status,
-            self.content_type,
+            self.content_type(),
             self.body
         );
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
@@ -152,49 +86,10 @@ impl Answer {
     }
 }
 
-/// Posts a raw body as the editor's uploader does (`Accept: application/json`).
-async fn post_raw(
-    app: &TestApp,
-    c: &Client,
-    path: &str,
-    content_type: &str,
-    body: Vec<u8>,
-    json: bool,
-    origin: Option<&str>,
-) -> Answer {
-    let mut req = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-        .post(format!("{}{path}", app.base))
-        .header("cookie", cookies(c))
-        .header("content-type", content_type)
-        .body(body);
-    if json {
-        req = req.header("accept", "application/json");
-    }
-    if let Some(o) = origin {
-        req = req.header("origin", o);
-    }
-    let r = req.send().await.unwrap();
-    let status = r.status().as_u16();
-    let content_type = r
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    Answer {
-        status,
-        content_type,
-        body: r.text().await.unwrap(),
-    }
-}
-
-async fn upload(app: &TestApp, c: &Client, id: u64, parts: &[Part<'_>]) -> Answer {
-    let (ct, body) = multipart(parts);
+/// Uploads `parts` to the item's pictures as the editor's uploader does.
+async fn upload(c: &Client, id: u64, parts: &[Part<'_>]) -> Resp {
     let path = format!("/admin/articles/{id}/images");
-    post_raw(app, c, &path, &ct, body, true, None).await
+    c.post_multipart(&path, multipart(IMAGE, parts), JSON).await
 }
 
 async fn csrf(c: &Client) -> String {
@@ -203,15 +98,14 @@ async fn csrf(c: &Client) -> String {
 
 #[tokio::test]
 async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
-    let app = demo_app().await;
-    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let app = demo_filled().await;
+    let c = staff(&app, "t-pub", Role::Publisher, "commerce").await;
     let before = new_item(&app, &c, "save").await;
     let id = before.id;
     let token = csrf(&c).await;
     let rev = before.revision.to_string();
     let png = png();
     let r = upload(
-        &app,
         &c,
         id,
         &[
@@ -236,7 +130,7 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
     );
 
     // The article lists the picture (so its blob stays referenced) in a new revision.
-    let after = article(&app, id).await;
+    let after = stored(&app, id).await;
     assert_eq!(after.images.len(), before.images.len() + 1);
     let img = after.images.last().unwrap();
     assert_eq!(img.name, "会场照片.png");
@@ -255,7 +149,6 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
 
     // The same picture again adds nothing and makes no revision.
     let again = upload(
-        &app,
         &c,
         id,
         &[
@@ -268,11 +161,10 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
     let v = again.json();
     assert_eq!(v["data"]["revision"], after.revision);
     assert_eq!(v["data"]["base"], after.revision);
-    assert_eq!(article(&app, id).await.images, after.images);
+    assert_eq!(stored(&app, id).await.images, after.images);
 
     // A JPEG sent under a .png name is stored as what it is.
     let r = upload(
-        &app,
         &c,
         id,
         &[
@@ -284,7 +176,7 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
     assert_eq!(r.status, 200, "{}", r.body);
     let url = r.json()["data"]["files"][0].as_str().unwrap().to_owned();
     assert!(url.ends_with(".jpg"), "{url}");
-    let last = article(&app, id).await.images.last().cloned().unwrap();
+    let last = stored(&app, id).await.images.last().cloned().unwrap();
     assert_eq!(
         (last.name.as_str(), last.mime.as_str()),
         ("截图.jpg", "image/jpeg")
@@ -308,15 +200,14 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
 
 #[tokio::test]
 async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
-    let app = demo_app().await;
-    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let app = demo_filled().await;
+    let c = staff(&app, "t-pub", Role::Publisher, "commerce").await;
     let before = new_item(&app, &c, "save").await;
     let id = before.id;
     let token = csrf(&c).await;
 
     // A web page named .png: refused by its bytes.
     let r = upload(
-        &app,
         &c,
         id,
         &[
@@ -339,7 +230,6 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
     // A type that is not a picture at all, or an SVG: refused by its name.
     for name in ["报告.pdf", "图标.svg", "无扩展名"] {
         let r = upload(
-            &app,
             &c,
             id,
             &[
@@ -360,7 +250,6 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
     let mut big = png();
     big.resize(10 * 1024 * 1024 + 1, 0);
     let r = upload(
-        &app,
         &c,
         id,
         &[
@@ -374,37 +263,33 @@ async fn wrong_pictures_get_a_chinese_reason_and_change_nothing() {
     assert!(m.contains("大图.png") && m.contains("超过 10 MB"), "{m}");
 
     // No picture at all.
-    let r = upload(&app, &c, id, &[("csrf", None, token.as_bytes())]).await;
+    let r = upload(&c, id, &[("csrf", None, token.as_bytes())]).await;
     assert_eq!(r.status, 422, "{}", r.body);
     assert!(r.message().contains("请选择要上传的图片"), "{}", r.body);
 
     // A broken multipart body (cut off in the middle of the file).
-    let (ct, mut body) = multipart(&[
-        ("csrf", None, token.as_bytes()),
-        ("image", Some("半截.png"), &png()),
-    ]);
+    let (ct, mut body) = multipart(
+        IMAGE,
+        &[
+            ("csrf", None, token.as_bytes()),
+            ("image", Some("半截.png"), &png()),
+        ],
+    );
     body.truncate(body.len() - 30);
-    let r = post_raw(
-        &app,
-        &c,
-        &format!("/admin/articles/{id}/images"),
-        &ct,
-        body,
-        true,
-        None,
-    )
-    .await;
+    let r = c
+        .post_multipart(&format!("/admin/articles/{id}/images"), (ct, body), JSON)
+        .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.message().contains("上传的表单不完整"), "{}", r.body);
 
-    assert_eq!(article(&app, id).await, before, "nothing changed");
+    assert_eq!(stored(&app, id).await, before, "nothing changed");
     app.stop().await;
 }
 
 #[tokio::test]
 async fn only_who_may_edit_the_item_may_add_pictures() {
-    let app = demo_app().await;
-    let writer = logged_in(&app, "t-rep", Role::Reporter, "commerce").await;
+    let app = demo_filled().await;
+    let writer = staff(&app, "t-rep", Role::Reporter, "commerce").await;
     let draft = new_item(&app, &writer, "save").await;
     let submitted = new_item(&app, &writer, "submit").await;
     let png = png();
@@ -412,7 +297,6 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     // Its writer may add pictures to the draft.
     let token = csrf(&writer).await;
     let r = upload(
-        &app,
         &writer,
         draft.id,
         &[
@@ -424,7 +308,6 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     assert_eq!(r.status, 200, "{}", r.body);
     // Not once it is submitted: the same rule as for the text.
     let r = upload(
-        &app,
         &writer,
         submitted.id,
         &[
@@ -443,12 +326,11 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
         ("t-unitadmin", Role::UnitAdmin, "commerce", 403),
         ("t-sys", Role::Sysadmin, "office", 403),
     ];
-    let draft = article(&app, draft.id).await;
+    let draft = stored(&app, draft.id).await;
     for (user, role, unit, expect) in others {
-        let c = logged_in(&app, user, role, unit).await;
+        let c = staff(&app, user, role, unit).await;
         let token = csrf(&c).await;
         let r = upload(
-            &app,
             &c,
             draft.id,
             &[
@@ -462,7 +344,6 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     }
     // Someone who may edit, but the item does not exist.
     let r = upload(
-        &app,
         &writer,
         999_999,
         &[
@@ -477,7 +358,6 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     let anon = app.client();
     let token = anon.get("/login").await.csrf();
     let r = upload(
-        &app,
         &anon,
         draft.id,
         &[
@@ -488,24 +368,23 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
     .await;
     assert_eq!(r.status, 401, "{}", r.body);
     assert!(r.message().contains("登录"), "{}", r.body);
-    let (ct, body) = multipart(&[
-        ("csrf", None, token.as_bytes()),
-        ("image", Some("图.png"), &png),
-    ]);
-    let r = post_raw(
-        &app,
-        &anon,
-        &format!("/admin/articles/{}/images", draft.id),
-        &ct,
-        body,
-        false,
-        None,
-    )
-    .await;
+    let r = anon
+        .post_multipart(
+            &format!("/admin/articles/{}/images", draft.id),
+            multipart(
+                IMAGE,
+                &[
+                    ("csrf", None, token.as_bytes()),
+                    ("image", Some("图.png"), &png),
+                ],
+            ),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    assert_eq!(article(&app, draft.id).await, draft, "nothing changed");
+    assert_eq!(stored(&app, draft.id).await, draft, "nothing changed");
     assert_eq!(
-        article(&app, submitted.id).await,
+        stored(&app, submitted.id).await,
         submitted,
         "nothing changed"
     );
@@ -514,8 +393,8 @@ async fn only_who_may_edit_the_item_may_add_pictures() {
 
 #[tokio::test]
 async fn without_the_csrf_token_first_nothing_is_read() {
-    let app = demo_app().await;
-    let c = logged_in(&app, "t-pub", Role::Publisher, "commerce").await;
+    let app = demo_filled().await;
+    let c = staff(&app, "t-pub", Role::Publisher, "commerce").await;
     let before = new_item(&app, &c, "save").await;
     let id = before.id;
     let token = csrf(&c).await;
@@ -538,7 +417,7 @@ async fn without_the_csrf_token_first_nothing_is_read() {
         ),
     ];
     for (label, parts) in cases {
-        let r = upload(&app, &c, id, &parts).await;
+        let r = upload(&c, id, &parts).await;
         assert_eq!(r.status, 403, "{label}: {}", r.body);
         assert!(
             r.message().contains("请求来源校验失败"),
@@ -547,40 +426,38 @@ async fn without_the_csrf_token_first_nothing_is_read() {
         );
     }
     // A cross-site page posting with the right token is refused on its Origin.
-    let (ct, body) = multipart(&[
-        ("csrf", None, token.as_bytes()),
-        ("image", Some("图.png"), &png),
-    ]);
-    let r = post_raw(
-        &app,
-        &c,
-        &format!("/admin/articles/{id}/images"),
-        &ct,
-        body,
-        true,
-        Some("https://evil.example"),
-    )
-    .await;
+    let r = c
+        .post_multipart(
+            &format!("/admin/articles/{id}/images"),
+            multipart(
+                IMAGE,
+                &[
+                    ("csrf", None, token.as_bytes()),
+                    ("image", Some("图.png"), &png),
+                ],
+            ),
+            &[
+                ("accept", "application/json"),
+                ("origin", "https://evil.example"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, 403, "{}", r.body);
     // Without asking for JSON: the usual error page.
-    let (ct, body) = multipart(&[("image", Some("图.png"), &png)]);
-    let r = post_raw(
-        &app,
-        &c,
-        &format!("/admin/articles/{id}/images"),
-        &ct,
-        body,
-        false,
-        None,
-    )
-    .await;
+    let r = c
+        .post_multipart(
+            &format!("/admin/articles/{id}/images"),
+            multipart(IMAGE, &[("image", Some("图.png"), &png)]),
+            &[],
+        )
+        .await;
     assert_eq!(r.status, 403);
     assert!(
-        r.content_type.starts_with("text/html"),
+        r.content_type().starts_with("text/html"),
         "{}",
-        r.content_type
+        r.content_type()
     );
     assert!(r.body.contains("请求来源校验失败"));
-    assert_eq!(article(&app, id).await, before, "nothing changed");
+    assert_eq!(stored(&app, id).await, before, "nothing changed");
     app.stop().await;
 }

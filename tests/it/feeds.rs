@@ -12,7 +12,7 @@ use gongkai::portal::model::{Article, ChannelKind};
 use gongkai::portal::store;
 use serde::Deserialize;
 
-use crate::helpers::{Resp, TestApp};
+use crate::helpers::{Resp, TestApp, channel_id};
 
 // ---- a parsed XML tree
 
@@ -111,15 +111,6 @@ fn find_article(app: &TestApp, title_part: &str) -> Article {
         .into_iter()
         .find(|a| a.title.contains(title_part))
         .expect("demo article")
-}
-
-fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
-    let snap = app.state.portal.snapshot();
-    snap.channels
-        .iter()
-        .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
-        .expect("demo channel")
-        .id
 }
 
 fn canonical(app: &TestApp, a: &Article) -> String {

@@ -181,7 +181,8 @@ impl Client {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `Cookie` header this client sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -246,6 +247,27 @@ impl Client {
         self.post_raw(path, &all).await
     }
 
+    /// POSTs a `multipart/form-data` body as made by [`multipart`] (and maybe damaged on
+    /// purpose), with extra headers such as `accept` or `origin`.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        (content_type, body): (String, Vec<u8>),
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("content-type", content_type)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.expect("POST multipart");
+        self.finish(r).await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Resp {
         self.post_form(
             "/login",
@@ -256,15 +278,75 @@ impl Client {
     }
 }
 
+/// One part of a `multipart/form-data` body: (field, file name, bytes); a file when it
+/// has a file name.
+pub type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+
+/// A `multipart/form-data` body built by hand, the parts in the given order, each file
+/// part declared as `file_type`. Returns (content type, body) for
+/// [`Client::post_multipart`].
+pub fn multipart(file_type: &str, parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "----gongkai-test-boundary-51c7";
+    let mut body = Vec::new();
+    for (name, file, data) in parts {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: {file_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(data);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A 1×1 PNG.
+pub fn png() -> Vec<u8> {
+    const PNG_B64: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    data_encoding::BASE64.decode(PNG_B64.as_bytes()).unwrap()
+}
+
+/// A running app holding the demo district with its portal snapshot loaded; the clock
+/// is not moved and nothing is in the search index.
+pub async fn demo_filled() -> TestApp {
+    let app = TestApp::start().await;
+    let st = app.state.clone();
+    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
+        .await
+        .unwrap()
+        .unwrap()
+        .expect("demo filled an empty store");
+    app.state.portal.reload(&app.state.store).unwrap();
+    app
+}
+
+/// The id of the channel `slug` on the site `site`.
+pub fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
+    app.state
+        .portal
+        .snapshot()
+        .channels
+        .iter()
+        .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
+        .unwrap_or_else(|| panic!("channel {site}/{slug}"))
+        .id
+}
+
 /// A running app holding the demo district, its portal snapshot loaded and every demo
 /// item in the search index (the demo is written behind the server's back, so it is
 /// indexed here as the editor would).
 pub async fn demo_portal() -> TestApp {
-    let app = TestApp::start().await;
+    let app = demo_filled().await;
     let st = app.state.clone();
     tokio::task::spawn_blocking(move || {
-        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
-        st.portal.reload(&st.store).unwrap();
         for a in st
             .store
             .read_blocking(gongkai::portal::store::all_articles)
@@ -293,20 +375,9 @@ pub async fn publish_new(
     use gongkai::portal::model::Article;
     use gongkai::portal::store;
     let st = app.state.clone();
-    let (site, slug, title, body) = (
-        site.to_owned(),
-        slug.to_owned(),
-        title.to_owned(),
-        body.to_owned(),
-    );
+    let channel = channel_id(app, site, slug);
+    let (site, title, body) = (site.to_owned(), title.to_owned(), body.to_owned());
     tokio::task::spawn_blocking(move || {
-        let snap = st.portal.snapshot();
-        let channel = snap
-            .channels
-            .iter()
-            .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
-            .expect("channel exists")
-            .id;
         let now = st.now_ms();
         let a = Article {
             title,

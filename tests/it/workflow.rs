@@ -6,19 +6,9 @@
 use gongkai::auth::model::Role;
 
 use crate::helpers::{
-    Client, Resp, TestApp, demo_portal, flow_state, publish_via_flow, staff, stored, take,
+    Client, Resp, TestApp, channel_id, demo_portal, flow_state, publish_via_flow, staff, stored,
+    take,
 };
-
-fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
-    app.state
-        .portal
-        .snapshot()
-        .channels
-        .iter()
-        .find(|c| c.site.as_str() == site && c.slug.as_str() == slug)
-        .unwrap_or_else(|| panic!("channel {site}/{slug}"))
-        .id
-}
 
 /// Creates an item as `c`; `action` is "save" or "submit". Returns its id.
 async fn create(
