@@ -27,6 +27,18 @@ pub(crate) fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
+/// True, after a SKIP note, when chromedriver is not installed: the browser test is then
+/// skipped, or fails under `CI`.
+pub(crate) fn no_chromedriver() -> bool {
+    if Path::new(CHROMEDRIVER).exists() {
+        return false;
+    }
+    let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+    assert!(!in_ci(), "{msg}");
+    eprintln!("SKIP browser test: {msg}");
+    true
+}
+
 /// A chromedriver child in its own process group; dropping it ends the group (chromedriver
 /// and any browser it started), also when the test panics.
 pub(crate) struct Driver {
@@ -178,9 +190,11 @@ pub(crate) fn axe_source() -> Option<String> {
     }
 }
 
+/// Runs axe on `arguments[0]` (an axe context such as `{include: [[css]]}`), or on the
+/// whole document when that is null.
 const AXE_RUN: &str = r#"
 const done = arguments[arguments.length - 1];
-window.axe.run(document, {
+window.axe.run(arguments[0] || document, {
   runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
   resultTypes: ['violations']
 }).then(function (r) {
@@ -199,8 +213,9 @@ window.axe.run(document, {
 }, function (e) { done({ error: String(e) }); });
 "#;
 
-/// Injects axe-core into the current page and runs the WCAG 2.0/2.1 A and AA rules.
-async fn axe_run(c: &Client, src: &str, page: &str) -> (Value, Vec<Value>) {
+/// Injects axe-core into the current page and runs the WCAG 2.0/2.1 A and AA rules on
+/// `context` (`Value::Null`: the whole page).
+async fn axe_run(c: &Client, src: &str, page: &str, context: Value) -> (Value, Vec<Value>) {
     // WebDriver script execution is not subject to the page's CSP (script-src 'self').
     c.execute(src, vec![]).await.expect("inject axe-core");
     let ty = c
@@ -211,7 +226,10 @@ async fn axe_run(c: &Client, src: &str, page: &str) -> (Value, Vec<Value>) {
         .await
         .expect("probe axe");
     assert_eq!(ty, json!("function"), "axe-core did not load on {page}");
-    let r = c.execute_async(AXE_RUN, vec![]).await.expect("axe.run");
+    let r = c
+        .execute_async(AXE_RUN, vec![context])
+        .await
+        .expect("axe.run");
     if let Some(e) = r.get("error") {
         panic!("axe.run failed on {page}: {e}");
     }
@@ -220,9 +238,19 @@ async fn axe_run(c: &Client, src: &str, page: &str) -> (Value, Vec<Value>) {
 }
 
 /// Asserts no WCAG A/AA violations on the current page, listing them readably otherwise.
+/// Without axe-core (`axe` is None, see [`axe_source`]) there is nothing to check.
 pub(crate) async fn axe_check(c: &Client, axe: Option<&str>, page: &str) {
+    axe_check_context(c, axe, page, Value::Null).await;
+}
+
+/// [`axe_check`] on the elements matching `css` only.
+pub(crate) async fn axe_check_within(c: &Client, axe: Option<&str>, page: &str, css: &str) {
+    axe_check_context(c, axe, page, json!({ "include": [[css]] })).await;
+}
+
+async fn axe_check_context(c: &Client, axe: Option<&str>, page: &str, context: Value) {
     let Some(src) = axe else { return };
-    let (r, violations) = axe_run(c, src, page).await;
+    let (r, violations) = axe_run(c, src, page, context).await;
     eprintln!(
         "axe {page}: {} violations, {} rules passed, {} need review",
         violations.len(),
@@ -284,13 +312,18 @@ pub(crate) async fn screenshots(c: &Client, name: &str) {
         c.set_window_size(w, page_h + frame)
             .await
             .expect("resize to page height");
-        let png = c.screenshot().await.expect("screenshot");
-        let path = shot_dir().join(format!("{name}-{label}.png"));
-        std::fs::write(&path, png).expect("write screenshot");
+        screenshot(c, &format!("{name}-{label}")).await;
     }
     c.set_window_size(DESKTOP.0, DESKTOP.1)
         .await
         .expect("resize back");
+}
+
+/// Screenshots the window as it is into `target/screenshots/{name}.png`.
+pub(crate) async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.expect("screenshot");
+    let path = shot_dir().join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write screenshot");
 }
 
 /// The input whose `<label>` reads exactly `label` (the required-field star ignored).
@@ -349,6 +382,26 @@ pub(crate) async fn wait_path(c: &Client, path: &str) -> Option<String> {
     }
 }
 
+/// Waits (bounded) until the browser is on an item's page; returns the item's id.
+pub(crate) async fn wait_item_page(c: &Client) -> u64 {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let u = c.current_url().await.expect("current url");
+        if let Some(id) = u
+            .path()
+            .strip_prefix("/admin/articles/")
+            .and_then(|s| s.parse::<u64>().ok())
+        {
+            return id;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected an item's page, still at {u}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 pub(crate) async fn text_of(c: &Client, css: &str) -> String {
     c.wait()
         .at_most(WAIT)
@@ -373,10 +426,7 @@ async fn body_font_px(c: &Client) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_setup_then_login_in_chromium() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
-        assert!(!in_ci(), "{msg}");
-        eprintln!("SKIP browser test: {msg}");
+    if no_chromedriver() {
         return;
     }
     let axe = axe_source();
@@ -501,7 +551,7 @@ async fn first_run_setup_then_login_in_chromium() {
         )
         .await
         .unwrap();
-        let (_, v) = axe_run(&c, src, "404 + planted fault").await;
+        let (_, v) = axe_run(&c, src, "404 + planted fault", Value::Null).await;
         assert!(
             v.iter().any(|v| v["id"] == "label"),
             "axe missed an unlabelled input: {v:?}"
@@ -518,10 +568,7 @@ async fn first_run_setup_then_login_in_chromium() {
 /// scroll sideways.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_portal_in_chromium() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
-        assert!(!in_ci(), "{msg}");
-        eprintln!("SKIP browser test: {msg}");
+    if no_chromedriver() {
         return;
     }
     let axe = axe_source();

@@ -6,177 +6,31 @@
 //!
 //! Without `/usr/bin/chromedriver` the test fails when `CI` is set and is skipped otherwise.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use gongkai::auth::model::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::browser::{
+    Driver, axe_check_within, axe_source, connect, no_chromedriver, screenshot, wait_item_page,
+};
+use crate::helpers::{PASSWORD, demo_filled, png, stored};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const WAIT: Duration = Duration::from_secs(20);
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// A chromedriver child in its own process group; dropping it ends the group.
-struct Driver {
-    child: Child,
-    port: u16,
-    profile: tempfile::TempDir,
-}
-
-impl Driver {
-    async fn start() -> Driver {
-        use std::os::unix::process::CommandExt;
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-            l.local_addr().unwrap().port()
-        };
-        let profile = tempfile::tempdir().expect("profile dir");
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .process_group(0)
-            .spawn()
-            .expect("spawn chromedriver");
-        let mut d = Driver {
-            child,
-            port,
-            profile,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = d.child.try_wait().expect("poll chromedriver") {
-                panic!("chromedriver exited early: {status}");
-            }
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port} within 20 s"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        d
-    }
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let pgid = self.child.id().to_string();
-        let signal = |sig: &str| {
-            let _ = Command::new("/bin/sh")
-                .args([
-                    "-c",
-                    "kill -s \"$1\" -- \"-$2\" 2>/dev/null",
-                    "sh",
-                    sig,
-                    &pgid,
-                ])
-                .status();
-        };
-        signal("TERM");
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        signal("KILL");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn connect(driver: &Driver) -> Client {
-    let mut args: Vec<String> = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        "--disable-crash-reporter",
-        "--lang=zh-CN",
-        "--hide-scrollbars",
-        "--force-device-scale-factor=1",
-        "--window-size=1280,1000",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    args.push(format!(
-        "--user-data-dir={}",
-        driver.profile.path().display()
-    ));
-    let caps = json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
-    });
-    let Value::Object(caps) = caps else {
-        unreachable!()
-    };
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let c = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("WebDriver session with headless Chromium");
-    c.update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
-        Some(Duration::from_secs(60)),
-        Some(Duration::from_secs(30)),
-        Some(Duration::from_secs(0)),
-    ))
-    .await
-    .expect("set timeouts");
-    c
-}
+/// The bound on this test's own waits (the editor's start, the paste, the upload tab,
+/// the uploaded picture, the second save): the 20 s it has always allowed, longer than
+/// `browser::WAIT` (15 s, which the shared `wait_item_page` uses).
+const EDITOR_WAIT: Duration = Duration::from_secs(20);
 
 /// Waits (bounded) until `script` returns `true` in the page.
 async fn wait_js(c: &Client, script: &str, what: &str) {
-    let deadline = Instant::now() + WAIT;
+    let deadline = Instant::now() + EDITOR_WAIT;
     loop {
         let v = c.execute(script, vec![]).await.expect("run a probe");
         if v == json!(true) {
             return;
         }
         assert!(Instant::now() < deadline, "waited in vain for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-/// Waits until the current path is an item's edit page; returns the item id.
-async fn wait_item_page(c: &Client) -> u64 {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let u = c.current_url().await.expect("current url");
-        if let Some(id) = u
-            .path()
-            .strip_prefix("/admin/articles/")
-            .and_then(|s| s.parse::<u64>().ok())
-        {
-            return id;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "expected an item's page after saving, still at {u}"
-        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -189,61 +43,6 @@ async fn wait_editor(c: &Client) {
         "the rich-text editor",
     )
     .await;
-}
-
-async fn article(app: &TestApp, id: u64) -> gongkai::portal::model::Article {
-    app.state
-        .store
-        .read(move |txn| gongkai::portal::store::get_article(txn, id))
-        .await
-        .unwrap()
-        .expect("article stored")
-}
-
-fn shot_dir() -> PathBuf {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
-    std::fs::create_dir_all(&d).expect("screenshot dir");
-    d
-}
-
-async fn screenshot(c: &Client, name: &str) {
-    let png = c.screenshot().await.expect("screenshot");
-    std::fs::write(shot_dir().join(format!("{name}.png")), png).expect("write screenshot");
-}
-
-const AXE_RUN: &str = r#"
-const done = arguments[arguments.length - 1];
-window.axe.run({ include: [['.rich-field']] }, {
-  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-  resultTypes: ['violations']
-}).then(function (r) {
-  done(r.violations.map(function (v) {
-    return v.id + ': ' + v.help + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ');
-  }));
-}, function (e) { done(['axe failed: ' + e]); });
-"#;
-
-/// axe-core (WCAG 2.0/2.1 A and AA) on the editor's field: its label, toolbar and
-/// editing area. axe comes from `$AXE_CORE_JS` or `tests/vendor/axe-core/axe.min.js`;
-/// missing, it fails under `CI` and is skipped otherwise.
-async fn axe_check(c: &Client) {
-    let path = std::env::var_os("AXE_CORE_JS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor/axe-core/axe.min.js")
-        });
-    let src = match std::fs::read_to_string(&path) {
-        Ok(s) => s,
-        Err(e) => {
-            let msg = format!("axe-core not found at {} ({e})", path.display());
-            assert!(!in_ci(), "{msg}");
-            eprintln!("SKIP axe check of the editor: {msg}");
-            return;
-        }
-    };
-    c.execute(&src, vec![]).await.expect("inject axe-core");
-    let v = c.execute_async(AXE_RUN, vec![]).await.expect("axe.run");
-    assert_eq!(v, json!([]), "axe-core: WCAG A/AA violations in the editor");
 }
 
 /// What Chromium puts on the clipboard when a heading, paragraphs, a list item and a
@@ -261,29 +60,18 @@ const WORD_PASTE: &str = r#"<html xmlns:o="urn:schemas-microsoft-com:office:offi
 </table>
 <!--EndFragment--></body></html>"#;
 
-/// A 1×1 PNG.
-const PNG_B64: &str =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
-        assert!(!in_ci(), "{msg}");
-        eprintln!("SKIP browser test: {msg}");
+    if no_chromedriver() {
         return;
     }
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
-        .await
-        .unwrap()
-        .unwrap()
-        .expect("demo filled an empty store");
-    app.state.portal.reload(&app.state.store).unwrap();
+    let axe = axe_source();
+    let app = demo_filled().await;
     app.seed_user("t-editor", Role::Publisher, "office").await;
     let driver = Driver::start().await;
     let c = connect(&driver).await;
+    // A taller window than browser.rs's desktop size, for the screenshots of the editor.
+    c.set_window_size(1280, 1000).await.expect("resize");
     let base = &app.base;
 
     // Log in.
@@ -329,7 +117,8 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
             "toolbar has {want}: {labels}"
         );
     }
-    axe_check(&c).await;
+    // axe-core on the editor's field only: its label, toolbar and editing area.
+    axe_check_within(&c, axe.as_deref(), "the rich-text editor", ".rich-field").await;
     // The page lets the editor style itself, and nothing else.
     let csp = c
         .execute_async(
@@ -442,7 +231,7 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
         .await
         .unwrap();
     let id = wait_item_page(&c).await;
-    let saved = article(&app, id).await;
+    let saved = stored(&app, id).await;
     let body = &saved.body_html;
     for want in [
         "<h2 class=\"align-center\">关于开展冬季安全检查的通知</h2>",
@@ -481,11 +270,7 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let png_path = dir.path().join("现场照片.png");
-    std::fs::write(
-        &png_path,
-        data_encoding::BASE64.decode(PNG_B64.as_bytes()).unwrap(),
-    )
-    .unwrap();
+    std::fs::write(&png_path, png()).unwrap();
     c.execute(
         "var e = document.querySelector('#f-body').gongkaiEditor; \
          e.s.setCursorIn(e.editor.querySelector('p') || e.editor); return true;",
@@ -501,7 +286,7 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
         .unwrap();
     let file_input = c
         .wait()
-        .at_most(WAIT)
+        .at_most(EDITOR_WAIT)
         .for_element(Locator::Css(".jodit-popup input[type='file']"))
         .await
         .expect("the upload tab on a saved item");
@@ -522,7 +307,7 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
     .await
     .unwrap();
     screenshot(&c, "editor-picture").await;
-    let uploaded = article(&app, id).await;
+    let uploaded = stored(&app, id).await;
     assert_eq!(
         uploaded.images.len(),
         1,
@@ -548,9 +333,9 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
         .click()
         .await
         .unwrap();
-    let deadline = Instant::now() + WAIT;
+    let deadline = Instant::now() + EDITOR_WAIT;
     let final_body = loop {
-        let a = article(&app, id).await;
+        let a = stored(&app, id).await;
         if a.revision > uploaded.revision {
             break a.body_html;
         }

@@ -3,17 +3,15 @@
 //! in, finds the item in 我的工作 and presses the buttons a person would press; axe-core runs
 //! on the work list and the item page. Screenshots go to `target/screenshots/`.
 
-use std::path::Path;
-
 use fantoccini::{Client, Locator};
 use gongkai::auth::model::Role;
 use serde_json::json;
 
 use crate::browser::{
-    CHROMEDRIVER, Driver, WAIT, axe_check, axe_source, click_button, connect, fill, in_ci,
-    screenshots, text_of, wait_path,
+    Driver, WAIT, axe_check, axe_source, click_button, connect, fill, no_chromedriver, screenshots,
+    text_of, wait_item_page, wait_path,
 };
-use crate::helpers::{PASSWORD, TestApp, demo_portal, flow_state};
+use crate::helpers::{PASSWORD, TestApp, channel_id, demo_portal, flow_state};
 
 async fn sign_in(c: &Client, base: &str, user: &str) {
     c.goto(&format!("{base}/login")).await.unwrap();
@@ -45,26 +43,6 @@ async fn open_from_work(c: &Client, base: &str, list: &str, title: &str) {
     text_of(c, "#flow-actions-h").await;
 }
 
-/// Waits (bounded) until the browser is on an item's page; returns the item's id.
-async fn wait_item_page(c: &Client) -> u64 {
-    let deadline = std::time::Instant::now() + WAIT;
-    loop {
-        let u = c.current_url().await.unwrap();
-        if let Some(Ok(id)) = u
-            .path()
-            .strip_prefix("/admin/articles/")
-            .map(str::parse::<u64>)
-        {
-            return id;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "never reached an item page: {u}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
-
 /// Waits (bounded) until the item is in `state`.
 async fn wait_state(app: &TestApp, id: u64, state: &str) {
     let deadline = std::time::Instant::now() + WAIT;
@@ -79,10 +57,7 @@ async fn wait_state(app: &TestApp, id: u64, state: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_return() {
-    if !Path::new(CHROMEDRIVER).exists() {
-        let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
-        assert!(!in_ci(), "{msg}");
-        eprintln!("SKIP browser test: {msg}");
+    if no_chromedriver() {
         return;
     }
     let axe = axe_source();
@@ -96,15 +71,7 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     ] {
         app.seed_user(u, r, unit).await;
     }
-    let gov_news = app
-        .state
-        .portal
-        .snapshot()
-        .channels
-        .iter()
-        .find(|c| c.site.as_str() == "gov" && c.slug.as_str() == "gov-news")
-        .unwrap()
-        .id;
+    let gov_news = channel_id(&app, "gov", "gov-news");
     let driver = Driver::start().await;
     let c = connect(&driver).await;
     let base = &app.base;

@@ -181,8 +181,7 @@ impl Client {
         }
     }
 
-    /// The `Cookie` header this client sends.
-    pub fn cookie_header(&self) -> String {
+    fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -248,7 +247,8 @@ impl Client {
     }
 
     /// POSTs a `multipart/form-data` body as made by [`multipart`] (and maybe damaged on
-    /// purpose), with extra headers such as `accept` or `origin`.
+    /// purpose) with this client's cookies and extra headers such as `accept` or `origin`;
+    /// like every request here, cookies set in the answer are kept.
     pub async fn post_multipart(
         &self,
         path: &str,
