@@ -58,8 +58,12 @@ pub const NOTICE_UNREAD: TableDefinition<&str, u64> = TableDefinition::new("noti
 /// Published items are not listed (they are many; lists of them come from `ARTICLES`).
 pub const ARTICLE_FLOW: TableDefinition<&str, u64> = TableDefinition::new("article_flow");
 
+/// "{owner unit}/{newest-first id:016x}" → article id: each unit's items, newest first, so a
+/// staff member who sees a few units lists them without walking every item.
+pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("article_owners");
+
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 8] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 9] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -68,4 +72,5 @@ pub const STR_U64: [TableDefinition<&str, u64>; 8] = [
     SCHEDULED,
     NOTICE_UNREAD,
     ARTICLE_FLOW,
+    ARTICLE_OWNERS,
 ];

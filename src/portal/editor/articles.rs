@@ -91,15 +91,28 @@ pub async fn list(
     let filter: Option<UnitCode> = UnitCode::parse(&q.site)
         .ok()
         .filter(|c| snap.site(c.as_str()).is_some());
-    let mut before: Option<u64> = q.before.trim().parse().ok();
+    let before: Option<u64> = q.before.trim().parse().ok();
     let user = s.user.clone();
     let f2 = filter.clone();
     let units2 = Units::new(units.units.clone());
-    // Walk newest first in batches until a page (and one more, to know of a next page).
+    // The office sees every item: newest first over all of them. Everyone else sees the
+    // items of the units they write for, read from each unit's own index.
+    let everything = levels::is_office_staff(&s.user, &units);
+    let mine = levels::writable_units(&s.user, &units);
     let (items, more) = st
         .store
         .read(move |txn| {
+            let keep = |a: &Article| {
+                levels::may_view(&user, a, &units2) && f2.as_ref().is_none_or(|c| &a.site == c)
+            };
+            if !everything {
+                return crate::portal::review::index::newest_of_units(
+                    txn, &mine, before, PER_PAGE, keep,
+                );
+            }
+            let mut before = before;
             let mut out = Vec::new();
+            // Walk newest first in batches until a page (and one more, to know of a next page).
             loop {
                 let batch = store::articles_newest(txn, before, 200)?;
                 let Some(last) = batch.last() else {
@@ -107,9 +120,7 @@ pub async fn list(
                 };
                 before = Some(last.id);
                 for a in batch {
-                    let mine = levels::may_view(&user, &a, &units2)
-                        && f2.as_ref().is_none_or(|c| &a.site == c);
-                    if mine {
+                    if keep(&a) {
                         if out.len() == PER_PAGE {
                             return Ok((out, true));
                         }

@@ -1,6 +1,7 @@
 //! The work-list index (`tables::ARTICLE_FLOW`): items by flow state before publishing, and
-//! force-published items still flagged. Written with every article write (`portal::store`),
-//! so work lists are range reads however many items are published.
+//! force-published items still flagged; and each unit's items newest first
+//! (`tables::ARTICLE_OWNERS`). Written with every article write (`portal::store`), so work
+//! lists and a unit's item list are range reads however many items the district has.
 
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
@@ -40,6 +41,10 @@ fn entries(a: &Article) -> Vec<String> {
     v
 }
 
+fn owner_key(owner: &str, id: u64) -> String {
+    format!("{owner}/{:016x}", u64::MAX - id)
+}
+
 /// Moves an article's entries from what `before` had to what `after` has.
 pub fn update(txn: &WriteTransaction, before: Option<&Article>, after: &Article) -> Result<()> {
     let old = before.map(entries).unwrap_or_default();
@@ -51,7 +56,58 @@ pub fn update(txn: &WriteTransaction, before: Option<&Article>, after: &Article)
     for k in new.iter().filter(|k| !old.contains(k)) {
         t.insert(k.as_str(), after.id)?;
     }
+    let new_owner = owner_key(after.owner().as_str(), after.id);
+    let mut o = txn.open_table(tables::ARTICLE_OWNERS)?;
+    if let Some(b) = before {
+        let old_owner = owner_key(b.owner().as_str(), b.id);
+        if old_owner != new_owner {
+            o.remove(old_owner.as_str())?;
+        }
+    }
+    o.insert(new_owner.as_str(), after.id)?;
     Ok(())
+}
+
+/// The newest items (ids below `before`) of the given units that pass `keep`, at most
+/// `limit`, newest first; and whether there are more.
+pub fn newest_of_units(
+    txn: &ReadTransaction,
+    units: &[crate::auth::model::UnitCode],
+    before: Option<u64>,
+    limit: usize,
+    keep: impl Fn(&Article) -> bool,
+) -> Result<(Vec<Article>, bool)> {
+    let t = txn.open_table(tables::ARTICLE_OWNERS)?;
+    let arts = txn.open_table(tables::ARTICLES)?;
+    let mut found: Vec<Article> = Vec::new();
+    for u in units {
+        // Keys run newest first; start just below `before`.
+        let from = match before {
+            Some(b) => owner_key(u.as_str(), b.saturating_sub(1)),
+            None => format!("{u}/"),
+        };
+        let to = format!("{u}0");
+        let mut n = 0;
+        for row in t.range(from.as_str()..to.as_str())? {
+            let id = row?.1.value();
+            if before.is_some_and(|b| id >= b) {
+                continue;
+            }
+            if let Some(a) = crate::store::get_json_u64::<Article>(&arts, id)?
+                && keep(&a)
+            {
+                found.push(a);
+                n += 1;
+                if n > limit {
+                    break;
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| b.id.cmp(&a.id));
+    let more = found.len() > limit;
+    found.truncate(limit);
+    Ok((found, more))
 }
 
 /// The ids listed under a state (or `FLAGGED`), oldest first.
@@ -136,5 +192,37 @@ mod tests {
             let v = s.read_blocking(|t| ids(t, l)).unwrap();
             assert!(!v.contains(&2) && !v.contains(&3), "{l}");
         }
+    }
+
+    #[test]
+    fn a_units_items_newest_first_in_pages() {
+        let d = tempfile::tempdir().unwrap();
+        let s = Store::open(d.path()).unwrap();
+        let code = |c: &str| UnitCode::parse(c).unwrap();
+        s.write_blocking(|txn| {
+            for (i, unit) in ["aa", "bb", "aa", "aa-b", "aa", "bb"].iter().enumerate() {
+                let a = Article {
+                    unit: Some(code(unit)),
+                    ..Article::blank(1, code("gov"), "x")
+                };
+                let saved = ps::save_article(txn, a, 0, i as i64)?;
+                assert_eq!(saved.id, i as u64 + 1);
+            }
+            Ok(())
+        })
+        .unwrap();
+        let ids = |units: &[&str], before, limit| {
+            let units: Vec<UnitCode> = units.iter().map(|u| code(u)).collect();
+            let (v, more) = s
+                .read_blocking(|t| newest_of_units(t, &units, before, limit, |_| true))
+                .unwrap();
+            (v.iter().map(|a| a.id).collect::<Vec<_>>(), more)
+        };
+        // "aa" does not take in "aa-b", whose code starts the same.
+        assert_eq!(ids(&["aa"], None, 10), (vec![5, 3, 1], false));
+        assert_eq!(ids(&["aa", "bb"], None, 2), (vec![6, 5], true));
+        assert_eq!(ids(&["aa", "bb"], Some(5), 2), (vec![3, 2], true));
+        assert_eq!(ids(&["aa", "bb"], Some(2), 2), (vec![1], false));
+        assert_eq!(ids(&["aa-b"], None, 2), (vec![4], false));
     }
 }
