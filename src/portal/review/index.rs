@@ -104,7 +104,7 @@ pub fn newest_of_units(
             }
         }
     }
-    found.sort_by(|a, b| b.id.cmp(&a.id));
+    found.sort_by_key(|a| std::cmp::Reverse(a.id));
     let more = found.len() > limit;
     found.truncate(limit);
     Ok((found, more))
