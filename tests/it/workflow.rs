@@ -710,6 +710,7 @@ async fn work_lists_and_notices_follow_the_item() {
     // Waiting for the reviewer: in the list with a count, and a notice with a due date.
     let w = p.reviewer.get("/admin/work?list=review").await;
     assert!(w.body.contains("通知测试"), "{}", w.body);
+    assert!(!w.body.contains("已超期"));
     let n = p.reviewer.get("/admin/notifications").await;
     assert!(
         n.body.contains("通知测试") && n.body.contains("办理期限"),
@@ -806,6 +807,18 @@ async fn work_lists_and_notices_follow_the_item() {
             .body
             .contains("通知测试")
     );
+    // Past the unit's two working days a waiting item is overdue in the reviewer's list
+    // (signing in again: the clock jump ends every session).
+    let late = create(&p.writer, work, &[], "超期测试", "正文。", "submit").await;
+    app.clock.advance(time::Duration::days(10));
+    let reviewer = staff(&app, "w-reviewer", Role::Reviewer, "commerce").await;
+    let w = reviewer.get("/admin/work?list=review").await;
+    assert!(
+        w.body.contains("超期测试") && w.body.contains("已超期"),
+        "{}",
+        w.body
+    );
+    assert_eq!(flow_state(&app, late).await, "unit_review");
     app.stop().await;
 }
 

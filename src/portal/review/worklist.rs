@@ -161,6 +161,7 @@ pub async fn page_work(
         })
         .unwrap_or("drafts");
     let snap = st.portal.snapshot();
+    let now = st.now_ms();
     let (_, label, items) = wl
         .lists
         .iter()
@@ -177,7 +178,7 @@ pub async fn page_work(
         }
         table.data {
             caption { (label) "（" (items.len()) " 条）" }
-            thead { tr { th scope="col" { "标题" } th scope="col" { "栏目" } th scope="col" { "状态" } th scope="col" { "报送单位" } th scope="col" { "更新时间" } } }
+            thead { tr { th scope="col" { "标题" } th scope="col" { "栏目" } th scope="col" { "状态" } th scope="col" { "报送单位" } th scope="col" { "审核期限" } th scope="col" { "更新时间" } } }
             tbody {
                 @for x in items {
                     @let inst = instance_of(x);
@@ -187,10 +188,18 @@ pub async fn page_work(
                         td { span class=(format!("state state-{}", inst.state)) { (levels::definition(x, &snap, &units).state_label(&inst.state)) }
                             @if inst.flagged.is_some() { " " span.badge.flagged { "待事后审核" } } }
                         td { (units.name(x.owner())) }
+                        td {
+                            @let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
+                            @match super::notices::due_for(x, &snap, entered) {
+                                Some(d) if d < now => { span.overdue { (crate::clock::show(d)) "（已超期）" } }
+                                Some(d) => { (crate::clock::show(d)) }
+                                None => { "—" }
+                            }
+                        }
                         td { (crate::clock::show(x.updated_ms)) }
                     }
                 }
-                @if items.is_empty() { tr { td colspan="5" { "暂无。" } } }
+                @if items.is_empty() { tr { td colspan="6" { "暂无。" } } }
             }
         }
     };
