@@ -972,3 +972,48 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn bad_flow_posts_get_a_clear_message_and_change_nothing() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "坏请求测试", "正文。", "submit").await;
+    let before = stored(&app, id).await;
+    // An unknown action, none at all, a far too long comment, a non-numeric replacement id,
+    // an unknown item.
+    let r = take(&p.reviewer, &app, id, "approve_everything", &[]).await;
+    assert_eq!(r.status, 409);
+    assert!(
+        r.body.contains("没有“approve_everything”这项操作"),
+        "{}",
+        r.body
+    );
+    let r = take(&p.reviewer, &app, id, "", &[]).await;
+    assert_eq!(r.status, 409);
+    let long = "很".repeat(501);
+    let r = take(&p.reviewer, &app, id, "return_unit", &[("comment", &long)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("意见不超过 500 个字"));
+    assert!(r.body.contains(&long), "the input is kept");
+    let r = p
+        .reviewer
+        .post_form(
+            "/account",
+            "/admin/articles/999999/flow",
+            &[("transition", "approve_unit")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    let r = p
+        .reviewer
+        .post_form(
+            "/account",
+            "/admin/articles/abc/flow",
+            &[("transition", "approve_unit")],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(stored(&app, id).await, before, "nothing changed");
+    app.stop().await;
+}
