@@ -134,35 +134,52 @@ pub fn action_label(action: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     /// Every action the code records has a label: a new action without one fails here.
+    /// Candidates are the `article_…` and `check_…` string literals in the sources, less the
+    /// table names (`TableDefinition::new("…")`) and the keys listed below.
     #[test]
     fn every_recorded_action_has_a_label() {
         let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        let mut missing = Vec::new();
+        let mut files = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(src)];
         while let Some(d) = stack.pop() {
             for e in std::fs::read_dir(&d).unwrap() {
                 let p = e.unwrap().path();
                 if p.is_dir() {
                     stack.push(p);
-                    continue;
+                } else {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    files.push((p, text));
                 }
-                let text = std::fs::read_to_string(&p).unwrap();
-                for (i, _) in text
-                    .match_indices("\"article_")
-                    .chain(text.match_indices("\"check_"))
+            }
+        }
+        let literal_after = |text: &str, i: usize| -> String {
+            text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect()
+        };
+        let mut tables = Vec::new();
+        for (_, text) in &files {
+            let pat = "TableDefinition::new(\"";
+            for (i, _) in text.match_indices(pat) {
+                tables.push(literal_after(text, i + pat.len()));
+            }
+        }
+        let mut missing = Vec::new();
+        for (p, text) in &files {
+            let hits = text
+                .match_indices("\"article_")
+                .chain(text.match_indices("\"check_"));
+            for (i, _) in hits {
+                let id = literal_after(text, i + 1);
+                let closed = text[i + 1 + id.len()..].starts_with('"');
+                if closed
+                    && !id.ends_with('_')
+                    && super::action_label(&id) == "其他操作"
+                    && !tables.contains(&id)
+                    && !NOT_ACTIONS.contains(&id.as_str())
                 {
-                    let rest = &text[i + 1..];
-                    let id: String = rest
-                        .chars()
-                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                        .collect();
-                    if rest[id.len()..].starts_with('"')
-                        && !id.ends_with('_')
-                        && super::action_label(&id) == "其他操作"
-                        && !NOT_ACTIONS.contains(&id.as_str())
-                    {
-                        missing.push(format!("{id} ({})", p.display()));
-                    }
+                    missing.push(format!("{id} ({})", p.display()));
                 }
             }
         }
@@ -173,5 +190,5 @@ mod tests {
     }
 
     /// Strings that look like actions but are table names or keys.
-    const NOT_ACTIONS: &[&str] = &["article_revisions", "article_flow", "check_rules"];
+    const NOT_ACTIONS: &[&str] = &["article_flow", "check_rules"];
 }
