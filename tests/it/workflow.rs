@@ -300,6 +300,11 @@ async fn a_sub_site_channel_sets_its_own_levels() {
     let path = format!("/admin/sites/commerce/channels/{work}");
     let form = admin.get(&path).await;
     assert!(form.body.contains("审核级数"));
+    let list = admin.get("/admin/sites/commerce/channels").await;
+    assert!(
+        list.body.contains("一级"),
+        "the channel list shows each channel's levels"
+    );
     let r = admin
         .post_form(
             &path,

@@ -20,6 +20,15 @@ use crate::portal::model::{Channel, ChannelKind, Site, Slug};
 use crate::portal::store;
 use crate::views::form::{self, Field, FormState};
 
+/// The review levels in a word, for the channel list.
+fn levels_short(n: u8) -> &'static str {
+    match n {
+        0 => "无需审核",
+        1 => "一级",
+        _ => "两级",
+    }
+}
+
 fn levels_options() -> Vec<(String, String)> {
     vec![
         ("0".into(), "无需审核（报送后由本单位发布人发布）".into()),
@@ -93,13 +102,14 @@ fn channels_view(st: &Shared, s: &Staff, site: &Site, chans: &[Channel], fs: &Fo
         p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}", site.unit)) { "站点设置" } }
         table.data.channel-tree {
             caption { "共 " (chans.len()) " 个栏目" }
-            thead { tr { th scope="col" { "栏目" } th scope="col" { "标识" } th scope="col" { "类型" } th scope="col" { "排序" } th scope="col" { "首页" } th scope="col" { "导航" } th scope="col" { "操作" } } }
+            thead { tr { th scope="col" { "栏目" } th scope="col" { "标识" } th scope="col" { "类型" } th scope="col" { "审核" } th scope="col" { "排序" } th scope="col" { "首页" } th scope="col" { "导航" } th scope="col" { "操作" } } }
             tbody {
                 @for (d, c) in tree(chans) {
                     tr {
                         td class=(format!("depth-{}", d.min(4))) { (c.name) }
                         td { code { (c.slug) } }
                         td { (c.kind.label()) }
+                        td { @if c.kind == ChannelKind::List { (levels_short(c.review_levels)) } @else { "—" } }
                         td { (c.order) }
                         td { @if c.on_home { "是" } @else { "—" } }
                         td { @if c.in_nav { "是" } @else { "—" } }
