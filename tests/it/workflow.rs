@@ -324,6 +324,11 @@ async fn a_sub_site_channel_sets_its_own_levels() {
         r.status,
         r.body
     );
+    let list = admin.get("/admin/sites/commerce/channels").await;
+    assert!(
+        list.body.contains("无需审核"),
+        "the list follows the change"
+    );
     let id = create(&p.writer, work, &[], "无需审核", "正文。", "submit").await;
     assert_eq!(flow_state(&app, id).await, "approved");
     assert_eq!(
