@@ -83,16 +83,21 @@ async fn people(app: &TestApp) -> People {
     }
 }
 
+/// Takes a transition that must succeed (a redirect back to the item).
+async fn step(c: &Client, app: &TestApp, id: u64, transition: &str, extra: &[(&str, &str)]) {
+    let r = take(c, app, id, transition, extra).await;
+    assert_eq!(r.status, 303, "{transition}: {}", r.body);
+}
+
+/// Refused by the flow: 409 with the engine's reason on the item page.
 fn refused(r: &Resp, why: &str) {
-    assert!(
-        r.status == 409 || r.status == 404 || r.status == 422,
-        "{} {}",
-        r.status,
-        r.body
-    );
-    if r.status == 409 {
-        assert!(r.body.contains(why), "expected “{why}”: {}", r.body);
-    }
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains(why), "expected “{why}”: {}", r.body);
+}
+
+/// Someone outside the item's scope: it does not exist for them.
+fn hidden(r: &Resp) {
+    assert_eq!(r.status, 404, "{}", r.body);
 }
 
 #[tokio::test]
@@ -112,18 +117,15 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
         &take(&p.office_publisher, &app, id, "publish", &[]).await,
         "不能",
     );
-    refused(&take(&p.other_reviewer, &app, id, "submit", &[]).await, "");
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
+    hidden(&take(&p.other_reviewer, &app, id, "submit", &[]).await);
+    step(&p.writer, &app, id, "submit", &[]).await;
     assert_eq!(flow_state(&app, id).await, "unit_review");
     // Unit review: not the office, not another unit, not the writer; a return needs a reason.
     refused(
         &take(&p.office_reviewer, &app, id, "approve_unit", &[]).await,
         "权限",
     );
-    refused(
-        &take(&p.other_reviewer, &app, id, "approve_unit", &[]).await,
-        "",
-    );
+    hidden(&take(&p.other_reviewer, &app, id, "approve_unit", &[]).await);
     refused(
         &take(&p.writer, &app, id, "approve_unit", &[]).await,
         "权限",
@@ -142,23 +144,19 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
     assert_eq!(r.status, 303);
     assert_eq!(flow_state(&app, id).await, "returned");
     // Returned: the writer edits and submits again.
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
+    step(&p.writer, &app, id, "submit", &[]).await;
     // The writer may recall while it waits.
-    assert_eq!(take(&p.writer, &app, id, "recall", &[]).await.status, 303);
+    step(&p.writer, &app, id, "recall", &[]).await;
     assert_eq!(flow_state(&app, id).await, "draft");
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(
-        take(
-            &p.reviewer,
-            &app,
-            id,
-            "approve_unit",
-            &[("comment", "同意")]
-        )
-        .await
-        .status,
-        303
-    );
+    step(&p.writer, &app, id, "submit", &[]).await;
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "approve_unit",
+        &[("comment", "同意")],
+    )
+    .await;
     assert_eq!(
         flow_state(&app, id).await,
         "office_review",
@@ -179,19 +177,9 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
     )
     .await;
     assert_eq!(r.status, 303);
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(
-        take(&p.reviewer, &app, id, "approve_unit", &[])
-            .await
-            .status,
-        303
-    );
-    assert_eq!(
-        take(&p.office_reviewer, &app, id, "approve_office", &[])
-            .await
-            .status,
-        303
-    );
+    step(&p.writer, &app, id, "submit", &[]).await;
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
+    step(&p.office_reviewer, &app, id, "approve_office", &[]).await;
     assert_eq!(flow_state(&app, id).await, "approved");
     // Publishing is the office publisher's, not the unit's.
     refused(&take(&p.publisher, &app, id, "publish", &[]).await, "权限");
@@ -204,25 +192,10 @@ async fn two_levels_for_the_main_portal_every_transition_allowed_and_refused() {
     )
     .await;
     assert_eq!(r.status, 303);
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(
-        take(&p.reviewer, &app, id, "approve_unit", &[])
-            .await
-            .status,
-        303
-    );
-    assert_eq!(
-        take(&p.office_reviewer, &app, id, "approve_office", &[])
-            .await
-            .status,
-        303
-    );
-    assert_eq!(
-        take(&p.office_publisher, &app, id, "publish", &[])
-            .await
-            .status,
-        303
-    );
+    step(&p.writer, &app, id, "submit", &[]).await;
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
+    step(&p.office_reviewer, &app, id, "approve_office", &[]).await;
+    step(&p.office_publisher, &app, id, "publish", &[]).await;
     assert_eq!(flow_state(&app, id).await, "published");
     // Published: no more review transitions.
     refused(
@@ -282,17 +255,9 @@ async fn a_sub_site_channel_sets_its_own_levels() {
     // One level (the demo's setting): the unit's publisher publishes after its reviewer.
     let id = create(&p.writer, work, &[], "一级审核", "正文。", "submit").await;
     assert_eq!(flow_state(&app, id).await, "unit_review");
-    assert_eq!(
-        take(&p.reviewer, &app, id, "approve_unit", &[])
-            .await
-            .status,
-        303
-    );
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
     assert_eq!(flow_state(&app, id).await, "approved");
-    assert_eq!(
-        take(&p.publisher, &app, id, "publish", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
     assert_eq!(flow_state(&app, id).await, "published");
 
     // The unit admin sets the channel to no review: submitted items wait for the publisher.
@@ -331,10 +296,7 @@ async fn a_sub_site_channel_sets_its_own_levels() {
     );
     let id = create(&p.writer, work, &[], "无需审核", "正文。", "submit").await;
     assert_eq!(flow_state(&app, id).await, "approved");
-    assert_eq!(
-        take(&p.publisher, &app, id, "publish", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
     // Placed on the main portal too: the office is back in the loop whatever the channel says.
     let dept = channel_id(&app, "gov", "dept-news");
     let id = create(&p.writer, work, &[dept], "推送主站", "正文。", "submit").await;
@@ -385,18 +347,14 @@ async fn force_publish_is_flagged_until_reviewed_after_the_fact() {
         &take(&p.office_publisher, &app, id, "review_after", &[]).await,
         "权限",
     );
-    assert_eq!(
-        take(
-            &p.office_reviewer,
-            &app,
-            id,
-            "review_after",
-            &[("comment", "内容无误")]
-        )
-        .await
-        .status,
-        303
-    );
+    step(
+        &p.office_reviewer,
+        &app,
+        id,
+        "review_after",
+        &[("comment", "内容无误")],
+    )
+    .await;
     let f = gongkai::portal::review::instance_of(&stored(&app, id).await);
     assert!(f.flagged.is_none());
     refused(
@@ -462,25 +420,18 @@ async fn a_forbidden_word_blocks_until_a_reviewer_overrides_with_a_reason() {
             .any(|(x, d)| x == "check_override" && d.contains("引用原文"))
     );
     // The publisher may publish what the override covers.
-    assert_eq!(
-        take(&p.publisher, &app, id, "publish", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
 
     // A new hit after the override blocks again: the publisher cannot override.
     let id2 = create(&p.writer, work, &[], "检查测试二", "严禁博彩。", "submit").await;
-    assert_eq!(
-        take(
-            &p.reviewer,
-            &app,
-            id2,
-            "approve_unit",
-            &[("override_reason", "已核实")]
-        )
-        .await
-        .status,
-        303
-    );
+    step(
+        &p.reviewer,
+        &app,
+        id2,
+        "approve_unit",
+        &[("override_reason", "已核实")],
+    )
+    .await;
     // The publisher, who handles the approved item, adds another occurrence.
     let path = format!("/admin/articles/{id2}");
     let rev = stored(&app, id2).await.revision.to_string();
@@ -716,7 +667,7 @@ async fn work_lists_and_notices_follow_the_item() {
     let id = create(&p.writer, work, &[], "通知测试", "正文。", "save").await;
     let mine = p.writer.get("/admin/work?list=drafts").await;
     assert!(mine.body.contains("通知测试"));
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
+    step(&p.writer, &app, id, "submit", &[]).await;
     // Waiting for the reviewer: in the list with a count, and a notice with a due date.
     let w = p.reviewer.get("/admin/work?list=review").await;
     assert!(w.body.contains("通知测试"), "{}", w.body);
@@ -744,18 +695,14 @@ async fn work_lists_and_notices_follow_the_item() {
             .contains("通知测试")
     );
     // Returned: the writer is told, with the comment.
-    assert_eq!(
-        take(
-            &p.reviewer,
-            &app,
-            id,
-            "return_unit",
-            &[("comment", "请核对标题")]
-        )
-        .await
-        .status,
-        303
-    );
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "请核对标题")],
+    )
+    .await;
     let n = p.writer.get("/admin/notifications").await;
     assert!(
         n.body.contains("请核对标题") && n.body.contains("被退回"),
@@ -778,13 +725,8 @@ async fn work_lists_and_notices_follow_the_item() {
         n.body
     );
     // Approved: the writer is told; the publisher has it waiting.
-    assert_eq!(take(&p.writer, &app, id, "submit", &[]).await.status, 303);
-    assert_eq!(
-        take(&p.reviewer, &app, id, "approve_unit", &[])
-            .await
-            .status,
-        303
-    );
+    step(&p.writer, &app, id, "submit", &[]).await;
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
     assert!(
         p.writer
             .get("/admin/notifications")
@@ -799,10 +741,7 @@ async fn work_lists_and_notices_follow_the_item() {
             .body
             .contains("通知测试")
     );
-    assert_eq!(
-        take(&p.publisher, &app, id, "publish", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
     assert!(
         p.writer
             .get("/admin/notifications")
@@ -915,12 +854,7 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
     let p = people(&app).await;
     let work = channel_id(&app, "commerce", "work");
     let id = create(&p.writer, work, &[], "定时与取消", "正文。", "submit").await;
-    assert_eq!(
-        take(&p.reviewer, &app, id, "approve_unit", &[])
-            .await
-            .status,
-        303
-    );
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
     let at =
         gongkai::clock::show(app.state.now_ms() + 86_400_000).replace(' ', "T")[..16].to_owned();
     // Not the writer's, nor the reviewer's, nor another unit's.
@@ -946,12 +880,7 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
     let r = take(&p.publisher, &app, id, "schedule", &[("publish_at", "")]).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("请填写定时发布的日期和时间"));
-    assert_eq!(
-        take(&p.publisher, &app, id, "schedule", &[("publish_at", &at)])
-            .await
-            .status,
-        303
-    );
+    step(&p.publisher, &app, id, "schedule", &[("publish_at", &at)]).await;
     assert_eq!(flow_state(&app, id).await, "scheduled");
     assert!(
         p.publisher
@@ -965,10 +894,7 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
         &take(&p.publisher, &app, id, "publish_due", &[]).await,
         "权限",
     );
-    assert_eq!(
-        take(&p.publisher, &app, id, "unschedule", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "unschedule", &[]).await;
     assert_eq!(flow_state(&app, id).await, "approved");
     let left = app
         .state
@@ -976,10 +902,7 @@ async fn schedule_is_the_publishers_and_can_be_taken_back() {
         .read_blocking(|t| gongkai::portal::store::scheduled_at(t, id))
         .unwrap();
     assert_eq!(left, None, "the schedule entry is gone");
-    assert_eq!(
-        take(&p.publisher, &app, id, "publish", &[]).await.status,
-        303
-    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
     app.stop().await;
 }
 
