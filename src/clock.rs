@@ -52,6 +52,9 @@ impl Clock for ManualClock {
 
 pub type SharedClock = Arc<dyn Clock>;
 
+/// Where tests' clocks start: a fixed instant, so no test depends on the day it runs.
+pub const TEST_START: OffsetDateTime = time::macros::datetime!(2026-11-26 09:00 UTC);
+
 /// Milliseconds since the Unix epoch: the form times take in the store.
 pub fn to_ms(t: OffsetDateTime) -> i64 {
     (t.unix_timestamp_nanos() / 1_000_000) as i64

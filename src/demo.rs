@@ -89,9 +89,10 @@ fn demo_password() -> String {
     )
 }
 
-/// Fills the store when it has no units yet; returns the accounts created (with their
+/// Fills the store when it has no units yet, stamped at `now` (the injected clock: the demo is
+/// dated by whoever asks, so tests see the same district on any day); returns the accounts created (with their
 /// one-time passwords), or `None` when the folder already held data.
-pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
+pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAccount>>> {
     let empty = store.read_blocking(|txn| Ok(users::list_units(txn)?.is_empty()))?;
     if !empty {
         return Ok(None);
@@ -107,7 +108,6 @@ pub fn fill(store: &Store, cfg: &Config) -> Result<Option<Vec<DemoAccount>>> {
             password: pw,
         });
     }
-    let now = crate::clock::to_ms(time::OffsetDateTime::now_utc());
     let site = cfg.site.name.clone();
     store.write_blocking(|txn| {
         for (code, name, kind, parent) in UNITS {

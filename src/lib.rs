@@ -67,7 +67,8 @@ impl App {
         };
         let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
-        let store = tokio::task::spawn_blocking(move || Store::open(&dir))
+        let clock_for_open = clock.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&dir, &*clock_for_open))
             .await
             .map_err(|e| StartError(e.to_string()))?
             .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;

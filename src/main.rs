@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use gongkai::clock::{Clock, SharedClock, SystemClock};
 use gongkai::config::{Config, Overrides};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -178,8 +180,11 @@ fn run(cli: Cli) -> Result<(), String> {
         return Ok(());
     }
     let cfg = load_config(&cli)?;
+    // The one place the binary picks the real clock; everything below takes it as given.
+    let system_clock: SharedClock = Arc::new(SystemClock);
+    let clock = &*system_clock;
     match cli.cmd {
-        None | Some(Cmd::Serve) => serve(cfg, cli.demo),
+        None | Some(Cmd::Serve) => serve(cfg, cli.demo, system_clock),
         Some(Cmd::Config {
             cmd: ConfigCmd::Show,
         }) => {
@@ -196,8 +201,13 @@ fn run(cli: Cli) -> Result<(), String> {
                 },
         }) => {
             let pw = read_password(password_stdin)?;
-            let store = open_store(&cfg)?;
-            gongkai::admin::cli::create_admin(&store, &cfg, &username, &display_name, &pw)?;
+            let store = open_store(&cfg, clock)?;
+            let cx = gongkai::admin::cli::Ctx {
+                store: &store,
+                cfg: &cfg,
+                clock,
+            };
+            gongkai::admin::cli::create_admin(&cx, &username, &display_name, &pw)?;
             println!("已创建系统管理员 {username}");
             Ok(())
         }
@@ -212,24 +222,32 @@ fn run(cli: Cli) -> Result<(), String> {
                 },
         }) => {
             let pw = read_password(password_stdin)?;
-            let store = open_store(&cfg)?;
+            let store = open_store(&cfg, clock)?;
             let name = display_name.unwrap_or_else(|| username.clone());
-            gongkai::admin::cli::add_user(&store, &cfg, &username, &name, &unit, &role, &pw)?;
+            let cx = gongkai::admin::cli::Ctx {
+                store: &store,
+                cfg: &cfg,
+                clock,
+            };
+            gongkai::admin::cli::add_user(&cx, &username, &name, &unit, &role, &pw)?;
             println!("已创建账号 {username}（{role} @ {unit}）");
             Ok(())
         }
-        Some(Cmd::Backup { out }) => backup(&cfg, &out),
+        Some(Cmd::Backup { out }) => backup(&cfg, clock, &out),
         Some(Cmd::Demo { articles }) => {
-            let store = open_store(&cfg)?;
-            if let Some(accounts) = gongkai::demo::fill(&store, &cfg).map_err(|e| e.to_string())? {
+            let store = open_store(&cfg, clock)?;
+            let now = gongkai::clock::to_ms(clock.now());
+            if let Some(accounts) =
+                gongkai::demo::fill(&store, &cfg, now).map_err(|e| e.to_string())?
+            {
                 println!("已创建演示区数据。演示账号（密码只显示这一次）：");
                 for a in accounts {
                     println!("  {:<18} {:<10} {}", a.username, a.role_label, a.password);
                 }
             }
             if articles > 0 {
+                // Instant measures how long the fill took; it stamps nothing.
                 let t0 = std::time::Instant::now();
-                let now = gongkai::clock::to_ms(time::OffsetDateTime::now_utc());
                 let added = gongkai::portal::demo::bulk(&store, articles, now)
                     .map_err(|e| e.to_string())?;
                 println!(
@@ -241,7 +259,7 @@ fn run(cli: Cli) -> Result<(), String> {
             reindex(&cfg, &store)
         }
         Some(Cmd::Reindex) => {
-            let store = open_store(&cfg)?;
+            let store = open_store(&cfg, clock)?;
             reindex(&cfg, &store)
         }
         Some(Cmd::Audit {
@@ -251,7 +269,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let reply = match control::request(&cfg.data_dir(), &control::Command::AuditVerify) {
                 Some(r) => r,
                 None => {
-                    let store = open_store(&cfg)?;
+                    let store = open_store(&cfg, clock)?;
                     let v = gongkai::auth::audit::verify(&store).map_err(|e| e.to_string())?;
                     control::verify_reply(&v)
                 }
@@ -278,11 +296,11 @@ fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
     Ok(())
 }
 
-fn open_store(cfg: &Config) -> Result<gongkai::store::Store, String> {
-    gongkai::store::Store::open(&cfg.data_dir()).map_err(|e| e.0)
+fn open_store(cfg: &Config, clock: &dyn Clock) -> Result<gongkai::store::Store, String> {
+    gongkai::store::Store::open(&cfg.data_dir(), clock).map_err(|e| e.0)
 }
 
-fn backup(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
+fn backup(cfg: &Config, clock: &dyn Clock, out: &std::path::Path) -> Result<(), String> {
     let out = std::path::absolute(out).map_err(|e| e.to_string())?;
     if let Some(reply) = gongkai::ops::control::request(
         &cfg.data_dir(),
@@ -295,15 +313,20 @@ fn backup(cfg: &Config, out: &std::path::Path) -> Result<(), String> {
             Err(reply.message)
         };
     }
-    let store = open_store(cfg)?;
-    let now = gongkai::clock::to_ms(time::OffsetDateTime::now_utc());
+    let store = open_store(cfg, clock)?;
+    let now = gongkai::clock::to_ms(clock.now());
     let m = gongkai::store::backup::backup_to(&store, &out, now).map_err(|e| e.to_string())?;
-    gongkai::admin::cli::audit_cli(&store, "backup", &out.display().to_string())?;
+    let cx = gongkai::admin::cli::Ctx {
+        store: &store,
+        cfg,
+        clock,
+    };
+    gongkai::admin::cli::audit_cli(&cx, "backup", &out.display().to_string())?;
     println!("备份已写入 {}（{} 个文件）", out.display(), m.files.len());
     Ok(())
 }
 
-fn serve(cfg: Config, demo: bool) -> Result<(), String> {
+fn serve(cfg: Config, demo: bool, clock: SharedClock) -> Result<(), String> {
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log.level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Log lines go through a writer thread that batches them while requests pour in
@@ -325,8 +348,9 @@ fn serve(cfg: Config, demo: bool) -> Result<(), String> {
         .map_err(|e| format!("无法启动运行时：{e}"))?;
     rt.block_on(async move {
         if demo {
-            let store = open_store(&cfg)?;
-            match gongkai::demo::fill(&store, &cfg).map_err(|e| e.to_string())? {
+            let store = open_store(&cfg, &*clock)?;
+            let now = gongkai::clock::to_ms(clock.now());
+            match gongkai::demo::fill(&store, &cfg, now).map_err(|e| e.to_string())? {
                 Some(accounts) => {
                     println!("已创建演示区数据。演示账号（密码只显示这一次）：");
                     for a in accounts {
@@ -337,7 +361,6 @@ fn serve(cfg: Config, demo: bool) -> Result<(), String> {
             }
             drop(store);
         }
-        let clock = std::sync::Arc::new(gongkai::clock::SystemClock);
         let minutes = cfg.auth.setup_token_minutes;
         let app = gongkai::App::build(cfg, clock).await.map_err(|e| e.0)?;
         for a in app.addrs() {

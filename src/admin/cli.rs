@@ -5,13 +5,10 @@ use crate::auth::audit::{self, Event, Outcome};
 use crate::auth::model::{Grant, PasswordPolicy, Role, UnitCode, Username};
 use crate::auth::password;
 use crate::auth::store::{self as users, NewUser};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::Error;
 use crate::store::Store;
-
-fn now_ms() -> i64 {
-    crate::clock::to_ms(time::OffsetDateTime::now_utc())
-}
 
 fn policy(cfg: &Config) -> PasswordPolicy {
     PasswordPolicy {
@@ -33,22 +30,23 @@ fn cli_event(action: &'static str, object: String, detail: String) -> Event {
 }
 
 /// Creates a system administrator, creating the root unit if the tree is empty.
-pub fn create_admin(
-    store: &Store,
-    cfg: &Config,
-    username: &str,
-    display: &str,
-    pw: &str,
-) -> Result<(), String> {
+/// What every account command works on: the data folder, the config and the clock.
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub cfg: &'a Config,
+    pub clock: &'a dyn Clock,
+}
+
+pub fn create_admin(cx: &Ctx<'_>, username: &str, display: &str, pw: &str) -> Result<(), String> {
     let name = Username::parse(username).map_err(|m| format!("用户名无效：{m}"))?;
-    policy(cfg)
+    policy(cx.cfg)
         .check(pw, username)
         .map_err(|m| format!("密码不符合要求：{m}"))?;
     let hash = password::hash(pw).map_err(|e| e.to_string())?;
-    let site = cfg.site.name.clone();
+    let site = cx.cfg.site.name.clone();
     let display = display.to_owned();
-    let now = now_ms();
-    store
+    let now = crate::clock::to_ms(cx.clock.now());
+    cx.store
         .write_blocking(|txn| {
             let root = super::setup::ensure_root_unit(txn, &site, now)?;
             let r = users::create_user(
@@ -85,8 +83,7 @@ pub fn create_admin(
 }
 
 pub fn add_user(
-    store: &Store,
-    cfg: &Config,
+    cx: &Ctx<'_>,
     username: &str,
     display: &str,
     unit: &str,
@@ -105,13 +102,13 @@ pub fn add_user(
                 .join(", ")
         )
     })?;
-    policy(cfg)
+    policy(cx.cfg)
         .check(pw, username)
         .map_err(|m| format!("密码不符合要求：{m}"))?;
     let hash = password::hash(pw).map_err(|e| e.to_string())?;
     let display = display.to_owned();
-    let now = now_ms();
-    store
+    let now = crate::clock::to_ms(cx.clock.now());
+    cx.store
         .write_blocking(|txn| {
             let r = users::create_user(
                 txn,
@@ -147,9 +144,9 @@ pub fn add_user(
 }
 
 /// Records a CLI operation (e.g. an offline backup) in the audit log.
-pub fn audit_cli(store: &Store, action: &'static str, object: &str) -> Result<(), String> {
-    let now = now_ms();
-    store
+pub fn audit_cli(cx: &Ctx<'_>, action: &'static str, object: &str) -> Result<(), String> {
+    let now = crate::clock::to_ms(cx.clock.now());
+    cx.store
         .write_blocking(|txn| {
             audit::append(
                 txn,

@@ -277,7 +277,11 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
+        let s = Store::open(
+            d.path(),
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         (d, s)
     }
 
@@ -418,7 +422,11 @@ mod tests {
         let target = tempfile::tempdir().unwrap();
         let dir = target.path().join("data");
         crate::store::backup::restore(&file, &dir).unwrap();
-        let r = Store::open(&dir).unwrap();
+        let r = Store::open(
+            &dir,
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         assert_eq!(count(&r, 6), 1);
         let before = s.read_blocking(|t| list(t, 6, None, 10)).unwrap();
         let after = r.read_blocking(|t| list(t, 6, None, 10)).unwrap();

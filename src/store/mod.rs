@@ -15,6 +15,7 @@ use redb::{
 };
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 pub use blobs::BlobStore;
 
@@ -43,7 +44,7 @@ impl std::fmt::Display for OpenError {
 
 impl Store {
     /// Opens (creating if needed) the data folder and runs migrations.
-    pub fn open(dir: &Path) -> std::result::Result<Store, OpenError> {
+    pub fn open(dir: &Path, clock: &dyn Clock) -> std::result::Result<Store, OpenError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| OpenError(format!("数据目录 {} 无法创建：{e}", dir.display())))?;
         check_writable(dir)?;
@@ -68,7 +69,7 @@ impl Store {
                 blobs,
             }),
         };
-        schema::migrate(&store)
+        schema::migrate(&store, crate::clock::to_ms(clock.now()))
             .map_err(|e| OpenError(format!("数据库 {}：{e}", path.display())))?;
         Ok(store)
     }

@@ -18,11 +18,12 @@ const MIGRATIONS: &[Step] = &[
     crate::portal::review::index::rebuild,
 ];
 
-pub fn migrate(store: &Store) -> Result<()> {
+/// `now_ms` names the pre-migration backup.
+pub fn migrate(store: &Store, now_ms: i64) -> Result<()> {
     let found = version(store).unwrap_or(0);
     if found > 0 && found < CURRENT {
         // An upgrade: keep a way back before touching anything.
-        let now = crate::clock::to_ms(time::OffsetDateTime::now_utc());
+        let now = now_ms;
         let out = store
             .dir()
             .join("backups")

@@ -38,7 +38,11 @@ mod tests {
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(dir.path()).unwrap();
+        let s = Store::open(
+            dir.path(),
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         (dir, s)
     }
 

@@ -245,7 +245,11 @@ mod tests {
     /// Sites gov (main), commerce (bound to shop.example.gov.cn) and edu; a channel each.
     fn world() -> World {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
+        let store = Store::open(
+            dir.path(),
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         let ids = store
             .write_blocking(|t| {
                 pstore::put_site(t, &site("gov", true, None))?;

@@ -463,7 +463,7 @@ async fn admin_create_and_user_add_before_first_start() {
 
     // What the commands wrote: the accounts, and one audit record each, chained.
     {
-        let store = gongkai::store::Store::open(&data).unwrap();
+        let store = gongkai::store::Store::open(&data, &*crate::helpers::test_clock()).unwrap();
         let users = store
             .read_blocking(gongkai::auth::store::list_users)
             .unwrap();

@@ -160,7 +160,8 @@ async fn units_page(base: &str, cookie: &mut String) -> String {
 /// Checks the folder directly: acknowledged units present, each unit with exactly one
 /// creation record in the audit log and vice versa, and an intact chain.
 fn check_store(data: &Path, acked: &[String], round: usize) -> usize {
-    let store = Store::open(data).expect("store opens after SIGKILL");
+    let store =
+        Store::open(data, &*crate::helpers::test_clock()).expect("store opens after SIGKILL");
     let (units, created) = store
         .read_blocking(|txn| {
             let mut units = BTreeSet::new();

@@ -80,20 +80,8 @@ json.dump(conv(root), sys.stdout)
 // ---- the demo app
 
 async fn demo_app() -> TestApp {
-    let app = TestApp::start().await;
-    let st = app.state.clone();
-    tokio::task::spawn_blocking(move || {
-        gongkai::demo::fill(&st.store, &st.cfg).unwrap();
-        st.portal.reload(&st.store).unwrap();
-    })
-    .await
-    .unwrap();
-    // The demo dates its items by the real clock; items added here must come after them.
-    let real = gongkai::clock::to_ms(time::OffsetDateTime::now_utc());
-    let behind = real - app.state.now_ms();
-    if behind > 0 {
-        app.clock.advance(time::Duration::milliseconds(behind));
-    }
+    let app = crate::helpers::demo_filled().await;
+    // The demo is stamped with the test clock; items added here must come after it.
     app.clock.advance(time::Duration::hours(1));
     app
 }

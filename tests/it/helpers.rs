@@ -29,6 +29,11 @@ pub struct TestApp {
     handle: tokio::task::JoinHandle<()>,
 }
 
+/// A settable clock at the fixed instant every test starts from.
+pub fn test_clock() -> Arc<ManualClock> {
+    ManualClock::new(gongkai::clock::TEST_START)
+}
+
 pub fn test_config(dir: &std::path::Path) -> Config {
     let mut cfg = Config::default();
     cfg.server.data_dir = dir.display().to_string();
@@ -51,7 +56,7 @@ impl TestApp {
     pub async fn start_in(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
         let mut cfg = test_config(dir.path());
         tweak(&mut cfg);
-        let clock = ManualClock::new(time::macros::datetime!(2026-11-26 09:00 UTC));
+        let clock = test_clock();
         let app = gongkai::App::build(cfg, clock.clone())
             .await
             .expect("app builds");
@@ -319,7 +324,8 @@ pub fn png() -> Vec<u8> {
 pub async fn demo_filled() -> TestApp {
     let app = TestApp::start().await;
     let st = app.state.clone();
-    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg))
+    let now = app.state.now_ms();
+    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg, now))
         .await
         .unwrap()
         .unwrap()
@@ -358,7 +364,7 @@ pub async fn demo_portal() -> TestApp {
     })
     .await
     .unwrap();
-    // The demo is stamped with the wall clock; items the test adds come after it.
+    // The demo is stamped with the test clock; items the test adds come after it.
     app.clock.advance(time::Duration::days(2));
     app
 }

@@ -97,7 +97,7 @@ async fn audit_chain_verifies_and_detects_tampering() {
 
     // Change one record's action without fixing its hash.
     let target = 2u64;
-    let store = Store::open(&data).unwrap();
+    let store = Store::open(&data, &*crate::helpers::test_clock()).unwrap();
     let original = read_audit(&store, target);
     let mut rec: AuditRecord = serde_json::from_slice(&original).unwrap();
     assert_ne!(rec.action, "tampered");
@@ -113,7 +113,7 @@ async fn audit_chain_verifies_and_detects_tampering() {
     assert!(line.contains(&format!("第 {target} 条")), "{line}");
 
     // Rewriting the record's own hash too is caught by the next record's link.
-    let store = Store::open(&data).unwrap();
+    let store = Store::open(&data, &*crate::helpers::test_clock()).unwrap();
     rec.hash = rec.compute_hash();
     write_audit(&store, target, Some(serde_json::to_vec(&rec).unwrap()));
     let v = audit::verify(&store).unwrap();
@@ -155,7 +155,7 @@ async fn audit_tail_truncation_is_detected_and_verify_works_while_running() {
 
     // Cut the newest two records off the end: the chain itself still links up,
     // but the head kept beside it no longer matches.
-    let store = Store::open(&data).unwrap();
+    let store = Store::open(&data, &*crate::helpers::test_clock()).unwrap();
     write_audit(&store, total, None);
     write_audit(&store, total - 1, None);
     let v = audit::verify(&store).unwrap();
@@ -290,8 +290,8 @@ async fn backup_restore_round_trip_while_running_and_offline() {
     let out = gongkai(&["restore", p(&file), "--data", p(&target)], &[], None);
     assert!(out.succeeds().contains("已恢复"), "{out:?}");
 
-    let original = Store::open(dir.path()).unwrap();
-    let restored = Store::open(&target).unwrap();
+    let original = Store::open(dir.path(), &*crate::helpers::test_clock()).unwrap();
+    let restored = Store::open(&target, &*crate::helpers::test_clock()).unwrap();
     assert_same_rows(&dump_all(&original).unwrap(), &dump_all(&restored).unwrap());
     assert_eq!(audit::verify(&restored).unwrap().broken, None);
     assert_eq!(restored.blobs().get(&sha_hex(&kept)).unwrap(), kept);
@@ -305,7 +305,7 @@ async fn backup_restore_round_trip_while_running_and_offline() {
     let offline = work.path().join("offline.tar");
     drop(original);
     let original_rows = {
-        let s = Store::open(dir.path()).unwrap();
+        let s = Store::open(dir.path(), &*crate::helpers::test_clock()).unwrap();
         dump_all(&s).unwrap()
     };
     let out = gongkai(
@@ -316,9 +316,9 @@ async fn backup_restore_round_trip_while_running_and_offline() {
     assert!(out.succeeds().contains("备份已写入"), "{out:?}");
     let target2 = restored_dir.path().join("restored-offline");
     gongkai(&["restore", p(&offline), "--data", p(&target2)], &[], None).succeeds();
-    let after = Store::open(dir.path()).unwrap();
+    let after = Store::open(dir.path(), &*crate::helpers::test_clock()).unwrap();
     let after_rows = dump_all(&after).unwrap();
-    let restored2 = Store::open(&target2).unwrap();
+    let restored2 = Store::open(&target2, &*crate::helpers::test_clock()).unwrap();
     let restored2_rows = dump_all(&restored2).unwrap();
     assert_same_rows(&after_rows, &restored2_rows);
     assert_eq!(
@@ -472,7 +472,7 @@ async fn restore_refuses_bad_input_and_leaves_target_untouched() {
     // The good file still restores after all that.
     let target = work.path().join("t-good");
     gongkai(&["restore", p(&good), "--data", p(&target)], &[], None).succeeds();
-    let s = Store::open(&target).unwrap();
+    let s = Store::open(&target, &*crate::helpers::test_clock()).unwrap();
     assert_eq!(audit::verify(&s).unwrap().broken, None);
 }
 
@@ -739,7 +739,7 @@ fn make_fixture_data_v1() {
         "{} exists; fixtures are only ever added",
         out.display()
     );
-    let store = Store::open(&out).unwrap();
+    let store = Store::open(&out, &*crate::helpers::test_clock()).unwrap();
     let t0 = 1_795_600_000_000i64; // a fixed time in November 2026
     let hash = gongkai::auth::password::hash(FIXTURE_PASSWORD).unwrap();
     let sha = store.blobs().put(FIXTURE_BLOB).unwrap();
@@ -817,7 +817,7 @@ async fn fixture_data_v1_still_opens() {
     copy_dir(&src, tmp.path());
 
     // Opening runs the migrations.
-    let store = Store::open(tmp.path()).unwrap();
+    let store = Store::open(tmp.path(), &*crate::helpers::test_clock()).unwrap();
     assert_eq!(
         gongkai::store::schema::version(&store).unwrap(),
         gongkai::store::schema::CURRENT

@@ -159,7 +159,11 @@ mod tests {
     fn rebuild_lists_old_drafts_and_leaves_published_out() {
         use crate::portal::model::ArticleState;
         let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
+        let s = Store::open(
+            d.path(),
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         s.write_blocking(|txn| {
             put_old(txn, 1, ArticleState::Draft);
             put_old(txn, 2, ArticleState::Published);
@@ -197,7 +201,11 @@ mod tests {
     #[test]
     fn a_units_items_newest_first_in_pages() {
         let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
+        let s = Store::open(
+            d.path(),
+            &*crate::clock::ManualClock::new(crate::clock::TEST_START),
+        )
+        .unwrap();
         let code = |c: &str| UnitCode::parse(c).unwrap();
         s.write_blocking(|txn| {
             for (i, unit) in ["aa", "bb", "aa", "aa-b", "aa", "bb"].iter().enumerate() {
