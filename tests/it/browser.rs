@@ -56,6 +56,11 @@ impl Driver {
         };
         let profile = tempfile::tempdir().expect("profile dir");
         let child = Command::new(CHROMEDRIVER)
+            // scripts/test-at-dates.sh fakes the date with libfaketime through LD_PRELOAD;
+            // Chromium's renderer hangs under it. The browser is a tool here, not the code
+            // under test: it keeps the real clock, the server keeps the faked one.
+            .env_remove("LD_PRELOAD")
+            .env_remove("FAKETIME")
             .arg(format!("--port={port}"))
             .arg("--allowed-ips=127.0.0.1")
             .stdin(Stdio::null())

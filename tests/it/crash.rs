@@ -208,6 +208,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| {
+            // Only a random seed (printed, and settable above): it stamps nothing.
             let t = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap();
