@@ -78,8 +78,7 @@ impl App {
             .filter_map(|l| l.local_addr().ok())
             .collect();
         let assets = http::assets::Assets::load();
-        let site =
-            views::Site::from_config(&cfg, assets.url("css/site.css"), assets.url("js/site.js"));
+        let site = views::Site::from_config(&cfg, &assets);
         let state = Arc::new(AppState {
             tls: tls.is_some(),
             cfg: Arc::new(cfg),

@@ -14,6 +14,9 @@ use super::Shared;
 #[folder = "embedded/static/"]
 struct Static;
 
+/// The embedded site icon, also answered at `/favicon.ico` (browsers ask there unprompted).
+pub const FAVICON: &str = "img/favicon.ico";
+
 pub struct Assets {
     /// path → short content hash
     hashes: HashMap<String, String>,
@@ -70,6 +73,39 @@ pub async fn serve(
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    resp
+}
+
+/// `/favicon.ico`: asked for by every browser whatever the page links. The URL cannot carry a
+/// content hash, so it is cached for a week (not forever) and revalidated by ETag.
+pub async fn favicon(State(st): State<Shared>, headers: HeaderMap) -> Response {
+    let Some(file) = Static::get(FAVICON) else {
+        return crate::error::Error::NotFound.into_response();
+    };
+    let etag = format!(
+        "\"{}\"",
+        st.assets.hashes.get(FAVICON).cloned().unwrap_or_default()
+    );
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let mut resp = Response::new(Body::from(file.data.into_owned()));
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/vnd.microsoft.icon"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=604800"),
+    );
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }

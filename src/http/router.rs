@@ -26,6 +26,7 @@ pub fn build(st: Shared) -> Router {
         .merge(crate::notify::pages::router())
         .merge(ops::routes::router())
         .route("/static/{hash}/{*path}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(body_limit));
     let inner = Router::new()
@@ -77,6 +78,7 @@ async fn not_found() -> crate::error::Error {
 /// Every route with its method, for the route × role test and the docs.
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
+    ("GET", "/favicon.ico"),
     ("GET", "/care"),
     ("GET", "/setup"),
     ("POST", "/setup"),

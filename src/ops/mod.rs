@@ -1,4 +1,5 @@
 //! Operations: health and readiness probes, Prometheus metrics, the control socket.
 
 pub mod control;
+pub mod memory;
 pub mod routes;

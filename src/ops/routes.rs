@@ -91,6 +91,7 @@ async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Resp
         return Error::Forbidden("无权访问监控指标".into()).into_response();
     }
     let m = &st.metrics;
+    let alloc = super::memory::allocator();
     let free = free_bytes(st.store.dir()).unwrap_or(0);
     let text = format!(
         "# HELP gongkai_requests_total HTTP requests served.\n\
@@ -111,7 +112,14 @@ async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Resp
          gongkai_disk_free_bytes {}\n\
          # HELP gongkai_scheduler_last_beat_seconds Unix time the scheduler last ran.\n\
          # TYPE gongkai_scheduler_last_beat_seconds gauge\n\
-         gongkai_scheduler_last_beat_seconds {}\n",
+         gongkai_scheduler_last_beat_seconds {}\n\
+         # HELP gongkai_memory_bytes What the parts of the server hold in memory.\n\
+         # TYPE gongkai_memory_bytes gauge\n\
+         gongkai_memory_bytes{{part=\"page_cache\"}} {}\n\
+         gongkai_memory_bytes{{part=\"store_cache\"}} {}\n\
+         gongkai_memory_bytes{{part=\"search_docstore_cache\"}} {}\n\
+         gongkai_memory_bytes{{part=\"malloc_in_use\"}} {}\n\
+         gongkai_memory_bytes{{part=\"malloc_free_held\"}} {}\n",
         m.requests.load(Relaxed),
         m.errors_5xx.load(Relaxed),
         m.latency_us_sum.load(Relaxed) as f64 / 1e6,
@@ -119,6 +127,14 @@ async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Resp
         m.logins_failed.load(Relaxed),
         free,
         st.scheduler_beat_ms.load(Relaxed) / 1000,
+        st.portal.cache.bytes(),
+        st.store.cache_bytes(),
+        st.portal
+            .indexer
+            .get()
+            .map_or(0, |i| i.index.docstore_cache_bytes()),
+        alloc.in_use,
+        alloc.free_held,
     );
     let mut r = text.into_response();
     r.headers_mut().insert(

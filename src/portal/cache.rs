@@ -62,6 +62,11 @@ fn compress(html: &[u8]) -> (Bytes, Bytes) {
 }
 
 impl PageCache {
+    /// Bytes held by cached pages (all variants).
+    pub fn bytes(&self) -> usize {
+        self.inner.read().map(|g| g.bytes).unwrap_or(0)
+    }
+
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }

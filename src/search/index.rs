@@ -207,6 +207,12 @@ impl SearchIndex {
         self.commit(&mut w)
     }
 
+    /// Bytes of decompressed document-store blocks the reader caches (tantivy's blocks are
+    /// about 16 KiB each).
+    pub fn docstore_cache_bytes(&self) -> usize {
+        self.reader.searcher().doc_store_cache_stats().num_entries * 16 * 1024
+    }
+
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()
     }

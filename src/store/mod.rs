@@ -74,6 +74,11 @@ impl Store {
         Ok(store)
     }
 
+    /// Bytes in redb's page cache (bounded by `set_cache_size`).
+    pub fn cache_bytes(&self) -> usize {
+        self.inner.db.cache_stats().used_bytes()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.inner.dir
     }

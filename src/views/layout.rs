@@ -20,10 +20,14 @@ pub struct Site {
     pub psb_no: String,
     pub css: String,
     pub js: String,
+    /// The browser tab's icon: the emblem when one is configured, else the embedded one.
+    pub icon: String,
+    /// The home-screen icon phones use (180×180 PNG).
+    pub touch_icon: String,
 }
 
 impl Site {
-    pub fn from_config(c: &Config, css: String, js: String) -> Site {
+    pub fn from_config(c: &Config, assets: &crate::http::assets::Assets) -> Site {
         Site {
             name: c.site.name.clone(),
             sponsor: c.site.sponsor.clone(),
@@ -35,8 +39,14 @@ impl Site {
             emblem: c.site.emblem.clone(),
             icp_no: c.site.icp_no.clone(),
             psb_no: c.site.psb_no.clone(),
-            css,
-            js,
+            css: assets.url("css/site.css"),
+            js: assets.url("js/site.js"),
+            icon: if c.site.emblem.is_empty() {
+                assets.url(crate::http::assets::FAVICON)
+            } else {
+                c.site.emblem.clone()
+            },
+            touch_icon: assets.url("img/icon-180.png"),
         }
     }
 }
@@ -114,6 +124,8 @@ fn head(site: &Site, m: &PageMeta) -> Markup {
             meta property="og:image" content=(abs(img));
         }
         link rel="stylesheet" href=(site.css);
+        link rel="icon" href=(site.icon);
+        link rel="apple-touch-icon" href=(site.touch_icon);
         link rel="alternate" type="application/atom+xml" title=(site.name) href="/feed.xml";
         link rel="search" type="application/opensearchdescription+xml" title=(site.name) href="/opensearch.xml";
         script src=(site.js) defer {}

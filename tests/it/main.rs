@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod assets;
 mod auth_flows;
 mod browser;
 mod browser_editor;

@@ -37,6 +37,7 @@ const NOTICES: &str = "303 /admin/notifications";
 const TABLE: &[(&str, &str, [&str; 8])] = &[
     //                                         anon   report reviewr publish unitadm sysadm  secadm auditor
     ("GET",  "/",                             [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
+    ("GET",  "/favicon.ico",                  [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/care",                         [HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME ]),
     ("GET",  "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
     ("POST", "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
@@ -304,7 +305,7 @@ async fn readiness_fails_when_disk_is_short() {
 
 #[tokio::test]
 async fn metrics_only_for_listed_networks_or_the_token() {
-    let app = TestApp::start().await;
+    let app = crate::helpers::demo_filled().await;
     let c = app.client();
     let m = c.get("/metrics").await;
     assert_eq!(m.status, 200, "loopback is listed by default");
@@ -316,6 +317,27 @@ async fn metrics_only_for_listed_networks_or_the_token() {
     );
     assert!(m.body.contains("# TYPE gongkai_requests_total counter"));
     assert!(m.body.contains("gongkai_requests_total "));
+    // The memory breakdown the benchmark reads: each part present, and the page cache
+    // grows once a page has been rendered into it.
+    let part = |body: &str, p: &str| -> u64 {
+        let key = format!("gongkai_memory_bytes{{part=\"{p}\"}} ");
+        let line = body.lines().find(|l| l.starts_with(&key));
+        let line = line.unwrap_or_else(|| panic!("no {key} in {body}"));
+        line[key.len()..].parse().expect("a number")
+    };
+    for p in [
+        "page_cache",
+        "store_cache",
+        "search_docstore_cache",
+        "malloc_in_use",
+    ] {
+        part(&m.body, p);
+    }
+    assert!(part(&m.body, "malloc_in_use") > 0);
+    let before = part(&m.body, "page_cache");
+    assert_eq!(c.get("/").await.status, 200);
+    let after = part(&c.get("/metrics").await.body, "page_cache");
+    assert!(after > before, "home page cached: {before} → {after}");
     app.stop().await;
 
     let app = TestApp::start_with(|cfg| {
