@@ -272,10 +272,28 @@ settings! {
         /// /readyz fails when free disk space in the data folder falls below this many MiB.
         min_free_disk_mib: u64 = 256;
     }
+    memory: Memory {
+        /// MiB of database pages redb keeps in memory. Reads beyond it come from the OS file
+        /// cache, which the kernel can reclaim; pages are kept as they are read or written.
+        store_cache_mib: u64 = 8;
+        /// MiB of rendered public pages kept ready to send (each with its gzip and brotli
+        /// variants); least recently used pages make room for new ones.
+        page_cache_mib: u64 = 16;
+        /// Decompressed document blocks (about 16 KiB each) the search reader keeps per index
+        /// segment, for the titles and snippets of results.
+        search_doc_blocks: u64 = 4;
+        /// MiB the search indexer fills before it writes a segment (15 at least). Used while
+        /// indexing only; more makes a full rebuild a little faster.
+        search_writer_mib: u64 = 15;
+    }
     log: Log {
         /// Log filter (tracing syntax), e.g. "info" or "gongkai=debug,info".
         level: String = "info".to_owned();
     }
+}
+
+fn mib(v: u64) -> usize {
+    usize::try_from(v.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
 }
 
 /// The embedded default config, with every setting commented.
@@ -412,6 +430,23 @@ impl Config {
                 "配置错误：tls.cert_file 与 tls.key_file 须同时设置或同时留空".into(),
             ));
         }
+        if self.memory.search_writer_mib < 15 {
+            return Err(ConfigError(format!(
+                "配置错误：memory.search_writer_mib = {} 过小，至少为 15",
+                self.memory.search_writer_mib
+            )));
+        }
+        for (key, v) in [
+            ("memory.store_cache_mib", self.memory.store_cache_mib),
+            ("memory.page_cache_mib", self.memory.page_cache_mib),
+            ("memory.search_doc_blocks", self.memory.search_doc_blocks),
+        ] {
+            if v == 0 || v > 1 << 20 {
+                return Err(ConfigError(format!(
+                    "配置错误：{key} = {v} 无效，应为 1 到 1048576"
+                )));
+            }
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             return Err(ConfigError(format!(
                 "配置错误：log.level = {:?} 无效",
@@ -419,6 +454,23 @@ impl Config {
             )));
         }
         Ok(())
+    }
+
+    /// MiB settings in bytes (checked ranges, so no overflow).
+    pub fn store_cache_bytes(&self) -> usize {
+        mib(self.memory.store_cache_mib)
+    }
+
+    pub fn page_cache_bytes(&self) -> usize {
+        mib(self.memory.page_cache_mib)
+    }
+
+    /// How the search index may use memory.
+    pub fn search_memory(&self) -> crate::search::Memory {
+        crate::search::Memory {
+            doc_blocks: usize::try_from(self.memory.search_doc_blocks).unwrap_or(4),
+            writer_bytes: mib(self.memory.search_writer_mib),
+        }
     }
 
     pub fn listen_addrs(&self) -> Result<Vec<SocketAddr>, ConfigError> {

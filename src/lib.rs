@@ -68,10 +68,13 @@ impl App {
         let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
         let clock_for_open = clock.clone();
-        let store = tokio::task::spawn_blocking(move || Store::open(&dir, &*clock_for_open))
-            .await
-            .map_err(|e| StartError(e.to_string()))?
-            .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;
+        let cache = cfg.store_cache_bytes();
+        let store = tokio::task::spawn_blocking(move || {
+            Store::open_with_cache(&dir, &*clock_for_open, cache)
+        })
+        .await
+        .map_err(|e| StartError(e.to_string()))?
+        .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;
         let listeners = http::server::bind(&addrs).await.map_err(StartError)?;
         let addrs = listeners
             .iter()
@@ -91,18 +94,22 @@ impl App {
             scheduler_beat_ms: AtomicI64::new(0),
             portal: Default::default(),
         });
+        state.portal.cache.set_limit(state.cfg.page_cache_bytes());
         state
             .portal
             .reload(&state.store)
             .map_err(|e| StartError(e.to_string()))?;
         let (st2, data) = (state.clone(), state.cfg.data_dir());
-        match tokio::task::spawn_blocking(move || portal::indexer::open(&data, &st2.store))
+        let mem = state.cfg.search_memory();
+        match tokio::task::spawn_blocking(move || portal::indexer::open(&data, &st2.store, mem))
             .await
             .map_err(|e| StartError(e.to_string()))?
         {
             Ok((index, rebuilt)) => {
                 if let Some(n) = rebuilt {
                     tracing::info!("search index rebuilt: {n} items");
+                    // The rebuild's buffers are gone; so should their memory be.
+                    ops::memory::release_free_memory();
                 }
                 let _ = state
                     .portal

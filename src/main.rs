@@ -124,6 +124,7 @@ enum ConfigCmd {
 }
 
 fn main() -> ExitCode {
+    gongkai::ops::memory::tune_allocator();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -286,8 +287,9 @@ fn run(cli: Cli) -> Result<(), String> {
 
 fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
     let t0 = std::time::Instant::now();
-    let (index, _) = gongkai::search::open_or_recreate(&cfg.data_dir().join("search"))
-        .map_err(|e| format!("搜索索引无法打开：{e}"))?;
+    let (index, _) =
+        gongkai::search::open_or_recreate(&cfg.data_dir().join("search"), cfg.search_memory())
+            .map_err(|e| format!("搜索索引无法打开：{e}"))?;
     let n = gongkai::portal::indexer::rebuild(&index, store).map_err(|e| e.to_string())?;
     println!(
         "搜索索引已重建：{n} 条信息，用时 {:.1} 秒",
@@ -297,7 +299,8 @@ fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
 }
 
 fn open_store(cfg: &Config, clock: &dyn Clock) -> Result<gongkai::store::Store, String> {
-    gongkai::store::Store::open(&cfg.data_dir(), clock).map_err(|e| e.0)
+    gongkai::store::Store::open_with_cache(&cfg.data_dir(), clock, cfg.store_cache_bytes())
+        .map_err(|e| e.0)
 }
 
 fn backup(cfg: &Config, clock: &dyn Clock, out: &std::path::Path) -> Result<(), String> {

@@ -1,11 +1,13 @@
 //! Public pages are rendered once and served from memory, with gzip and brotli variants
 //! made at render time, until something they show changes. Each page is stored with the
 //! tags of what it shows (`a:<id>`, `c:<id>`, `site:<code>`); a change invalidates
-//! exactly the pages carrying its tags.
+//! exactly the pages carrying its tags. The cache holds at most `memory.page_cache_mib`; when a
+//! new page does not fit, the least recently used pages make room (down to three quarters), so
+//! a full cache never turns every page into a miss at once.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::body::Body;
@@ -13,8 +15,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 
-/// Above this many bytes (all variants), the cache starts again empty.
-const MAX_BYTES: usize = 128 * 1024 * 1024;
+/// The limit until `set_limit` is called (the config's default).
+const DEFAULT_MAX_BYTES: usize = 16 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct CachedPage {
@@ -26,20 +28,80 @@ pub struct CachedPage {
     pub br: Bytes,
 }
 
+impl CachedPage {
+    fn size(&self) -> usize {
+        self.html.len() + self.gzip.len() + self.br.len()
+    }
+}
+
+struct Entry {
+    page: Arc<CachedPage>,
+    tags: Vec<String>,
+    /// `PageCache::ticks` at the last hit: what least-recently-used eviction sorts by.
+    used: AtomicU64,
+}
+
 #[derive(Default)]
 struct Inner {
-    pages: HashMap<String, (Arc<CachedPage>, Vec<String>)>,
+    pages: HashMap<String, Entry>,
     by_tag: HashMap<String, HashSet<String>>,
     bytes: usize,
 }
 
-#[derive(Default)]
+impl Inner {
+    fn remove(&mut self, key: &str) {
+        if let Some(e) = self.pages.remove(key) {
+            self.bytes -= e.page.size();
+            for t in &e.tags {
+                if let Some(keys) = self.by_tag.get_mut(t) {
+                    keys.remove(key);
+                    if keys.is_empty() {
+                        self.by_tag.remove(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops least recently used pages until `target` bytes are left.
+    fn shrink_to(&mut self, target: usize) {
+        let mut by_use: Vec<(u64, String)> = self
+            .pages
+            .iter()
+            .map(|(k, e)| (e.used.load(Ordering::Relaxed), k.clone()))
+            .collect();
+        by_use.sort_unstable();
+        for (_, k) in by_use {
+            if self.bytes <= target {
+                break;
+            }
+            self.remove(&k);
+        }
+    }
+}
+
 pub struct PageCache {
     inner: RwLock<Inner>,
     /// Bumped on every invalidation; a page rendered across one is not stored.
     generation: AtomicU64,
+    /// A counter stamped on pages as they are used (recency without reading the clock).
+    ticks: AtomicU64,
+    max_bytes: AtomicUsize,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache {
+            inner: RwLock::default(),
+            generation: AtomicU64::new(0),
+            ticks: AtomicU64::new(0),
+            max_bytes: AtomicUsize::new(DEFAULT_MAX_BYTES),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
 }
 
 fn compress(html: &[u8]) -> (Bytes, Bytes) {
@@ -49,9 +111,12 @@ fn compress(html: &[u8]) -> (Bytes, Bytes) {
         .and_then(|_| gz.finish())
         .unwrap_or_default();
     let mut br = Vec::new();
+    // A window no larger than the page: the same output for a page, without the encoder's
+    // 4 MiB window and hash tables for every render (memory the allocator then keeps).
+    let bits = usize::BITS - html.len().max(1).leading_zeros();
     let params = brotli::enc::BrotliEncoderParams {
         quality: 9,
-        lgwin: 22,
+        lgwin: i32::try_from(bits.clamp(16, 22)).unwrap_or(22),
         ..Default::default()
     };
     let ok = brotli::BrotliCompress(&mut &html[..], &mut br, &params).is_ok();
@@ -62,6 +127,14 @@ fn compress(html: &[u8]) -> (Bytes, Bytes) {
 }
 
 impl PageCache {
+    /// Sets the most bytes the cache holds (`memory.page_cache_mib`).
+    pub fn set_limit(&self, bytes: usize) {
+        self.max_bytes.store(bytes, Ordering::Relaxed);
+        if let Ok(mut g) = self.inner.write() {
+            g.shrink_to(bytes);
+        }
+    }
+
     /// Bytes held by cached pages (all variants).
     pub fn bytes(&self) -> usize {
         self.inner.read().map(|g| g.bytes).unwrap_or(0)
@@ -74,19 +147,25 @@ impl PageCache {
     /// A cached page, counted as a hit (never as a miss: callers fall back to routing,
     /// which looks again).
     pub fn peek(&self, key: &str) -> Option<Arc<CachedPage>> {
-        let g = self.inner.read().ok()?;
-        let hit = g.pages.get(key).map(|(p, _)| p.clone());
-        drop(g);
+        let hit = self.lookup(key);
         if hit.is_some() {
             self.hits.fetch_add(1, Ordering::Relaxed);
         }
         hit
     }
 
-    pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+    fn lookup(&self, key: &str) -> Option<Arc<CachedPage>> {
         let g = self.inner.read().ok()?;
-        let hit = g.pages.get(key).map(|(p, _)| p.clone());
-        drop(g);
+        let e = g.pages.get(key)?;
+        e.used.store(
+            self.ticks.fetch_add(1, Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
+        Some(e.page.clone())
+    }
+
+    pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
+        let hit = self.lookup(key);
         match &hit {
             Some(_) => self.hits.fetch_add(1, Ordering::Relaxed),
             None => self.misses.fetch_add(1, Ordering::Relaxed),
@@ -120,17 +199,28 @@ impl PageCache {
         if let Ok(mut g) = self.inner.write()
             && self.generation() == generation
         {
-            let size = page.html.len() + page.gzip.len() + page.br.len();
-            if g.bytes + size > MAX_BYTES {
-                *g = Inner::default();
+            let size = page.size();
+            let max = self.max_bytes.load(Ordering::Relaxed);
+            g.remove(&key);
+            if size > max {
+                return page;
+            }
+            if g.bytes + size > max {
+                g.shrink_to((max / 4 * 3).saturating_sub(size));
             }
             for t in &tags {
                 g.by_tag.entry(t.clone()).or_default().insert(key.clone());
             }
             g.bytes += size;
-            if let Some((old, _)) = g.pages.insert(key, (page.clone(), tags)) {
-                g.bytes -= old.html.len() + old.gzip.len() + old.br.len();
-            }
+            let used = AtomicU64::new(self.ticks.fetch_add(1, Ordering::Relaxed));
+            g.pages.insert(
+                key,
+                Entry {
+                    page: page.clone(),
+                    tags,
+                    used,
+                },
+            );
         }
         page
     }
@@ -146,9 +236,7 @@ impl PageCache {
                 continue;
             };
             for k in keys {
-                if let Some((p, _)) = g.pages.remove(&k) {
-                    g.bytes -= p.html.len() + p.gzip.len() + p.br.len();
-                }
+                g.remove(&k);
             }
         }
     }
@@ -245,6 +333,51 @@ mod tests {
         c.invalidate(&["c:2".into()]);
         assert!(c.get("home").is_none());
         assert!(c.get("a5").is_some());
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_least_recently_used_pages() {
+        let c = PageCache::default();
+        // Incompressible bytes, so each page's variants are at least its own size.
+        let page = |seed: u64| -> String {
+            let mut x = seed | 1;
+            (0..4000)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    char::from(b'a' + (x % 26) as u8)
+                })
+                .collect()
+        };
+        let size = |c: &PageCache, k: &str| c.get(k).map_or(0, |p| p.size());
+        c.put("a".into(), StatusCode::OK, page(1), vec!["t:a".into()], 0);
+        let one = size(&c, "a");
+        assert!(one >= 4000, "{one}");
+        c.set_limit(one * 3 + one / 2);
+        c.put("b".into(), StatusCode::OK, page(2), vec!["t:b".into()], 0);
+        c.put("c".into(), StatusCode::OK, page(3), vec![], 0);
+        // "a" was used after "b": "b" is the least recently used when "d" needs room.
+        assert!(c.get("a").is_some());
+        c.put("d".into(), StatusCode::OK, page(4), vec![], 0);
+        assert!(c.get("b").is_none(), "least recently used page dropped");
+        assert!(c.get("a").is_some() && c.get("d").is_some());
+        assert!(c.bytes() <= one * 3 + one / 2, "{} bytes", c.bytes());
+        // The dropped page's tags went with it; the kept page's did not.
+        c.invalidate(&["t:a".into()]);
+        assert!(c.get("a").is_none());
+        // A page larger than the whole cache is served but not kept.
+        c.set_limit(one / 2);
+        assert!(c.is_empty(), "shrinking the limit drops pages");
+        c.put(
+            "big".into(),
+            StatusCode::OK,
+            page(5),
+            vec![],
+            c.generation(),
+        );
+        assert!(c.get("big").is_none());
+        assert_eq!(c.bytes(), 0);
     }
 
     #[test]

@@ -111,8 +111,12 @@ pub fn rebuild(index: &SearchIndex, store: &crate::store::Store) -> Result<usize
 
 /// Opens the index under the data folder; rebuilds it when it was missing or broken
 /// while the store holds public articles. Returns the index and how many were indexed.
-pub fn open(data: &Path, store: &crate::store::Store) -> Result<(SearchIndex, Option<usize>)> {
-    let (index, recreated) = crate::search::open_or_recreate(&data.join("search"))
+pub fn open(
+    data: &Path,
+    store: &crate::store::Store,
+    mem: crate::search::Memory,
+) -> Result<(SearchIndex, Option<usize>)> {
+    let (index, recreated) = crate::search::open_or_recreate(&data.join("search"), mem)
         .map_err(|e| Error::Internal(format!("search index: {e}")))?;
     let needs = recreated
         || (index.num_docs() == 0

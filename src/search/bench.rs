@@ -199,7 +199,7 @@ fn bench_100k() {
     println!("RSS at start: {:.1} MB", rss_mb());
 
     let t = Instant::now();
-    let idx = SearchIndex::open(&dir).expect("open");
+    let idx = SearchIndex::open(&dir, Memory::default()).expect("open");
     println!(
         "open: {:.1} ms, {} docs, RSS {:.1} MB, index {:.1} MB on disk",
         t.elapsed().as_secs_f64() * 1000.0,

@@ -16,12 +16,9 @@ use tantivy::{
 };
 
 use super::schema::{self, Fields, PUBLISH_MS};
-use super::{Hit, Query, Results, SearchDoc, highlight, query};
+use super::{Hit, Memory, Query, Results, SearchDoc, highlight, query};
 use crate::error::{Error, Result};
 
-/// Indexing memory: tantivy flushes a segment when the arena fills. 50 MB keeps segments
-/// large during a rebuild and is allocated only while documents are being added.
-const WRITER_MEMORY: usize = 50_000_000;
 /// One indexing thread: the appliance has two cores and the web server needs one.
 const WRITER_THREADS: usize = 1;
 /// Results beyond this offset are not ranked (a top-N heap that large costs memory and time
@@ -51,17 +48,12 @@ impl SearchIndex {
     /// caller rebuilds with `open_or_recreate`.
     ///
     /// Blocking (file I/O); from async code call it, like every method here, through
-    /// `spawn_blocking`. Also starts loading jieba's dictionary (~0.1–0.3 s, +33 MB) on a
-    /// background thread, so neither start-up nor the first search waits for it.
-    pub fn open(dir: &Path) -> Result<SearchIndex> {
-        let idx = Self::try_open(dir).map_err(|f| f.error)?;
-        let _ = std::thread::Builder::new()
-            .name("jieba-warmup".into())
-            .spawn(|| query::query_words("预热"));
-        Ok(idx)
+    /// `spawn_blocking`.
+    pub fn open(dir: &Path, mem: Memory) -> Result<SearchIndex> {
+        Self::try_open(dir, mem).map_err(|f| f.error)
     }
 
-    fn try_open(dir: &Path) -> std::result::Result<SearchIndex, OpenFailure> {
+    fn try_open(dir: &Path, mem: Memory) -> std::result::Result<SearchIndex, OpenFailure> {
         let broken = |error| OpenFailure {
             locked: false,
             error,
@@ -81,27 +73,30 @@ impl SearchIndex {
         let (schema, _) = schema::build();
         let index =
             Index::open_or_create(mmap, schema).map_err(|e| broken(err("open index")(e)))?;
-        Self::from_index(index).map_err(|(e, locked)| OpenFailure { locked, error: e })
+        Self::from_index(index, mem).map_err(|(e, locked)| OpenFailure { locked, error: e })
     }
 
     /// An index in memory, for tests and tools.
     pub fn open_in_ram() -> Result<SearchIndex> {
         let (schema, _) = schema::build();
-        Self::from_index(Index::create_in_ram(schema)).map_err(|(e, _)| e)
+        Self::from_index(Index::create_in_ram(schema), Memory::default()).map_err(|(e, _)| e)
     }
 
     /// The error comes with whether it was the writer lock (another process owns the index).
-    fn from_index(index: Index) -> std::result::Result<SearchIndex, (Error, bool)> {
+    fn from_index(index: Index, mem: Memory) -> std::result::Result<SearchIndex, (Error, bool)> {
         schema::register_tokenizers(&index);
         // Resolve fields from the index's own schema (equal to ours, checked by open_or_create).
         let (_, fields) = schema::build();
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // tantivy's default keeps 100 blocks per segment: ~1.6 MB each, for a results
+            // page that reads ten documents.
+            .doc_store_cache_num_blocks(mem.doc_blocks)
             .try_into()
             .map_err(|e| (err("open reader")(e), false))?;
         let writer = index
-            .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+            .writer_with_num_threads(WRITER_THREADS, mem.writer_bytes)
             .map_err(|e| {
                 let locked = matches!(e, tantivy::TantivyError::LockFailure(..));
                 (err("open writer")(e), locked)
@@ -132,11 +127,8 @@ impl SearchIndex {
         doc.add_text(f.url, &d.url);
         doc.add_text(f.title, &d.title);
         doc.add_text(f.body, &d.body_text);
-        doc.add_text(f.title_grams, &d.title);
-        doc.add_text(f.body_grams, &d.body_text);
         for name in &d.attachment_names {
             doc.add_text(f.attachments, name);
-            doc.add_text(f.body_grams, name);
         }
         doc
     }
@@ -231,9 +223,25 @@ impl SearchIndex {
                 took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
             });
         }
+        let mut r = self.run(&searcher, q, &words, false)?;
+        if r.total == 0 && query::can_relax(&words) {
+            r = self.run(&searcher, q, &words, true)?;
+        }
+        r.took_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        Ok(r)
+    }
+
+    /// One pass: every word strictly, or (`relaxed`) long words by two thirds of their grams.
+    fn run(
+        &self,
+        searcher: &Searcher,
+        q: &Query,
+        words: &[String],
+        relaxed: bool,
+    ) -> Result<Results> {
         let per_page = q.per_page.clamp(1, MAX_PER_PAGE);
         let offset = q.page.max(1).saturating_sub(1).saturating_mul(per_page);
-        let built = query::build(&self.fields, q, &words);
+        let built = query::build(&self.fields, q, words, relaxed);
         let tq: &dyn TQuery = built.as_deref().unwrap_or(&AllQuery);
         let (total, top) = if offset > MAX_OFFSET {
             (
@@ -256,14 +264,15 @@ impl SearchIndex {
             let (n, docs) = searcher.search(tq, &(Count, top)).map_err(err("search"))?;
             (n, docs.into_iter().map(|((s, _), a)| (s, a)).collect())
         };
+        let marks = query::marks(words, relaxed);
         let hits = top
             .into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &words))
+            .map(|(score, addr)| self.hit(searcher, addr, score, &marks))
             .collect::<Result<Vec<_>>>()?;
         Ok(Results {
             total,
             hits,
-            took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            took_us: 0,
         })
     }
 
@@ -308,8 +317,8 @@ impl SearchIndex {
 ///
 /// `dir` must be the search index's own folder. As a guard against a wrong path wiping real
 /// data, a folder with subfolders (tantivy's folder is flat) is not wiped.
-pub fn open_or_recreate(dir: &Path) -> Result<(SearchIndex, bool)> {
-    let first = match SearchIndex::try_open(dir) {
+pub fn open_or_recreate(dir: &Path, mem: Memory) -> Result<(SearchIndex, bool)> {
+    let first = match SearchIndex::try_open(dir, mem) {
         Ok(idx) => return Ok((idx, false)),
         // Another process holds the writer: the index is fine, wiping it would not be.
         Err(OpenFailure {
@@ -333,5 +342,5 @@ pub fn open_or_recreate(dir: &Path) -> Result<(SearchIndex, bool)> {
     }
     std::fs::remove_dir_all(dir)
         .map_err(|e| Error::Internal(format!("search: wipe {}: {e}", dir.display())))?;
-    Ok((SearchIndex::open(dir)?, true))
+    Ok((SearchIndex::open(dir, mem)?, true))
 }

@@ -1,11 +1,11 @@
-//! Full-text search over public content, in Chinese (tantivy + jieba).
+//! Full-text search over public content, in Chinese (tantivy, Han unigrams and bigrams).
 //!
 //! The index is derived data (`data/search/`): the store is the truth, and a missing or broken
 //! index is rebuilt from it (`open_or_recreate` + `upsert_many`). One `IndexWriter` lives
 //! behind a mutex (tantivy allows one per index); the reader is reloaded by hand after every
 //! commit, so a search right after `upsert` returns sees the change.
 //!
-//! Files: `schema` (fields), `tokenize` (jieba words + Han grams), `query` (user text →
+//! Files: `schema` (fields), `tokenize` (Han unigrams and bigrams, other letters and digits as runs), `query` (user text →
 //! query, `clean_query`), `highlight` (escaped HTML with `<mark>`), `index` (open, write,
 //! search).
 
@@ -22,6 +22,24 @@ mod tests;
 
 pub use index::{SearchIndex, open_or_recreate};
 pub use query::{MAX_QUERY_CHARS, QueryProblem, clean_query};
+
+/// How much memory the index may use (`[memory]` in the config).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    /// Decompressed document-store blocks cached per segment.
+    pub doc_blocks: usize,
+    /// The indexing arena; tantivy refuses less than 15 MB.
+    pub writer_bytes: usize,
+}
+
+impl Default for Memory {
+    fn default() -> Self {
+        Memory {
+            doc_blocks: 4,
+            writer_bytes: 15 * 1024 * 1024,
+        }
+    }
+}
 
 /// One public item as the index sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,9 +1,11 @@
 //! From what a citizen typed to a tantivy query.
 //!
-//! We never hand user text to tantivy's query parser: the text is segmented into words here
-//! and every word becomes a fixed shape of term queries, so no input can be a syntax error or
-//! an expensive wildcard/regex. Every word must match (AND), in the title, body or an
-//! attachment name; title matches weigh more.
+//! We never hand user text to tantivy's query parser: the text is cut into words here (runs
+//! of Han characters, runs of other letters and digits) and every word becomes a fixed shape
+//! of gram-term queries, so no input can be a syntax error or an expensive wildcard/regex.
+//! Every word must match (AND), in the title, body or an attachment name; title matches weigh
+//! more. A long word must contain all its bigrams; when that finds nothing, `relaxed` asks for
+//! two thirds of them, so 垃圾分类宣传 still finds an item about 垃圾分类 and its 宣传.
 
 use std::fmt;
 use std::ops::Bound;
@@ -16,7 +18,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use super::Query;
 use super::schema::Fields;
-use super::tokenize::{Grams, Words};
+use super::tokenize::{Grams, is_han};
 
 /// Longest query accepted, in characters. Long enough for a document title, short enough that
 /// a pasted paragraph becomes a helpful message rather than a 40-clause query.
@@ -29,9 +31,10 @@ pub const MAX_WORDS: usize = 12;
 const TITLE_BOOST: f32 = 3.0;
 /// Attachment names are short like titles but less telling.
 const ATTACHMENT_BOOST: f32 = 1.5;
-/// The grams fields exist for recall; a match found only through them ranks below one the
-/// word fields agree on.
-const GRAMS_WEIGHT: f32 = 0.3;
+/// A relaxed long word needs this share of its bigrams (rounded up).
+const RELAXED_SHARE: (usize, usize) = (2, 3);
+/// Words with at least this many bigrams may be relaxed; shorter ones are too short to guess.
+const RELAXED_MIN_GRAMS: usize = 3;
 
 /// Why a query cannot be searched; `Display` is the message shown to the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,20 +120,56 @@ pub fn clean_query(raw: &str) -> Result<String, QueryProblem> {
     }
 }
 
-/// The words of a query, lowercased and deduplicated, at most `MAX_WORDS`. Applied to any
-/// text, so `search` is safe even if the caller skipped `clean_query`.
+/// The words of a query: runs of Han characters and runs of other letters and digits (so
+/// `GDP核算` is `gdp` and `核算`), lowercased and deduplicated, at most `MAX_WORDS`. Applied to
+/// any text, so `search` is safe even if the caller skipped `clean_query`.
 pub fn query_words(text: &str) -> Vec<String> {
     let capped: String = normalize(text).chars().take(MAX_QUERY_CHARS).collect();
     let mut words: Vec<String> = Vec::new();
-    for t in Words::for_query().words(&capped) {
-        if !words.contains(&t.text) {
-            words.push(t.text);
+    let mut cur = String::new();
+    let mut cur_han = false;
+    let flush = |cur: &mut String, words: &mut Vec<String>| {
+        if !cur.is_empty() && words.len() < MAX_WORDS && !words.contains(cur) {
+            words.push(std::mem::take(cur));
         }
-        if words.len() == MAX_WORDS {
-            break;
+        cur.clear();
+    };
+    for c in capped.chars() {
+        if !c.is_alphanumeric() {
+            flush(&mut cur, &mut words);
+            continue;
+        }
+        let han = is_han(c);
+        if han != cur_han {
+            flush(&mut cur, &mut words);
+            cur_han = han;
+        }
+        cur.push(c.to_ascii_lowercase());
+    }
+    flush(&mut cur, &mut words);
+    words
+}
+
+/// Whether a relaxed search can help: some word is long enough to be relaxed.
+pub fn can_relax(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| Grams::required_for(w).len() >= RELAXED_MIN_GRAMS)
+}
+
+/// What to mark in results: the words, or for a relaxed search the bigrams of its long words
+/// (a long word as a whole may not occur in a relaxed hit).
+pub fn marks(words: &[String], relaxed: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in words {
+        let grams = Grams::required_for(w);
+        if relaxed && grams.len() >= RELAXED_MIN_GRAMS {
+            out.extend(grams);
+        } else {
+            out.push(w.clone());
         }
     }
-    words
+    out
 }
 
 fn term(field: Field, text: &str) -> Box<dyn TQuery> {
@@ -144,38 +183,43 @@ fn boost(q: Box<dyn TQuery>, by: f32) -> Box<dyn TQuery> {
     Box::new(BoostQuery::new(q, by))
 }
 
-/// All the grams of `word` in one grams field.
-fn grams_match(field: Field, word: &str) -> Option<Box<dyn TQuery>> {
+/// The grams of `word` in one field: all of them, or (relaxed, long words) two thirds.
+fn grams_match(field: Field, word: &str, relaxed: bool) -> Option<Box<dyn TQuery>> {
     let grams = Grams::required_for(word);
-    match grams.len() {
+    let n = grams.len();
+    let clauses = |occur| grams.iter().map(|g| (occur, term(field, g))).collect();
+    match n {
         0 => None,
         1 => Some(term(field, &grams[0])),
-        _ => Some(Box::new(BooleanQuery::new(
-            grams
-                .iter()
-                .map(|g| (Occur::Must, term(field, g)))
-                .collect(),
-        ))),
+        _ if relaxed && n >= RELAXED_MIN_GRAMS => {
+            let need = (n * RELAXED_SHARE.0).div_ceil(RELAXED_SHARE.1);
+            Some(Box::new(BooleanQuery::with_minimum_required_clauses(
+                clauses(Occur::Should),
+                need,
+            )))
+        }
+        _ => Some(Box::new(BooleanQuery::new(clauses(Occur::Must)))),
     }
 }
 
-/// One word: found as a jieba word in title/body/attachments, or as text in the grams.
-fn word_query(f: &Fields, word: &str) -> Box<dyn TQuery> {
-    let mut should: Vec<(Occur, Box<dyn TQuery>)> = vec![
-        (Occur::Should, boost(term(f.title, word), TITLE_BOOST)),
-        (Occur::Should, term(f.body, word)),
-        (
-            Occur::Should,
-            boost(term(f.attachments, word), ATTACHMENT_BOOST),
-        ),
-    ];
-    if let Some(q) = grams_match(f.title_grams, word) {
-        should.push((Occur::Should, boost(q, TITLE_BOOST * GRAMS_WEIGHT)));
+/// One word, in the title, the body or an attachment name.
+fn word_query(f: &Fields, word: &str, relaxed: bool) -> Option<Box<dyn TQuery>> {
+    let should: Vec<(Occur, Box<dyn TQuery>)> = [
+        (f.title, TITLE_BOOST),
+        (f.body, 1.0),
+        (f.attachments, ATTACHMENT_BOOST),
+    ]
+    .into_iter()
+    .filter_map(|(field, by)| {
+        let q = grams_match(field, word, relaxed)?;
+        Some((Occur::Should, if by == 1.0 { q } else { boost(q, by) }))
+    })
+    .collect();
+    if should.is_empty() {
+        None
+    } else {
+        Some(Box::new(BooleanQuery::new(should)))
     }
-    if let Some(q) = grams_match(f.body_grams, word) {
-        should.push((Occur::Should, boost(q, GRAMS_WEIGHT)));
-    }
-    Box::new(BooleanQuery::new(should))
 }
 
 /// A filter that must match but adds nothing to the score.
@@ -185,10 +229,10 @@ fn filter(q: Box<dyn TQuery>) -> (Occur, Box<dyn TQuery>) {
 
 /// The whole query: every word (Must) plus the filters. `None` when there is nothing to
 /// require at all, i.e. no words and no filters: the caller then matches everything.
-pub fn build(f: &Fields, q: &Query, words: &[String]) -> Option<Box<dyn TQuery>> {
+pub fn build(f: &Fields, q: &Query, words: &[String], relaxed: bool) -> Option<Box<dyn TQuery>> {
     let mut must: Vec<(Occur, Box<dyn TQuery>)> = words
         .iter()
-        .map(|w| (Occur::Must, word_query(f, w)))
+        .filter_map(|w| Some((Occur::Must, word_query(f, w, relaxed)?)))
         .collect();
     if let Some(site) = &q.site {
         must.push(filter(term(f.site, site)));
@@ -260,5 +304,25 @@ mod tests {
             .join(" ");
         assert_eq!(query_words(&many).len(), MAX_WORDS);
         assert!(query_words("！？。，").is_empty());
+    }
+
+    #[test]
+    fn query_words_are_runs_of_han_and_of_other_letters() {
+        assert_eq!(query_words("GDP核算"), ["gdp", "核算"]);
+        assert_eq!(query_words("2025年 财政"), ["2025", "年", "财政"]);
+        assert_eq!(query_words("区长，信箱"), ["区长", "信箱"]);
+        assert_eq!(query_words("营商环境"), ["营商环境"]);
+    }
+
+    #[test]
+    fn relaxing_asks_for_two_thirds_of_a_long_words_bigrams() {
+        let w = query_words("垃圾分类宣传 税");
+        assert!(can_relax(&w));
+        assert!(!can_relax(&query_words("营商 税收")));
+        assert_eq!(marks(&w, false), ["垃圾分类宣传", "税"]);
+        assert_eq!(
+            marks(&w, true),
+            ["分类", "圾分", "垃圾", "宣传", "类宣", "税"]
+        );
     }
 }

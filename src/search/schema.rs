@@ -10,7 +10,7 @@ use tantivy::schema::{
     TextOptions,
 };
 
-use super::tokenize::{GRAMS, Grams, WORDS, Words};
+use super::tokenize::{GRAMS, Grams};
 
 /// Field handles, resolved once per index.
 #[derive(Clone, Copy, Debug)]
@@ -24,13 +24,13 @@ pub struct Fields {
     pub title: Field,
     pub body: Field,
     pub attachments: Field,
-    pub title_grams: Field,
-    pub body_grams: Field,
 }
 
 pub const PUBLISH_MS: &str = "publish_ms";
 
 fn text(tokenizer: &str, stored: bool) -> TextOptions {
+    // An index written with another analyzer (jieba words before 0.2) has another schema:
+    // `open_or_create` refuses it and the caller rebuilds the index from the store.
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(tokenizer)
         .set_index_option(IndexRecordOption::WithFreqs);
@@ -61,11 +61,10 @@ pub fn build() -> (Schema, Fields) {
             .set_fast(),
     );
     let url = b.add_text_field("url", STORED);
-    let title = b.add_text_field("title", text(WORDS, true));
-    let body = b.add_text_field("body", text(WORDS, true));
-    let attachments = b.add_text_field("attachments", text(WORDS, true));
-    let title_grams = b.add_text_field("title_grams", text(GRAMS, false));
-    let body_grams = b.add_text_field("body_grams", text(GRAMS, false));
+    // Stored for the highlighted title and snippet; indexed as grams.
+    let title = b.add_text_field("title", text(GRAMS, true));
+    let body = b.add_text_field("body", text(GRAMS, true));
+    let attachments = b.add_text_field("attachments", text(GRAMS, true));
     let fields = Fields {
         id,
         site,
@@ -76,14 +75,11 @@ pub fn build() -> (Schema, Fields) {
         title,
         body,
         attachments,
-        title_grams,
-        body_grams,
     };
     (b.build(), fields)
 }
 
 /// Tokenizers are not persisted in the index, only their names: register them on every open.
 pub fn register_tokenizers(index: &Index) {
-    index.tokenizers().register(WORDS, Words::for_index());
     index.tokenizers().register(GRAMS, Grams);
 }

@@ -70,7 +70,7 @@ fn sample() -> SearchIndex {
 }
 
 #[test]
-fn jieba_segmentation_finds_words_inside_longer_titles() {
+fn words_are_found_inside_longer_titles() {
     let idx = sample();
     assert_eq!(find(&idx, "信息公开"), [1]);
     assert_eq!(find(&idx, "营商环境"), [2]);
@@ -79,6 +79,21 @@ fn jieba_segmentation_finds_words_inside_longer_titles() {
     assert_eq!(find(&idx, "垃圾分类 宣传"), [5]);
     assert!(find(&idx, "垃圾分类 防汛").is_empty());
     assert!(find(&idx, "高速铁路").is_empty());
+}
+
+#[test]
+fn a_long_word_not_found_whole_is_searched_by_most_of_its_bigrams() {
+    let idx = sample();
+    // 防汛检查 is not in any text as typed, but 防汛 and 检查 are both in item 3's title.
+    let r = idx.search(&Query::text("防汛检查")).expect("search");
+    assert_eq!(r.hits.iter().map(|h| h.id).collect::<Vec<_>>(), [3]);
+    // Marked by the bigrams it was found by, not as the word it never contains.
+    assert_eq!(r.hits[0].title_html, "副区长带队<mark>检查防汛</mark>工作");
+    // Strict first: an exact match is never diluted by relaxed ones.
+    assert_eq!(find(&idx, "信息公开"), [1]);
+    // Two thirds of the bigrams, not any one of them.
+    assert!(find(&idx, "高速铁路").is_empty());
+    assert!(find(&idx, "环境检查").is_empty());
 }
 
 #[test]
@@ -341,18 +356,18 @@ fn on_disk_index_persists_and_broken_index_is_recreated() {
     let dir = tmp.path().join("search");
     {
         // Missing folder: created.
-        let idx = SearchIndex::open(&dir).expect("open new");
+        let idx = SearchIndex::open(&dir, Memory::default()).expect("open new");
         idx.upsert(&doc(1, "政府信息公开指南", "")).expect("upsert");
     }
     {
-        let (idx, recreated) = open_or_recreate(&dir).expect("reopen");
+        let (idx, recreated) = open_or_recreate(&dir, Memory::default()).expect("reopen");
         assert!(!recreated);
         assert_eq!(find(&idx, "公开指南"), [1]);
     }
     // Corrupt the metadata: `open` reports an error instead of panicking.
     std::fs::write(dir.join("meta.json"), b"{ not json").expect("corrupt");
-    assert!(SearchIndex::open(&dir).is_err());
-    let (idx, recreated) = open_or_recreate(&dir).expect("recreate");
+    assert!(SearchIndex::open(&dir, Memory::default()).is_err());
+    let (idx, recreated) = open_or_recreate(&dir, Memory::default()).expect("recreate");
     assert!(recreated);
     assert_eq!(idx.num_docs(), 0);
     idx.upsert(&doc(2, "重建后的索引", "")).expect("upsert");
@@ -364,7 +379,7 @@ fn missing_segment_file_is_an_error_then_recreated() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("search");
     {
-        let idx = SearchIndex::open(&dir).expect("open");
+        let idx = SearchIndex::open(&dir, Memory::default()).expect("open");
         idx.upsert(&doc(1, "公共资源交易公告", "")).expect("upsert");
     }
     for e in std::fs::read_dir(&dir).expect("ls").flatten() {
@@ -372,8 +387,8 @@ fn missing_segment_file_is_an_error_then_recreated() {
             std::fs::remove_file(e.path()).expect("rm");
         }
     }
-    assert!(SearchIndex::open(&dir).is_err());
-    let (_, recreated) = open_or_recreate(&dir).expect("recreate");
+    assert!(SearchIndex::open(&dir, Memory::default()).is_err());
+    let (_, recreated) = open_or_recreate(&dir, Memory::default()).expect("recreate");
     assert!(recreated);
 }
 
@@ -382,7 +397,7 @@ fn recreate_refuses_a_folder_with_subfolders() {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir(tmp.path().join("blobs")).expect("mkdir");
     std::fs::write(tmp.path().join("meta.json"), b"garbage").expect("write");
-    assert!(open_or_recreate(tmp.path()).is_err());
+    assert!(open_or_recreate(tmp.path(), Memory::default()).is_err());
     assert!(tmp.path().join("blobs").exists());
 }
 
@@ -390,9 +405,9 @@ fn recreate_refuses_a_folder_with_subfolders() {
 fn second_open_of_same_folder_is_locked_not_wiped() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("search");
-    let first = SearchIndex::open(&dir).expect("open");
+    let first = SearchIndex::open(&dir, Memory::default()).expect("open");
     first.upsert(&doc(1, "防汛抗旱预案", "")).expect("upsert");
-    assert!(open_or_recreate(&dir).is_err());
+    assert!(open_or_recreate(&dir, Memory::default()).is_err());
     assert_eq!(find(&first, "防汛"), [1]);
 }
 

@@ -1,21 +1,20 @@
-//! How text becomes terms. Two analyzers, registered under fixed names in every index:
+//! How text becomes terms: one analyzer, `gk_grams`, for every text field. Every Han
+//! character and every pair of adjacent Han characters, plus lowercased runs of other letters
+//! and digits: the CJK analyzer of Elasticsearch (bigrams) with unigrams added so a one-character
+//! query (税) finds the character inside any word (税收).
 //!
-//! - `gk_words`: jieba in search mode (a long word is also indexed as its shorter dictionary
-//!   words), ASCII-lowercased, punctuation and spaces dropped. Word terms give precise,
-//!   well-ranked matches for 信息公开, 营商环境 and so on.
-//! - `gk_grams`: every Han character and every pair of adjacent Han characters, plus lowercased
-//!   runs of other letters/digits. Jieba alone misses a word the dictionary glued to its
-//!   neighbour (税 inside 税收, 区长 inside 副区长); the grams make "contains this text" always
-//!   findable, and the word fields then decide the ranking.
+//! Why no dictionary segmenter (jieba): its dictionary cost 33 MB of resident memory once the
+//! first search loaded it, more than the whole server is allowed on a small box, and 2 MB of
+//! the binary. Bigrams find every contiguous text a dictionary word would, without missing the
+//! words a dictionary glues to their neighbours (区长 inside 副区长); BM25 over bigrams ranks
+//! well for the short queries a portal gets (docs/ARCHITECTURE.md, "Search", has the figures).
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy_jieba::JiebaTokenizer;
 
-pub const WORDS: &str = "gk_words";
 pub const GRAMS: &str = "gk_grams";
 
-/// Longest term kept: a jieba "word" longer than this is a run of junk (base64, long numbers)
-/// and would only bloat the term dictionary.
+/// Longest term kept: a run of letters or digits longer than this is junk (base64, long
+/// numbers) and would only bloat the term dictionary.
 const MAX_TERM_BYTES: usize = 64;
 
 /// Han ideographs (CJK unified, extension A, compatibility, supplementary planes).
@@ -27,8 +26,7 @@ pub fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
-/// A token stream over tokens computed up front: both analyzers need a look at the whole
-/// text (jieba's DAG, adjacent pairs), so streaming them lazily would gain nothing.
+/// A token stream over tokens computed up front (adjacent pairs need a look behind).
 pub struct VecTokenStream {
     tokens: Vec<Token>,
     next: usize,
@@ -76,57 +74,6 @@ static EMPTY: Token = Token {
     text: String::new(),
     position_length: 1,
 };
-
-fn is_word(text: &str) -> bool {
-    text.len() <= MAX_TERM_BYTES && text.chars().any(char::is_alphanumeric)
-}
-
-/// Jieba words, filtered and ASCII-lowercased (ASCII only, so byte offsets stay valid).
-#[derive(Clone)]
-pub struct Words {
-    jieba: JiebaTokenizer,
-}
-
-impl Words {
-    /// Search mode for indexing: also emits the dictionary words inside a long word.
-    pub fn for_index() -> Self {
-        Words {
-            jieba: JiebaTokenizer::with_search_mode(true),
-        }
-    }
-
-    /// Default mode for queries: one term per word the user typed, so 营商环境 asks for the
-    /// word (or its parts, if the dictionary splits it) and not for every fragment.
-    pub fn for_query() -> Self {
-        Words {
-            jieba: JiebaTokenizer::with_search_mode(false),
-        }
-    }
-
-    pub fn words(&mut self, text: &str) -> Vec<Token> {
-        let mut stream = self.jieba.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let t = stream.token();
-            if is_word(&t.text) {
-                let mut t = t.clone();
-                t.text.make_ascii_lowercase();
-                t.position = out.len();
-                t.position_length = 1;
-                out.push(t);
-            }
-        }
-        out
-    }
-}
-
-impl Tokenizer for Words {
-    type TokenStream<'a> = VecTokenStream;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        VecTokenStream::new(self.words(text))
-    }
-}
 
 /// Han unigrams and bigrams plus lowercased runs of other letters and digits.
 #[derive(Clone, Default)]
@@ -256,16 +203,5 @@ mod tests {
         assert_eq!(Grams::required_for("营商环境"), ["商环", "环境", "营商"]);
         assert_eq!(Grams::required_for("2025年"), ["2025", "年"]);
         assert!(Grams::required_for("，。").is_empty());
-    }
-
-    #[test]
-    fn words_drop_punctuation_and_lowercase_ascii() {
-        let w = Words::for_query().words("关于 PDF 文件，请下载！");
-        let t = texts(&w);
-        assert!(t.contains(&"pdf"), "{t:?}");
-        assert!(
-            !t.iter().any(|x| x.contains('，') || x.trim().is_empty()),
-            "{t:?}"
-        );
     }
 }

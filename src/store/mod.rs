@@ -16,6 +16,9 @@ use redb::{
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::clock::Clock;
+
+/// redb's page cache when the config says nothing (`memory.store_cache_mib`).
+pub const DEFAULT_CACHE_BYTES: usize = 8 * 1024 * 1024;
 use crate::error::{Error, Result};
 pub use blobs::BlobStore;
 
@@ -45,15 +48,25 @@ impl std::fmt::Display for OpenError {
 impl Store {
     /// Opens (creating if needed) the data folder and runs migrations.
     pub fn open(dir: &Path, clock: &dyn Clock) -> std::result::Result<Store, OpenError> {
+        Self::open_with_cache(dir, clock, DEFAULT_CACHE_BYTES)
+    }
+
+    /// `open` with redb's page cache bounded at `cache_bytes` (`memory.store_cache_mib`).
+    pub fn open_with_cache(
+        dir: &Path,
+        clock: &dyn Clock,
+        cache_bytes: usize,
+    ) -> std::result::Result<Store, OpenError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| OpenError(format!("数据目录 {} 无法创建：{e}", dir.display())))?;
         check_writable(dir)?;
         let blobs = BlobStore::open(&dir.join("blobs"))
             .map_err(|e| OpenError(format!("数据目录 {} 不可写：{e}", dir.display())))?;
         let path = dir.join(DB_FILE);
-        // A bounded page cache keeps memory flat on a small box however big the store grows.
+        // A bounded page cache keeps memory flat on a small box however big the store grows;
+        // the kernel's file cache behind it is memory the kernel can take back.
         let db = Database::builder()
-            .set_cache_size(64 * 1024 * 1024)
+            .set_cache_size(cache_bytes)
             .create(&path)
             .map_err(|e| match e {
                 redb::DatabaseError::DatabaseAlreadyOpen => OpenError(format!(
