@@ -7,7 +7,7 @@ use gongkai::auth::store::{self as users, NewUser};
 use gongkai::auth::totp;
 use gongkai::clock::Clock;
 
-use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+use crate::helpers::{Client, PASSWORD, Resp, TestApp, main_of};
 
 const NEW_PASSWORD: &str = "Fresh-Passw0rd-456";
 const ADMIN_PASSWORD: &str = "Chief-Admin-2026!";
@@ -875,7 +875,11 @@ async fn csrf_refusals() {
         "{}",
         missing.body
     );
-    assert!(missing.body.contains("href=\"/\""), "a way back home");
+    // Inside <main>: the site name in the header links home on every page.
+    assert!(
+        main_of(&missing.body).contains("<a href=\"/\">返回网站首页</a>"),
+        "a way back home"
+    );
     assert!(
         missing
             .headers

@@ -3,9 +3,10 @@
 //! axe-core (WCAG 2.0/2.1 A and AA) on the key pages; screenshots at a desktop and a phone
 //! width into `target/screenshots/` for a human to look at.
 //!
-//! Without `/usr/bin/chromedriver` the test fails when `CI` is set and is skipped otherwise.
-//! axe-core is read from `$AXE_CORE_JS`, or the vendored `tests/vendor/axe-core/axe.min.js` (what
-//! `.ci/run` points at); missing axe likewise fails under `CI`.
+//! Without `/usr/bin/chromedriver` and `/usr/bin/chromium` the browser tests fail, saying
+//! how to install them; they never pass untested. axe-core is read from `$AXE_CORE_JS`, or
+//! the vendored `tests/vendor/axe-core/axe.min.js` (what `.ci/run` points at); if it cannot
+//! be read the tests fail too, so no accessibility check is ever skipped silently.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,20 +24,16 @@ const DESKTOP: (u32, u32) = (1280, 900);
 const PHONE: (u32, u32) = (390, 844);
 const ADMIN_PASSWORD: &str = "Browser-Setup-2026";
 
-pub(crate) fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
-
-/// True, after a SKIP note, when chromedriver is not installed: the browser test is then
-/// skipped, or fails under `CI`.
-pub(crate) fn no_chromedriver() -> bool {
-    if Path::new(CHROMEDRIVER).exists() {
-        return false;
+/// Fails the calling test, saying how to install them, when Chromium or chromedriver is
+/// missing: a browser test that returned early would pass without testing anything.
+pub(crate) fn require_chromedriver() {
+    for tool in [CHROMEDRIVER, CHROMIUM] {
+        assert!(
+            Path::new(tool).exists(),
+            "{tool} not found: the browser tests need Chromium and its WebDriver \
+             (apt-get install chromium chromium-driver)"
+        );
     }
-    let msg = format!("{CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
-    assert!(!in_ci(), "{msg}");
-    eprintln!("SKIP browser test: {msg}");
-    true
 }
 
 /// A chromedriver child in its own process group; dropping it ends the group (chromedriver
@@ -175,24 +172,21 @@ pub(crate) async fn connect(driver: &Driver) -> Client {
     c
 }
 
-pub(crate) fn axe_source() -> Option<String> {
+/// The axe-core script. Fails the calling test when it cannot be read: without it every
+/// accessibility check would do nothing.
+pub(crate) fn axe_source() -> String {
     let path = std::env::var_os("AXE_CORE_JS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vendor/axe-core/axe.min.js")
         });
-    match std::fs::read_to_string(&path) {
-        Ok(s) => Some(s),
-        Err(e) => {
-            let msg = format!(
-                "axe-core not found at {} ({e}); run .ci/run or `npm ci --prefix .ci`",
-                path.display()
-            );
-            assert!(!in_ci(), "{msg}");
-            eprintln!("SKIP axe checks: {msg}");
-            None
-        }
-    }
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "axe-core not found at {} ({e}): set AXE_CORE_JS to axe.min.js (the vendored \
+             copy is tests/vendor/axe-core/axe.min.js)",
+            path.display()
+        )
+    })
 }
 
 /// Runs axe on `arguments[0]` (an axe context such as `{include: [[css]]}`), or on the
@@ -242,20 +236,19 @@ async fn axe_run(c: &Client, src: &str, page: &str, context: Value) -> (Value, V
     (r, violations)
 }
 
-/// Asserts no WCAG A/AA violations on the current page, listing them readably otherwise.
-/// Without axe-core (`axe` is None, see [`axe_source`]) there is nothing to check.
-pub(crate) async fn axe_check(c: &Client, axe: Option<&str>, page: &str) {
+/// Asserts no WCAG A/AA violations on the current page, listing them readably otherwise;
+/// `axe` is the script from [`axe_source`].
+pub(crate) async fn axe_check(c: &Client, axe: &str, page: &str) {
     axe_check_context(c, axe, page, Value::Null).await;
 }
 
 /// [`axe_check`] on the elements matching `css` only.
-pub(crate) async fn axe_check_within(c: &Client, axe: Option<&str>, page: &str, css: &str) {
+pub(crate) async fn axe_check_within(c: &Client, axe: &str, page: &str, css: &str) {
     axe_check_context(c, axe, page, json!({ "include": [[css]] })).await;
 }
 
-async fn axe_check_context(c: &Client, axe: Option<&str>, page: &str, context: Value) {
-    let Some(src) = axe else { return };
-    let (r, violations) = axe_run(c, src, page, context).await;
+async fn axe_check_context(c: &Client, axe: &str, page: &str, context: Value) {
+    let (r, violations) = axe_run(c, axe, page, context).await;
     eprintln!(
         "axe {page}: {} violations, {} rules passed, {} need review",
         violations.len(),
@@ -431,11 +424,9 @@ async fn body_font_px(c: &Client) -> f64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_run_setup_then_login_in_chromium() {
-    if no_chromedriver() {
-        return;
-    }
+    require_chromedriver();
     let axe = axe_source();
-    let axe = axe.as_deref();
+    let axe = axe.as_str();
     let app = TestApp::start().await;
     let token = app
         .setup_token
@@ -549,19 +540,17 @@ async fn first_run_setup_then_login_in_chromium() {
     screenshots(&c, "not-found").await;
 
     // Canary: the checker must catch a planted fault (an input without a label).
-    if let Some(src) = axe {
-        c.execute(
-            "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>');",
-            vec![],
-        )
-        .await
-        .unwrap();
-        let (_, v) = axe_run(&c, src, "404 + planted fault", Value::Null).await;
-        assert!(
-            v.iter().any(|v| v["id"] == "label"),
-            "axe missed an unlabelled input: {v:?}"
-        );
-    }
+    c.execute(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>');",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let (_, v) = axe_run(&c, axe, "404 + planted fault", Value::Null).await;
+    assert!(
+        v.iter().any(|v| v["id"] == "label"),
+        "axe missed an unlabelled input: {v:?}"
+    );
 
     c.close().await.expect("end the WebDriver session");
     drop(driver);
@@ -573,11 +562,9 @@ async fn first_run_setup_then_login_in_chromium() {
 /// scroll sideways.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_portal_in_chromium() {
-    if no_chromedriver() {
-        return;
-    }
+    require_chromedriver();
     let axe = axe_source();
-    let axe = axe.as_deref();
+    let axe = axe.as_str();
     let app = crate::helpers::demo_portal().await;
     let driver = Driver::start().await;
     let c = connect(&driver).await;

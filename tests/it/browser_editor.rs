@@ -4,7 +4,7 @@
 //! saved — the stored body keeps the table and loses Word's junk. Then, on the saved
 //! item, a picture goes in through the editor's upload tab and is saved with the body.
 //!
-//! Without `/usr/bin/chromedriver` the test fails when `CI` is set and is skipped otherwise.
+//! Without `/usr/bin/chromedriver` (or axe-core) the test fails, as in `browser.rs`.
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,7 @@ use gongkai::auth::model::Role;
 use serde_json::json;
 
 use crate::browser::{
-    Driver, axe_check_within, axe_source, connect, no_chromedriver, screenshot, wait_item_page,
+    Driver, axe_check_within, axe_source, connect, require_chromedriver, screenshot, wait_item_page,
 };
 use crate::helpers::{PASSWORD, demo_filled, png, stored};
 
@@ -62,9 +62,7 @@ const WORD_PASTE: &str = r#"<html xmlns:o="urn:schemas-microsoft-com:office:offi
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
-    if no_chromedriver() {
-        return;
-    }
+    require_chromedriver();
     let axe = axe_source();
     let app = demo_filled().await;
     app.seed_user("t-editor", Role::Publisher, "office").await;
@@ -118,7 +116,7 @@ async fn publisher_pastes_from_word_and_uploads_a_picture_in_chromium() {
         );
     }
     // axe-core on the editor's field only: its label, toolbar and editing area.
-    axe_check_within(&c, axe.as_deref(), "the rich-text editor", ".rich-field").await;
+    axe_check_within(&c, &axe, "the rich-text editor", ".rich-field").await;
     // The page lets the editor style itself, and nothing else.
     let csp = c
         .execute_async(

@@ -8,8 +8,8 @@ use gongkai::auth::model::Role;
 use serde_json::json;
 
 use crate::browser::{
-    Driver, WAIT, axe_check, axe_source, click_button, connect, fill, no_chromedriver, screenshots,
-    text_of, wait_item_page, wait_path,
+    Driver, WAIT, axe_check, axe_source, click_button, connect, fill, require_chromedriver,
+    screenshots, text_of, wait_item_page, wait_path,
 };
 use crate::helpers::{PASSWORD, TestApp, channel_id, demo_portal, flow_state};
 
@@ -57,11 +57,9 @@ async fn wait_state(app: &TestApp, id: u64, state: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_return() {
-    if no_chromedriver() {
-        return;
-    }
+    require_chromedriver();
     let axe = axe_source();
-    let axe = axe.as_deref();
+    let axe = axe.as_str();
     let app = demo_portal().await;
     for (u, r, unit) in [
         ("bw-writer", Role::Reporter, "commerce"),
@@ -105,8 +103,17 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
 
     // The unit reviewer returns it with a comment.
     sign_in(&c, base, "bw-reviewer").await;
-    // The bell says something waits; the notice names the item.
-    assert!(text_of(&c, ".bell").await.contains('1'));
+    // The bell says exactly one thing waits (its count is the badge's whole text, and its
+    // name says the same in words); the notice names the item.
+    assert_eq!(text_of(&c, ".bell .bell-count").await, "1");
+    let bell = c
+        .find(Locator::Css(".bell"))
+        .await
+        .unwrap()
+        .attr("aria-label")
+        .await
+        .unwrap();
+    assert_eq!(bell.as_deref(), Some("消息通知，1 条未读"));
     c.goto(&format!("{base}/admin/notifications"))
         .await
         .unwrap();
@@ -166,11 +173,22 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     click_button(&c, "发布").await;
     wait_state(&app, id, "published").await;
     assert!(text_of(&c, ".notice.ok").await.contains("已发布"));
-    // The whole way is on the item's page.
-    let history = text_of(&c, "#flow-history-h + table, #flow-history-h ~ table").await;
-    for step in ["报送", "退回", "审核通过", "办公室审核通过", "发布"] {
-        assert!(history.contains(step), "history shows {step}: {history}");
-    }
+    // The whole way is on the item's page: the 操作 cell of each history row, in order and
+    // each compared whole (审核通过 is also part of 办公室审核通过).
+    text_of(&c, "#flow-history-h ~ table").await;
+    let steps = c
+        .execute(
+            "return Array.from(document.querySelectorAll('#flow-history-h ~ table tbody tr'))
+                 .map(function (tr) { return tr.cells[2].textContent.trim(); });",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        steps,
+        json!(["报送", "退回", "报送", "审核通过", "办公室审核通过", "发布"]),
+        "the history's steps"
+    );
     axe_check(&c, axe, "/admin/articles/{id} (published)").await;
     screenshots(&c, "workflow-published").await;
 

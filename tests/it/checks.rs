@@ -6,7 +6,7 @@ use gongkai::auth::model::{Role, Unit, UnitCode, UnitKind};
 use gongkai::workflow::checks::CheckRules;
 use gongkai::workflow::rules_store;
 
-use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+use crate::helpers::{Client, PASSWORD, Resp, TestApp, main_of};
 
 const PAGE: &str = "/admin/checks";
 
@@ -55,7 +55,8 @@ async fn admin_saves_rules_and_the_change_is_audited() {
     let c = logged_in(&app, "sys", Role::Sysadmin, "gov").await;
     let r = c.get(PAGE).await;
     assert_eq!(r.status, 200);
-    assert!(r.body.contains("发布检查规则"));
+    // The page's own heading (the navigation names it too).
+    assert!(main_of(&r.body).contains("<h1>发布检查规则</h1>"));
     assert!(r.body.contains("href=\"/admin/checks\""), "nav entry");
     assert!(r.body.contains("附件类型 pdf"), "the defaults as text");
     assert!(r.body.contains("规则写法"), "the help box");

@@ -481,6 +481,7 @@ async fn admin_create_and_user_add_before_first_start() {
     assert!(app.setup_token.is_none());
     // While it runs, commands that need the database say so in one line.
     let data = app.dir.path().to_path_buf();
+    let shown = data.display().to_string();
     let out = tokio::task::spawn_blocking(move || {
         gongkai(
             &[
@@ -498,7 +499,12 @@ async fn admin_create_and_user_add_before_first_start() {
     })
     .await
     .unwrap();
-    assert!(out.fails().contains("gongkai"), "{out:?}");
+    // Exit code 2 and exactly this one line (`fails` checks both): the folder and why.
+    assert_eq!(
+        out.fails(),
+        format!("数据目录 {shown} 正被另一个 gongkai 进程使用"),
+        "{out:?}"
+    );
     let c = app.client();
     assert_eq!(c.login("root2", PASSWORD).await.status, 303);
     let c = app.client();

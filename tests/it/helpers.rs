@@ -167,6 +167,30 @@ impl Resp {
     }
 }
 
+/// The content of the page's `<main>` element: what the page itself shows, without the
+/// header, search box, navigation and footer that every page carries, so a check on it
+/// cannot be satisfied by that chrome.
+pub fn main_of(body: &str) -> &str {
+    let start = body
+        .find("<main")
+        .unwrap_or_else(|| panic!("no <main> on the page: {body}"));
+    let open_end = start + body[start..].find('>').expect("<main> tag closes") + 1;
+    let end = open_end
+        + body[open_end..]
+            .find("</main>")
+            .unwrap_or_else(|| panic!("no </main> on the page: {body}"));
+    &body[open_end..end]
+}
+
+/// The text of the first element whose opening tag contains `attrs` (e.g.
+/// `class="notice" role="status"`), up to the next tag: for elements holding plain text.
+pub fn tag_text<'a>(html: &'a str, attrs: &str) -> Option<&'a str> {
+    let at = html.find(attrs)?;
+    let start = at + html[at..].find('>')? + 1;
+    let end = start + html[start..].find('<')?;
+    Some(&html[start..end])
+}
+
 /// A browser-like client: keeps cookies, never follows redirects.
 pub struct Client {
     base: String,

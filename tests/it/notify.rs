@@ -5,7 +5,7 @@
 use gongkai::auth::model::Role;
 use gongkai::notify::store::{self, NewNotice, NoticeKind};
 
-use crate::helpers::{Client, PASSWORD, TestApp};
+use crate::helpers::{Client, PASSWORD, TestApp, tag_text};
 
 const DAY_MS: i64 = 24 * 3_600_000;
 
@@ -81,11 +81,43 @@ async fn empty_page_and_a_bell_without_a_count() {
     app.stop().await;
 }
 
+/// One notice as the notices page lists it.
+#[derive(Debug, PartialEq, Eq)]
+struct Listed {
+    kind: String,
+    title: String,
+    text: String,
+    time: String,
+}
+
+/// The notices on the page, in page order, each read from its own list item.
+fn listed(body: &str) -> Vec<Listed> {
+    let field = |li: &str, attrs: &str| {
+        tag_text(li, attrs)
+            .unwrap_or_else(|| panic!("no {attrs} in {li}"))
+            .to_owned()
+    };
+    body.split("<li class=\"notify-item")
+        .skip(1)
+        .map(|li| &li[..li.find("</li>").expect("item closes")])
+        .map(|li| Listed {
+            kind: field(li, "class=\"notify-kind\""),
+            title: field(li, "class=\"link notify-title\""),
+            text: field(li, "class=\"notify-text\""),
+            time: field(li, "<time"),
+        })
+        .collect()
+}
+
 #[tokio::test]
 async fn notices_newest_first_with_unread_due_and_overdue() {
     let app = TestApp::start().await;
     let (c, me) = logged_in(&app, "t-writer").await;
-    let now = app.state.now_ms();
+    // Each notice is pushed at its own time, ten minutes apart (within the session's idle
+    // limit), so the page's order and the time shown on each item are both checked, not
+    // only the order of ids at one instant. Times out of id order are not a case: the store
+    // keeps each user's notices by newest-first id, and ids are given in push order.
+    let t1 = app.state.now_ms();
     push(
         &app,
         me,
@@ -95,22 +127,26 @@ async fn notices_newest_first_with_unread_due_and_overdue() {
         None,
     )
     .await;
+    app.clock.advance(time::Duration::minutes(10));
+    let t2 = app.state.now_ms();
     push(
         &app,
         me,
         NoticeKind::Waiting,
         "第二条已超期",
         "/admin/articles/2",
-        Some(now - DAY_MS),
+        Some(t2 - DAY_MS),
     )
     .await;
+    app.clock.advance(time::Duration::minutes(10));
+    let t3 = app.state.now_ms();
     push(
         &app,
         me,
         NoticeKind::Approved,
         "第三条有期限",
         "/admin/articles/3",
-        Some(now + DAY_MS),
+        Some(t3 + DAY_MS),
     )
     .await;
 
@@ -121,16 +157,24 @@ async fn notices_newest_first_with_unread_due_and_overdue() {
 
     let r = c.get("/admin/notifications").await;
     assert_eq!(r.status, 200);
-    let (a, b, d) = (
-        r.body.find("第三条有期限").unwrap(),
-        r.body.find("第二条已超期").unwrap(),
-        r.body.find("第一条被退回").unwrap(),
+    // Newest first, each with its kind's label in its own label slot (the titles contain
+    // 被退回 and 已超期 too), its text and the time it was pushed.
+    let item = |kind: &str, title: &str, at: i64| Listed {
+        kind: kind.into(),
+        title: title.into(),
+        text: format!("{title}的说明"),
+        time: gongkai::clock::show(at),
+    };
+    assert_eq!(
+        listed(&r.body),
+        [
+            item("已通过", "第三条有期限", t3),
+            item("待我处理", "第二条已超期", t2),
+            item("被退回", "第一条被退回", t1),
+        ],
+        "newest first"
     );
-    assert!(a < b && b < d, "newest first");
     assert_eq!(r.body.matches("class=\"unread-tag\"").count(), 3);
-    for label in ["被退回", "待我处理", "已通过", "第二条已超期的说明"] {
-        assert!(r.body.contains(label), "{label}");
-    }
     assert_eq!(r.body.matches("办理期限：").count(), 2);
     assert_eq!(
         r.body.matches("已超期</strong>").count(),

@@ -6,7 +6,7 @@
 use gongkai::portal::model::Article;
 use gongkai::portal::store;
 
-use crate::helpers::{Client, TestApp, demo_portal, publish_new};
+use crate::helpers::{Client, TestApp, demo_portal, main_of, publish_new};
 
 fn find_article(app: &TestApp, title_part: &str) -> Article {
     app.state
@@ -424,6 +424,12 @@ async fn fresh_install_home_and_care_mode() {
     let r = c.get("/").await;
     assert_eq!(r.status, 200, "no site yet: a true, simple home");
     assert!(r.body.contains("网站标识码"));
+    // The home page itself, not only the footer every page has.
+    assert!(
+        main_of(&r.body).contains("<p>网站正在建设中。</p>"),
+        "{}",
+        r.body
+    );
     let r = c.get("/care?on=1").await;
     assert_eq!(r.location(), Some("/"));
     assert!(c.get("/").await.body.contains("class=\"care\""));
@@ -435,23 +441,36 @@ async fn footer_identifiers_on_every_kind_of_page() {
     let app = demo_portal().await;
     let c = app.client();
     let art = find_article(&app, "民生实事");
-    let paths = [
-        "/".to_owned(),
-        "/c/gov-news/".into(),
-        "/c/overview/".into(),
-        format!("/a/{}", art.id),
-        format!("/a/{}/print", art.id),
-        "/u/commerce/".into(),
-        "/search?q=%E6%94%BF%E5%8A%A1".into(),
-        "/search".into(),
-        "/sitemap".into(),
-        "/contact".into(),
-        "/login".into(),
-        "/no-such-page".into(),
-        "/c/gov-news/page/0/".into(),
+    // Each page with the status it must answer and a piece of its own content (inside
+    // <main>), so that an error page, which has the footer too, cannot stand in for it.
+    let title = format!("<h1>{}</h1>", art.title);
+    let paths: [(String, u16, &str); 13] = [
+        ("/".to_owned(), 200, "<h2 id=\"hl-title\">要闻</h2>"),
+        ("/c/gov-news/".into(), 200, "<h1>政务动态</h1>"),
+        ("/c/overview/".into(), 200, "<h1>区情概况</h1>"),
+        (format!("/a/{}", art.id), 200, &title),
+        (format!("/a/{}/print", art.id), 200, &title),
+        (
+            "/u/commerce/".into(),
+            200,
+            "<h1 class=\"sr-only\">区商务局</h1>",
+        ),
+        ("/search?q=%E6%94%BF%E5%8A%A1".into(), 200, "条结果"),
+        ("/search".into(), 200, "请输入要查找的内容"),
+        ("/sitemap".into(), 200, "<h1>网站地图</h1>"),
+        ("/contact".into(), 200, "<h1>联系我们</h1>"),
+        ("/login".into(), 200, "<h1>工作人员登录</h1>"),
+        ("/no-such-page".into(), 404, "<h1>页面不存在</h1>"),
+        ("/c/gov-news/page/0/".into(), 400, "<p>页码无效。</p>"),
     ];
-    for p in &paths {
+    for (p, status, own) in &paths {
         let r = c.get(p).await;
+        assert_eq!(r.status, *status, "{p}: {}", r.body);
+        assert!(
+            main_of(&r.body).contains(own),
+            "{p} shows {own}: {}",
+            r.body
+        );
         for bit in FOOTER_BITS {
             assert!(r.body.contains(bit), "{p} ({}) lacks {bit}", r.status);
         }
@@ -461,5 +480,10 @@ async fn footer_identifiers_on_every_kind_of_page() {
         );
         assert!(r.body.contains("href=\"/sitemap\""), "{p} lacks 网站地图");
     }
+    // The print view is the article without its tools, not the article page again.
+    let article = c.get(&format!("/a/{}", art.id)).await;
+    assert!(main_of(&article.body).contains("打印本页"));
+    let print = c.get(&format!("/a/{}/print", art.id)).await;
+    assert!(!main_of(&print.body).contains("打印本页"));
     app.stop().await;
 }

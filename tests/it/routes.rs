@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use gongkai::auth::model::Role;
 use gongkai::http::router::ROUTES;
 
-use crate::helpers::{Client, PASSWORD, Resp, TestApp};
+use crate::helpers::{Client, PASSWORD, Resp, TestApp, main_of};
 
 /// Columns of the table, in order.
 const ROLES: [Option<Role>; 8] = [
@@ -196,8 +196,9 @@ async fn every_route_for_every_role() {
                 ));
             }
             if r.status == 403 {
+                // Inside <main>: the site name in the header links home on every page.
                 assert!(
-                    r.body.contains("href=\"/\""),
+                    main_of(&r.body).contains("<a href=\"/\">返回网站首页</a>"),
                     "{method} {path}: a 403 page links home"
                 );
             }
@@ -380,8 +381,13 @@ async fn unknown_path_gets_the_site_404_page() {
                 .is_some_and(|v| v.starts_with("text/html")),
             "{path}"
         );
-        assert!(r.body.contains("页面不存在"), "{path}: {}", r.body);
-        assert!(r.body.contains("href=\"/\""), "{path}: link home");
+        // The page itself, not its <title> or chrome, says so and links home.
+        let main = main_of(&r.body);
+        assert!(main.contains("<h1>页面不存在</h1>"), "{path}: {}", r.body);
+        assert!(
+            main.contains("<a href=\"/\">返回网站首页</a>"),
+            "{path}: link home"
+        );
         assert!(r.body.contains("网站标识码"), "{path}: site footer");
     }
     app.stop().await;
