@@ -594,6 +594,31 @@ mod tests {
     }
 
     #[test]
+    fn memory_bounds_are_checked() {
+        let c = Config::default();
+        assert_eq!(c.store_cache_bytes(), 8 * 1024 * 1024);
+        assert_eq!(c.page_cache_bytes(), 16 * 1024 * 1024);
+        assert_eq!(c.search_memory(), crate::search::Memory::default());
+        for (toml, key) in [
+            (
+                "[memory]\nsearch_writer_mib = 10\n",
+                "memory.search_writer_mib",
+            ),
+            ("[memory]\npage_cache_mib = 0\n", "memory.page_cache_mib"),
+            ("[memory]\nstore_cache_mib = 0\n", "memory.store_cache_mib"),
+            (
+                "[memory]\nsearch_doc_blocks = 0\n",
+                "memory.search_doc_blocks",
+            ),
+        ] {
+            let mut c = Config::default();
+            c.apply_toml(toml, "f").expect("parses");
+            let e = c.check().expect_err(toml).0;
+            assert!(e.contains(key), "{e}");
+        }
+    }
+
+    #[test]
     fn secrets_are_masked() {
         let mut c = Config::default();
         c.ops.metrics_token = "s3cret".into();

@@ -91,22 +91,29 @@ impl Indexer {
 
 /// Rebuilds the index from the store's public articles (one commit).
 pub fn rebuild(index: &SearchIndex, store: &crate::store::Store) -> Result<usize> {
-    let (snap, articles) = store.read_blocking(|txn| {
-        Ok((
-            Snapshot {
-                sites: super::store::list_sites(txn)?,
-                channels: super::store::all_channels(txn)?,
-            },
-            super::store::all_articles(txn)?,
-        ))
+    let snap = store.read_blocking(|txn| {
+        Ok(Snapshot {
+            sites: super::store::list_sites(txn)?,
+            channels: super::store::all_channels(txn)?,
+        })
     })?;
-    index.clear()?;
-    index.upsert_many(
-        articles
-            .iter()
-            .filter(|a| a.is_public())
-            .map(|a| doc(&snap, a)),
-    )
+    // A batch at a time, each from its own read: a rebuild of 100,000 items must not hold
+    // them all in memory on a small box.
+    let mut after = None;
+    index.rebuild_from(|| {
+        let batch = store.read_blocking(|txn| super::store::articles_after(txn, after, 500))?;
+        let Some(last) = batch.last() else {
+            return Ok(None);
+        };
+        after = Some(last.id);
+        Ok(Some(
+            batch
+                .iter()
+                .filter(|a| a.is_public())
+                .map(|a| doc(&snap, a))
+                .collect(),
+        ))
+    })
 }
 
 /// Opens the index under the data folder; rebuilds it when it was missing or broken

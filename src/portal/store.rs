@@ -380,6 +380,28 @@ pub fn all_articles(txn: &ReadTransaction) -> Result<Vec<Article>> {
     Ok(out)
 }
 
+/// Up to `limit` articles in id order, after the id `after` (from the first when `None`).
+pub fn articles_after(
+    txn: &ReadTransaction,
+    after: Option<u64>,
+    limit: usize,
+) -> Result<Vec<Article>> {
+    let t = txn.open_table(tables::ARTICLES)?;
+    let range = match after {
+        Some(a) => match a.checked_add(1) {
+            Some(from) => t.range(from..)?,
+            None => return Ok(Vec::new()),
+        },
+        None => t.range(0..)?,
+    };
+    let mut out = Vec::with_capacity(limit.min(1024));
+    for row in range.take(limit) {
+        let (_, v) = row?;
+        out.push(serde_json::from_slice(v.value())?);
+    }
+    Ok(out)
+}
+
 /// Newest articles first, a page at a time, for the staff list.
 pub fn articles_newest(
     txn: &ReadTransaction,

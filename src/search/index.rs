@@ -8,6 +8,7 @@ use std::time::Instant;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
+use tantivy::indexer::{LogMergePolicy, NoMergePolicy};
 use tantivy::query::{AllQuery, Query as TQuery};
 use tantivy::schema::Value;
 use tantivy::{
@@ -184,6 +185,66 @@ impl SearchIndex {
         }
         self.commit(&mut w)?;
         Ok(n)
+    }
+
+    /// Adds documents batch by batch (`next` returns `None` when done) with one commit, then
+    /// merges the index into one segment: a full rebuild that holds one batch in memory at a
+    /// time and leaves the fewest files to open and search. Any error rolls everything back.
+    pub fn rebuild_from(
+        &self,
+        mut next: impl FnMut() -> Result<Option<Vec<SearchDoc>>>,
+    ) -> Result<usize> {
+        let mut w = self.writer()?;
+        // No background merges while rebuilding: they would race the one merge at the end.
+        w.set_merge_policy(Box::new(NoMergePolicy));
+        let r = self.rebuild_locked(&mut w, &mut next);
+        w.set_merge_policy(Box::new(LogMergePolicy::default()));
+        r
+    }
+
+    fn rebuild_locked(
+        &self,
+        w: &mut IndexWriter,
+        next: &mut impl FnMut() -> Result<Option<Vec<SearchDoc>>>,
+    ) -> Result<usize> {
+        if let Err(e) = w.delete_all_documents() {
+            let _ = w.rollback();
+            return Err(err("delete all")(e));
+        }
+        let mut n = 0;
+        loop {
+            let batch = match next() {
+                Ok(Some(b)) => b,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = w.rollback();
+                    return Err(e);
+                }
+            };
+            for d in &batch {
+                // The index was emptied above: nothing to delete first.
+                if let Err(e) = self.stage(w, d, false) {
+                    let _ = w.rollback();
+                    return Err(e);
+                }
+                n += 1;
+            }
+        }
+        self.commit(w)?;
+        let ids = w
+            .index()
+            .searchable_segment_ids()
+            .map_err(err("list segments"))?;
+        if ids.len() > 1 {
+            w.merge(&ids).wait().map_err(err("merge segments"))?;
+            self.reader.reload().map_err(err("reload reader"))?;
+        }
+        Ok(n)
+    }
+
+    /// Segments in the index (one after a rebuild).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     pub fn remove(&self, id: u64) -> Result<()> {

@@ -416,3 +416,34 @@ fn index_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<SearchIndex>();
 }
+
+#[test]
+fn rebuild_takes_batches_ends_in_one_segment_and_rolls_back_on_error() {
+    let idx = sample();
+    // Several batches, each committed by tantivy as segments fill: one segment at the end.
+    let mut batches = (0..4u64).map(|b| {
+        (0..50u64)
+            .map(|i| doc(100 + b * 50 + i, "河道治理进展", "第二批整治工程完工。"))
+            .collect::<Vec<_>>()
+    });
+    let n = idx.rebuild_from(|| Ok(batches.next())).expect("rebuild");
+    assert_eq!(n, 200);
+    assert_eq!(idx.num_docs(), 200);
+    assert_eq!(idx.segments(), 1);
+    // The old documents went with the rebuild.
+    assert!(find(&idx, "防汛").is_empty());
+    assert_eq!(idx.search(&Query::text("河道")).expect("search").total, 200);
+    // A failing source changes nothing.
+    let mut calls = 0;
+    let r = idx.rebuild_from(|| {
+        calls += 1;
+        if calls == 1 {
+            Ok(Some(vec![doc(1, "新的标题", "正文")]))
+        } else {
+            Err(crate::error::Error::Internal("store read failed".into()))
+        }
+    });
+    assert!(r.is_err());
+    assert_eq!(idx.num_docs(), 200);
+    assert!(find(&idx, "新的").is_empty());
+}
