@@ -3,7 +3,7 @@
 # wrk on loopback, each page against nginx serving the same bytes as a static file in the
 # same run, with the server's memory broken down (scripts/mem-breakdown.sh). Not run by CI.
 #
-#   RUSTFLAGS='-C target-feature=+crt-static' cargo build --release --target x86_64-unknown-linux-gnu
+#   RUSTFLAGS='-C target-feature=+crt-static' cargo build --profile dist --target x86_64-unknown-linux-gnu
 #   scripts/bench-portal.sh [articles=100000] [seconds=10]
 #
 # Pinned: the server (gongkai, then nginx with one worker) runs on core SERVER_CPU (default 0)
@@ -16,7 +16,7 @@
 # bounded; only processes this script starts are stopped.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-STATIC_BIN=$ROOT/target/x86_64-unknown-linux-gnu/release/gongkai
+STATIC_BIN=$ROOT/target/x86_64-unknown-linux-gnu/dist/gongkai
 if [ -z "${BIN:-}" ]; then
   if [ -x "$STATIC_BIN" ]; then BIN=$STATIC_BIN; else BIN=$ROOT/target/release/gongkai; fi
 fi
