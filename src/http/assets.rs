@@ -48,10 +48,29 @@ pub async fn serve(
     Path((hash, path)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> Response {
-    let Some(file) = Static::get(&path) else {
+    let current = st.assets.hashes.get(&path).cloned().unwrap_or_default();
+    let mime = mime_guess::from_path(&path).first_or_octet_stream();
+    // An old hash still gets the file, but must not be cached forever.
+    let cache = if hash == current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    embedded(&st, &path, &headers, mime.as_ref(), cache)
+}
+
+/// An embedded file with its content-hash ETag: 304 when the client has it, else the bytes.
+fn embedded(
+    st: &Shared,
+    path: &str,
+    headers: &HeaderMap,
+    mime: &str,
+    cache: &'static str,
+) -> Response {
+    let Some(file) = Static::get(path) else {
         return crate::error::Error::NotFound.into_response();
     };
-    let current = st.assets.hashes.get(&path).cloned().unwrap_or_default();
+    let current = st.assets.hashes.get(path).cloned().unwrap_or_default();
     let etag = format!("\"{current}\"");
     if headers
         .get(header::IF_NONE_MATCH)
@@ -60,16 +79,9 @@ pub async fn serve(
     {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let mime = mime_guess::from_path(&path).first_or_octet_stream();
-    // An old hash still gets the file, but must not be cached forever.
-    let cache = if hash == current {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
     let mut resp = Response::new(Body::from(file.data.into_owned()));
     let h = resp.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
+    if let Ok(v) = HeaderValue::from_str(mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -82,32 +94,11 @@ pub async fn serve(
 /// `/favicon.ico`: asked for by every browser whatever the page links. The URL cannot carry a
 /// content hash, so it is cached for a week (not forever) and revalidated by ETag.
 pub async fn favicon(State(st): State<Shared>, headers: HeaderMap) -> Response {
-    let Some(file) = Static::get(FAVICON) else {
-        return crate::error::Error::NotFound.into_response();
-    };
-    let etag = format!(
-        "\"{}\"",
-        st.assets.hashes.get(FAVICON).cloned().unwrap_or_default()
-    );
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
-    }
-    let mut resp = Response::new(Body::from(file.data.into_owned()));
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("image/vnd.microsoft.icon"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=604800"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&etag) {
-        h.insert(header::ETAG, v);
-    }
-    resp
+    embedded(
+        &st,
+        FAVICON,
+        &headers,
+        "image/vnd.microsoft.icon",
+        "public, max-age=604800",
+    )
 }
