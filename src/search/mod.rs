@@ -1,7 +1,7 @@
 //! Full-text search over public content, in Chinese (tantivy, Han unigrams and bigrams).
 //!
 //! The index is derived data (`data/search/`): the store is the truth, and a missing or broken
-//! index is rebuilt from it (`open_or_recreate` + `upsert_many`). One `IndexWriter` lives
+//! index is rebuilt from it (`open_or_recreate` + `rebuild_from`). One `IndexWriter` lives
 //! behind a mutex (tantivy allows one per index); the reader is reloaded by hand after every
 //! commit, so a search right after `upsert` returns sees the change.
 //!
