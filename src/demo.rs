@@ -78,6 +78,8 @@ pub struct DemoAccount {
     pub username: String,
     pub role_label: &'static str,
     pub password: String,
+    /// One of the three separated admin duties: the first login leads to two-factor enrolment.
+    pub totp_first: bool,
 }
 
 fn demo_password() -> String {
@@ -106,6 +108,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
             username: (*name).to_owned(),
             role_label: role.label(),
             password: pw,
+            totp_first: role.is_separated_admin(),
         });
     }
     let site = cfg.site.name.clone();

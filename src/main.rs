@@ -107,6 +107,18 @@ enum UserCmd {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Reset an account's password and/or two-factor login from the server (no approval
+    /// needed: server access is the trust anchor).
+    Reset {
+        #[arg(long)]
+        username: String,
+        /// Read the new password from standard input (it must be changed at the next login).
+        #[arg(long)]
+        password_stdin: bool,
+        /// Remove two-factor login; the owner enrols again at the next login.
+        #[arg(long)]
+        totp: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -210,6 +222,7 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             gongkai::admin::cli::create_admin(&cx, &username, &display_name, &pw)?;
             println!("已创建系统管理员 {username}");
+            println!("{}。", gongkai::admin::cli::TOTP_NOTE);
             Ok(())
         }
         Some(Cmd::User {
@@ -232,6 +245,32 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             gongkai::admin::cli::add_user(&cx, &username, &name, &unit, &role, &pw)?;
             println!("已创建账号 {username}（{role} @ {unit}）");
+            if gongkai::auth::model::Role::parse(&role).is_some_and(|r| r.is_separated_admin()) {
+                println!("{}。", gongkai::admin::cli::TOTP_NOTE);
+            }
+            Ok(())
+        }
+        Some(Cmd::User {
+            cmd:
+                UserCmd::Reset {
+                    username,
+                    password_stdin,
+                    totp,
+                },
+        }) => {
+            let pw = if password_stdin {
+                Some(read_password(true)?)
+            } else {
+                None
+            };
+            let store = open_store(&cfg, clock)?;
+            let cx = gongkai::admin::cli::Ctx {
+                store: &store,
+                cfg: &cfg,
+                clock,
+            };
+            let said = gongkai::admin::cli::reset_user(&cx, &username, pw.as_deref(), totp)?;
+            println!("{said}");
             Ok(())
         }
         Some(Cmd::Backup { out }) => backup(&cfg, clock, &out),
@@ -242,9 +281,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 gongkai::demo::fill(&store, &cfg, now).map_err(|e| e.to_string())?
             {
                 println!("已创建演示区数据。演示账号（密码只显示这一次）：");
-                for a in accounts {
-                    println!("  {:<18} {:<10} {}", a.username, a.role_label, a.password);
-                }
+                print_demo_accounts(&accounts);
             }
             if articles > 0 {
                 // Instant measures how long the fill took; it stamps nothing.
@@ -282,6 +319,25 @@ fn run(cli: Cli) -> Result<(), String> {
                 Err(reply.message)
             }
         }
+    }
+}
+
+fn print_demo_accounts(accounts: &[gongkai::demo::DemoAccount]) {
+    for a in accounts {
+        let note = if a.totp_first {
+            "  首次登录须先启用两步验证"
+        } else {
+            ""
+        };
+        println!(
+            "  {:<18} {:<10} {}{note}",
+            a.username, a.role_label, a.password
+        );
+    }
+    if accounts.iter().any(|a| a.totp_first) {
+        println!(
+            "系统管理员、安全管理员、审计管理员（三员）登录后先进入“启用两步验证”页面：用手机身份验证器应用添加页面上的密钥并输入 6 位验证码即可继续。"
+        );
     }
 }
 
@@ -359,9 +415,7 @@ fn serve(cfg: Config, demo: bool, clock: SharedClock) -> Result<(), String> {
             match gongkai::demo::fill(&store, &cfg, now).map_err(|e| e.to_string())? {
                 Some(accounts) => {
                     println!("已创建演示区数据。演示账号（密码只显示这一次）：");
-                    for a in accounts {
-                        println!("  {:<18} {:<10} {}", a.username, a.role_label, a.password);
-                    }
+                    print_demo_accounts(&accounts);
                 }
                 None => println!("数据目录已有数据，未写入演示数据。"),
             }

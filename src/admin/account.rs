@@ -24,6 +24,12 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
     r
 }
 
+/// Two-factor login may not be turned off: the three separated admin duties always, unit
+/// admins when `auth.totp_required_for_admins` is set.
+fn totp_mandatory(st: &Shared, u: &crate::auth::model::User) -> bool {
+    u.is_privileged() || (st.cfg.auth.totp_required_for_admins && u.is_admin())
+}
+
 pub async fn page_view(st: &Shared, s: &Staff, notice: Option<&str>) -> Markup {
     let u = &s.user;
     let body = html! {
@@ -43,7 +49,7 @@ pub async fn page_view(st: &Shared, s: &Staff, notice: Option<&str>) -> Markup {
             h2 { "两步验证（动态验证码）" }
             @if u.totp_secret.is_some() {
                 p { "已启用。登录时需输入身份验证器应用中的动态验证码。" }
-                @if !(st.cfg.auth.totp_required_for_admins && u.is_admin()) {
+                @if !totp_mandatory(st, u) {
                     form method="post" action="/account/totp/disable" {
                         (form::csrf(&s.csrf))
                         (form::field(&Field::new("code", "动态验证码").autocomplete("one-time-code"), &FormState::default()))
@@ -185,10 +191,14 @@ fn totp_view(st: &Shared, s: &Staff, secret: &str, fs: &FormState) -> Markup {
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let required =
-        st.cfg.auth.totp_required_for_admins && s.user.is_admin() && s.user.totp_secret.is_none();
+    let required = s.user.must_enrol_totp(st.cfg.auth.totp_required_for_admins);
     let body = html! {
-        @if required {
+        @if required && s.user.is_privileged() {
+            div.notice role="status" {
+                "按三员分立安全要求，系统管理员、安全管理员、审计管理员账号必须启用两步验证后才能继续。"
+                "启用之前，除本页和退出登录外的其他页面都不能使用。"
+            }
+        } @else if required {
             div.notice role="status" { "按本系统安全策略，管理员账号必须启用两步验证后才能继续。" }
         }
         section.card {
@@ -278,7 +288,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
 
 pub async fn totp_disable(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
-    if st.cfg.auth.totp_required_for_admins && s.user.is_admin() {
+    if totp_mandatory(&st, &s.user) {
         return Err(Error::Forbidden(
             "管理员账号必须启用两步验证，不能停用。".into(),
         ));

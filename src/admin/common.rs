@@ -60,6 +60,9 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
     if can(u, Action::ReadAudit, Object::System, f) {
         nav.push(("/admin/audit", "审计日志"));
     }
+    if can(u, Action::ReviewAccountRequests, Object::System, f) {
+        nav.push(("/admin/requests", "账号审批"));
+    }
     // Scoped permissions start at the units of the user's own grants.
     let anywhere = |a: Action| {
         u.grants

@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::routing::{get, post};
 
-use super::{account, audit_log, login, setup, system, units, users};
+use super::{account, audit_log, login, requests, set_password, setup, system, units, users};
 use crate::http::Shared;
 
 pub fn router() -> Router<Shared> {
@@ -15,6 +15,10 @@ pub fn router() -> Router<Shared> {
             get(login::totp_form).post(login::totp_submit),
         )
         .route("/logout", post(login::logout))
+        .route(
+            "/set-password",
+            get(set_password::form).post(set_password::submit),
+        )
         .route("/account", get(account::show))
         .route("/account/logout-all", post(account::logout_all))
         .route(
@@ -38,8 +42,12 @@ pub fn router() -> Router<Shared> {
             "/admin/users/{id}/reset-password",
             post(users::reset_password),
         )
+        .route("/admin/users/{id}/reset-totp", post(users::reset_totp))
         .route("/admin/users/{id}/unlock", post(users::unlock))
         .route("/admin/users/{id}/disable", post(users::toggle_disabled))
+        .route("/admin/requests", get(requests::list))
+        .route("/admin/requests/{id}", get(requests::detail))
+        .route("/admin/requests/{id}/flow", post(requests::take))
         .route("/admin/units", get(units::list).post(units::create))
         .route("/admin/audit", get(audit_log::list))
         .route(

@@ -33,6 +33,12 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     } else {
         None
     };
+    // 待办: account requests this person may approve.
+    let approvals = if can(u, Action::ReviewAccountRequests, Object::System, f) {
+        Some(super::requests::waiting_count(&st, u).await?)
+    } else {
+        None
+    };
     let checks = {
         let (st2, u2) = (st.clone(), u.clone());
         tokio::task::spawn_blocking(move || crate::workflow::rules_admin::nav_allowed(&st2, &u2))
@@ -47,6 +53,14 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
                     @for (id, label, items) in w.lists.iter().filter(|(id, _, _)| *id != "published") {
                         li { a href=(format!("/admin/work?list={id}")) { span.count { (items.len()) } " " (label) } }
                     }
+                }
+            }
+        }
+        @if let Some(n) = approvals {
+            section.card.work-summary aria-labelledby="approvals-h" {
+                h2 #approvals-h { "待办" }
+                ul.work-counts {
+                    li { a href="/admin/requests" { span.count { (n) } " 件账号申请待我审批" } }
                 }
             }
         }
@@ -66,6 +80,9 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
             }
             @if can(u, Action::ReadAudit, Object::System, f) {
                 li { a href="/admin/audit" { strong { "审计日志" } span { "查阅全部操作记录并校验哈希链" } } }
+            }
+            @if approvals.is_some() {
+                li { a href="/admin/requests" { strong { "账号审批" } span { "三员账号的新建、角色和重置须由另一位管理员批准" } } }
             }
             @if writes {
                 li { a href="/admin/articles" { strong { "信息发布" } span { "撰写、报送、审核、发布本单位的信息" } } }

@@ -1,15 +1,24 @@
 //! Accounts and roles, run by the 安全管理员. While no 安全管理员 exists yet, the
 //! system administrator may create that one account (first-run bootstrap).
+//!
+//! 三员分立 in practice: creating an account with one of the three separated admin duties,
+//! changing the roles of an account that holds or would hold one, and resetting the password
+//! or two-factor login of such an account become account requests (`admin::requests`) that
+//! take effect only when a second admin approves them. Such accounts never get a password
+//! from an admin: the owner sets it through a one-time link. Ordinary accounts are changed at
+//! once, and a password reset shows a temporary password as before.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
+use crate::auth::account_request::{self as account_requests, Change};
 use crate::auth::audit;
 use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
-use crate::auth::password;
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, NewUser};
+use crate::auth::{password, password_link};
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
@@ -17,6 +26,7 @@ use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
 use super::common::{event, facts, render, require, roles_label};
+use super::requests::{self, ShownLink};
 
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
 async fn may_manage(st: &Shared, s: &Staff, bootstrap_ok: bool) -> Result<bool> {
@@ -106,8 +116,12 @@ fn new_view(st: &Shared, s: &Staff, units: &[Unit], bootstrap: bool, fs: &FormSt
             (form::field(&Field::new("display_name", "姓名"), fs))
             (form::select("unit", "所属单位", &unit_options(units), fs))
             (form::select("role", "角色", &role_options(bootstrap), fs))
-            (form::field(&Field::new("password", "初始密码").kind("password").autocomplete("new-password")
-                .hint("用户首次登录后须修改密码"), fs))
+            @if bootstrap {
+                p.hint { "安全管理员账号不设初始密码：创建后系统生成一次性设置密码链接，由本人打开后自行设置。" }
+            } @else {
+                (form::field(&Field::new("password", "初始密码").kind("password").autocomplete("new-password").optional()
+                    .hint("普通账号填写，用户首次登录后须修改密码。系统管理员、安全管理员、审计管理员账号请留空：须经另一位管理员批准，批准后由本人通过一次性链接设置密码"), fs))
+            }
             button.primary type="submit" { "创建账号" }
         }
     };
@@ -126,7 +140,11 @@ pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
     )))
 }
 
-pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
+pub async fn new_submit(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    p: Posted,
+) -> Result<Response> {
     let s = p.staff(&st)?;
     let bootstrap = may_manage(&st, &s, true).await?;
     let units = st.store.read(users::list_units).await?;
@@ -153,13 +171,27 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         fs.add_error("role", "请选择角色");
     }
     let pw = p.get("password").to_owned();
-    if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
+    let privileged = role.is_some_and(Role::is_separated_admin);
+    if privileged {
+        if !pw.is_empty() {
+            fs.add_error(
+                "password",
+                "系统管理员、安全管理员、审计管理员账号不由管理员设置密码，请留空：批准后由本人通过一次性链接设置",
+            );
+        }
+    } else if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
         fs.add_error("password", m);
     }
     let (Ok(username), Some(unit), Some(role), false) = (username, unit, role, fs.has_errors())
     else {
         return Ok(html_invalid(new_view(&st, &s, &units, bootstrap, &fs)));
     };
+    if privileged {
+        return create_privileged(
+            &st, &s, &p, &headers, &units, bootstrap, fs, username, display, unit, role,
+        )
+        .await;
+    }
     let hash = password::hash_async(pw).await?;
     let now = st.now_ms();
     let name = username.as_str().to_owned();
@@ -197,6 +229,112 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         Err(e) => {
             fs.add_error(e.field, e.message);
             Ok(html_invalid(new_view(&st, &s, &units, bootstrap, &fs)))
+        }
+    }
+}
+
+/// A new account with one of the three duties: a request for a second admin to approve,
+/// except the first-run bootstrap (the system administrator creating the first security
+/// administrator while nobody holds a different duty who could approve), which is made at
+/// once. Either way the owner sets the password through a one-time link.
+#[allow(clippy::too_many_arguments)]
+async fn create_privileged(
+    st: &Shared,
+    s: &Staff,
+    p: &Posted,
+    headers: &HeaderMap,
+    units: &[Unit],
+    bootstrap: bool,
+    mut fs: FormState,
+    username: Username,
+    display: String,
+    unit: UnitCode,
+    role: Role,
+) -> Result<Response> {
+    let grants = vec![Grant {
+        role,
+        unit: unit.clone(),
+    }];
+    let nobody_to_approve = bootstrap
+        && !st
+            .store
+            .read(|txn| crate::auth::store::any_with_role(txn, Role::Auditor))
+            .await?;
+    if !nobody_to_approve {
+        let change = Change::CreateAccount {
+            username: username.as_str().to_owned(),
+            display_name: display,
+            unit,
+            grants,
+        };
+        return match requests::submit(st, s, &p.ctx, change).await? {
+            Ok(id) => Ok(see_other(&format!("/admin/requests/{id}"))),
+            Err(e) => {
+                fs.add_error(e.field, e.message);
+                Ok(html_invalid(new_view(st, s, units, bootstrap, &fs)))
+            }
+        };
+    }
+    let unusable = password::hash_async(crate::ids::random_token()).await?;
+    let now = st.now_ms();
+    let name = username.as_str().to_owned();
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "user_create",
+        format!("user:{name}"),
+        true,
+        format!("角色 {} @ {}（初始化：首个安全管理员）", role.id(), unit),
+    );
+    let mut issued = event(
+        &s.user,
+        &p.ctx,
+        "password_link_issue",
+        format!("user:{name}"),
+        true,
+        format!(
+            "签发一次性设置密码链接，{} 小时内有效",
+            password_link::VALID_MS / 3_600_000
+        ),
+    );
+    issued.unit = s.user.unit.to_string();
+    let r = st
+        .store
+        .write(move |txn| {
+            let r = users::create_user(
+                txn,
+                NewUser {
+                    username,
+                    display_name: display,
+                    unit,
+                    grants,
+                    password_hash: unusable,
+                    must_change_password: false,
+                },
+                now,
+            )?;
+            let Ok(id) = r else {
+                return Ok(r.map(|_| String::new()));
+            };
+            audit::append(txn, ev, now)?;
+            let token = password_link::issue(txn, id, None, now)?;
+            audit::append(txn, issued, now)?;
+            Ok(Ok(token))
+        })
+        .await?;
+    match r {
+        Ok(token) => {
+            let link = ShownLink::new(st, headers, &token, &name);
+            let body = html! {
+                div.notice.ok role="status" { "已创建安全管理员账号 " (name) "。此后账号与角色由安全管理员管理；涉及三员账号的变更须经另一位管理员批准。" }
+                (link.card())
+                p { a href="/admin" { "返回工作台" } }
+            };
+            Ok(page(render(st, s, "新建账号", body)))
+        }
+        Err(e) => {
+            fs.add_error(e.field, e.message);
+            Ok(html_invalid(new_view(st, s, units, bootstrap, &fs)))
         }
     }
 }
@@ -242,6 +380,9 @@ fn detail_view(
                 dt { "创建时间" } dd { (crate::clock::show(u.created_ms)) }
             }
         }
+        @if u.is_privileged() {
+            p.notice role="status" { "此账号担任" (roles_label(u)) "。按三员分立要求，修改其角色、重置其密码或两步验证须经另一位担任不同管理员角色的人批准后才生效；密码由本人通过一次性链接设置。" }
+        }
         @if !own {
             section.card {
                 h2 { "角色" }
@@ -266,6 +407,11 @@ fn detail_view(
                 div.actions {
                     form.inline method="post" action=(format!("/admin/users/{}/reset-password", u.id)) {
                         (form::csrf(&s.csrf)) button type="submit" { "重置密码" }
+                    }
+                    @if u.totp_secret.is_some() {
+                        form.inline method="post" action=(format!("/admin/users/{}/reset-totp", u.id)) {
+                            (form::csrf(&s.csrf)) button type="submit" { "重置两步验证" }
+                        }
                     }
                     @if u.locked(now) || u.failed_logins > 0 {
                         form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) {
@@ -344,6 +490,20 @@ pub async fn set_roles(
         fs.add_error("role", m);
         return Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)));
     }
+    if account_requests::needs_approval(&u.grants, &grants) {
+        let change = Change::SetRoles {
+            user: u.id,
+            username: u.username.clone(),
+            grants,
+        };
+        return match requests::submit(&st, &s, &p.ctx, change).await? {
+            Ok(rid) => Ok(see_other(&format!("/admin/requests/{rid}"))),
+            Err(e) => {
+                fs.add_error("role", e.message);
+                Ok(html_invalid(detail_view(&st, &s, &u, &units, None, &fs)))
+            }
+        };
+    }
     let detail = grants
         .iter()
         .map(|g| format!("{}@{}", g.role.id(), g.unit))
@@ -383,6 +543,13 @@ pub async fn reset_password(
     p: Posted,
 ) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
+    if u.is_privileged() {
+        let change = Change::ResetPassword {
+            user: u.id,
+            username: u.username.clone(),
+        };
+        return submit_or_show(&st, &s, &p, &u, change).await;
+    }
     let temp = temp_password();
     let hash = password::hash_async(temp.clone()).await?;
     let ev = event(
@@ -419,6 +586,66 @@ pub async fn reset_password(
         Some(&msg),
         &FormState::default(),
     )))
+}
+
+/// Submits a request about `u` and goes to it, or shows why not on the account's page.
+async fn submit_or_show(
+    st: &Shared,
+    s: &Staff,
+    p: &Posted,
+    u: &User,
+    change: Change,
+) -> Result<Response> {
+    match requests::submit(st, s, &p.ctx, change).await? {
+        Ok(rid) => Ok(see_other(&format!("/admin/requests/{rid}"))),
+        Err(e) => {
+            let units = st.store.read(users::list_units).await?;
+            let fs = FormState {
+                notice: Some(e.message),
+                ..Default::default()
+            };
+            Ok(html_invalid(detail_view(st, s, u, &units, None, &fs)))
+        }
+    }
+}
+
+/// 重置两步验证: the owner enrols again at the next login. For the three duties a request.
+pub async fn reset_totp(
+    State(st): State<Shared>,
+    Path(id): Path<String>,
+    p: Posted,
+) -> Result<Response> {
+    let (s, u) = target(&st, &p, &id).await?;
+    if u.totp_secret.is_none() {
+        return Ok(see_other(&format!("/admin/users/{id}")));
+    }
+    if u.is_privileged() {
+        let change = Change::ResetTotp {
+            user: u.id,
+            username: u.username.clone(),
+        };
+        return submit_or_show(&st, &s, &p, &u, change).await;
+    }
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "totp_reset",
+        format!("user:{}", u.username),
+        true,
+        String::new(),
+    );
+    let now = st.now_ms();
+    let uid = u.id;
+    st.store
+        .write(move |txn| {
+            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
+            u.totp_secret = None;
+            u.session_epoch += 1;
+            users::save_user(txn, &u)?;
+            audit::append(txn, ev, now).map(|_| ())
+        })
+        .await?;
+    Ok(see_other(&format!("/admin/users/{id}")))
 }
 
 pub async fn unlock(

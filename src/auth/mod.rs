@@ -1,8 +1,10 @@
 //! Accounts, sessions, roles and scopes, the permission check, the audit log.
 
+pub mod account_request;
 pub mod audit;
 pub mod model;
 pub mod password;
+pub mod password_link;
 pub mod permission;
 pub mod session;
 pub mod setup;

@@ -163,6 +163,15 @@ pub struct Grant {
     pub unit: UnitCode,
 }
 
+/// The separated admin duty (系统管理员 / 安全管理员 / 审计管理员) among `grants`, if any
+/// (三员分立 allows at most one).
+pub fn duty_of(grants: &[Grant]) -> Option<Role> {
+    grants
+        .iter()
+        .map(|g| g.role)
+        .find(|r| r.is_separated_admin())
+}
+
 /// 三员分立: no account may hold two of sysadmin, secadmin, auditor.
 pub fn check_separation(grants: &[Grant]) -> Result<(), &'static str> {
     let mut seen: Option<Role> = None;
@@ -236,6 +245,20 @@ impl User {
     }
     pub fn is_admin(&self) -> bool {
         self.grants.iter().any(|g| g.role.is_admin())
+    }
+    /// The separated admin duty the account holds, if any.
+    pub fn duty(&self) -> Option<Role> {
+        duty_of(&self.grants)
+    }
+    /// Holds one of the three separated admin duties: changes to the account made in the
+    /// panel need a second person's approval, and two-factor login is mandatory.
+    pub fn is_privileged(&self) -> bool {
+        self.duty().is_some()
+    }
+    /// Must enrol two-factor login before doing anything else: always for the three duties,
+    /// and for unit admins too when `admins_too` (`auth.totp_required_for_admins`).
+    pub fn must_enrol_totp(&self, admins_too: bool) -> bool {
+        self.totp_secret.is_none() && (self.is_privileged() || (admins_too && self.is_admin()))
     }
     pub fn locked(&self, now_ms: i64) -> bool {
         self.locked_until_ms.is_some_and(|t| t > now_ms)

@@ -16,6 +16,10 @@ pub enum Action {
     ReadAudit,
     /// Create the first security administrator while none exists (first-run bootstrap).
     BootstrapSecadmin,
+    /// See account requests (账号审批) and decide them: any of the three separated admin
+    /// duties. Whether this person may approve this request is the flow's question
+    /// (`flow::account_request`, `auth::account_request::actor`).
+    ReviewAccountRequests,
     /// See a unit's staff list.
     ViewUnitStaff,
     /// Configure a unit's site and its channels (单位管理员 of that unit, or 系统管理员).
@@ -63,6 +67,7 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         Action::RunSystem => has(Role::Sysadmin),
         Action::ReadAudit => has(Role::Auditor),
         Action::BootstrapSecadmin => has(Role::Sysadmin) && !facts.secadmin_exists,
+        Action::ReviewAccountRequests => user.is_privileged(),
         Action::ViewUnitStaff => has(Role::Secadmin) || scoped(Role::UnitAdmin),
         Action::ManageSite => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
         Action::PublishContent => scoped(Role::Publisher),

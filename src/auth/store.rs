@@ -128,6 +128,17 @@ pub fn list_users(txn: &ReadTransaction) -> Result<Vec<User>> {
     Ok(out)
 }
 
+/// All users, inside a write transaction.
+pub fn list_users_w(txn: &WriteTransaction) -> Result<Vec<User>> {
+    let t = txn.open_table(tables::USERS)?;
+    let mut out = Vec::new();
+    for row in t.iter()? {
+        let (_, v) = row?;
+        out.push(serde_json::from_slice(v.value())?);
+    }
+    Ok(out)
+}
+
 pub fn any_with_role(txn: &ReadTransaction, role: Role) -> Result<bool> {
     Ok(list_users(txn)?
         .iter()

@@ -1,5 +1,6 @@
 //! The state-machine engine shared by every process with states (ARCHITECTURE rule 2):
-//! editorial review, and later mailbox letters, disclosure requests and online applications.
+//! editorial review, account requests (`account_request`), and later mailbox letters,
+//! disclosure requests and online applications.
 //!
 //! Pure: no I/O, no store, no HTTP. A capability supplies a `Definition` (states, transitions,
 //! who may take each); it keeps an `Instance` (current state, flag, clock state, history) as
@@ -13,6 +14,7 @@
 //! for the item's unit, the roles held at the office, and whether the actor wrote the item.
 //! Errors (`FlowError`) display as Chinese sentences for the user.
 
+pub mod account_request;
 pub mod definition;
 pub mod editorial;
 pub mod engine;

@@ -182,7 +182,7 @@ where
 }
 
 /// A fully logged-in staff member. Accounts that must change their password or enrol
-/// two-factor login are sent there first.
+/// two-factor login (always the three separated admin duties) are sent there first.
 #[derive(Debug, Clone)]
 pub struct Staff {
     pub ctx: Ctx,
@@ -233,7 +233,9 @@ fn gate(st: &Shared, user: &User, path: &str) -> Result<()> {
     if user.must_change_password {
         return Err(Error::Redirect("/account/password".into()));
     }
-    if st.cfg.auth.totp_required_for_admins && user.is_admin() && user.totp_secret.is_none() {
+    // The three separated admin duties always enrol before their first action; unit
+    // admins too when the setting asks for it.
+    if user.must_enrol_totp(st.cfg.auth.totp_required_for_admins) {
         return Err(Error::Redirect("/account/totp".into()));
     }
     Ok(())

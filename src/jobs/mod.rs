@@ -1,5 +1,6 @@
 //! The in-process scheduler: no cron needed. It wakes every few seconds, records a
-//! heartbeat (for /readyz), sweeps expired sessions and makes the daily backup.
+//! heartbeat (for /readyz), sweeps expired sessions, account requests and set-password
+//! links, and makes the daily backup.
 
 use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
@@ -30,6 +31,17 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                     .await;
                 if let Err(e) = r {
                     tracing::warn!("session sweep failed: {e}");
+                }
+                // Account requests nobody decided in time, and set-password links past theirs.
+                let r = st
+                    .store
+                    .write(move |txn| {
+                        crate::admin::requests::expire_due(txn, now)?;
+                        crate::auth::password_link::sweep(txn, now)
+                    })
+                    .await;
+                if let Err(e) = r {
+                    tracing::warn!("account request sweep failed: {e}");
                 }
             }
             if let Err(e) = publish_due(&st).await {

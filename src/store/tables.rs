@@ -39,11 +39,27 @@ pub const ARTICLE_REVISIONS: TableDefinition<&str, &[u8]> =
 /// in display order, so the notification page is a range read.
 pub const NOTICES: TableDefinition<&str, &[u8]> = TableDefinition::new("notices");
 
+/// request id → `auth::account_request::AccountRequest` (JSON): changes to accounts of the
+/// three separated admin duties waiting for (or decided by) a second person.
+pub const ACCOUNT_REQUESTS: TableDefinition<u64, &[u8]> = TableDefinition::new("account_requests");
+
+/// SHA-256 of a one-time set-password link's token (hex) → `auth::password_link::PasswordLink`
+/// (JSON).
+pub const PASSWORD_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("password_links");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 6] =
-    [META, UNITS, SESSIONS, SITES, ARTICLE_REVISIONS, NOTICES];
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 7] = [
+    META,
+    UNITS,
+    SESSIONS,
+    SITES,
+    ARTICLE_REVISIONS,
+    NOTICES,
+    PASSWORD_LINKS,
+];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 4] = [USERS, AUDIT, CHANNELS, ARTICLES];
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 5] =
+    [USERS, AUDIT, CHANNELS, ARTICLES, ACCOUNT_REQUESTS];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
 pub const SCHEDULED: TableDefinition<&str, u64> = TableDefinition::new("scheduled");

@@ -150,7 +150,7 @@ fn assert_redirect(r: &Resp, to: &str) {
 
 async fn logged_in(app: &TestApp, name: &str, password: &str) -> Client {
     let c = app.client();
-    let r = c.login(name, password).await;
+    let r = app.sign_in(&c, name, password).await;
     assert_redirect(&r, "/admin");
     c
 }
@@ -254,6 +254,9 @@ async fn setup_token_creates_first_sysadmin_once() {
     assert_eq!(after.status, 200);
     assert!(after.body.contains("系统管理员已创建"));
     assert_redirect(&c.login("chief.admin", ADMIN_PASSWORD).await, "/admin");
+    // One of the three duties: two-factor login comes first.
+    assert_redirect(&c.get("/admin").await, "/account/totp");
+    app.enrol_totp(&c).await;
     let home = c.get("/admin").await;
     assert_eq!(home.status, 200, "{}", home.body);
     assert!(home.body.contains("张主任"));
@@ -625,8 +628,15 @@ async fn totp_enrol_then_two_step_login_without_replay() {
 #[tokio::test]
 async fn totp_can_be_required_for_admins() {
     let app = TestApp::start_with(|cfg| cfg.auth.totp_required_for_admins = true).await;
-    app.seed_user("sys.admin", Role::Sysadmin, "gov").await;
+    app.seed_user_without_totp("sys.admin", Role::Sysadmin, "gov")
+        .await;
     app.seed_user("li.ming", Role::Reporter, "gov").await;
+    app.seed_user("office.admin", Role::UnitAdmin, "gov").await;
+
+    // The setting extends the requirement to unit admins.
+    let unit_admin = logged_in(&app, "office.admin", PASSWORD).await;
+    assert_redirect(&unit_admin.get("/admin").await, "/account/totp");
+    assert_redirect(&unit_admin.get("/admin/checks").await, "/account/totp");
 
     let admin = logged_in(&app, "sys.admin", PASSWORD).await;
     assert_redirect(&admin.get("/admin").await, "/account/totp");
@@ -1034,6 +1044,8 @@ async fn separation_of_the_three_admin_duties() {
     assert_redirect(&r, &detail);
     let u = user_by_name(&app, "liu.yang").await.unwrap();
     assert_eq!(roles_of(&u), vec![Role::Reviewer, Role::Publisher]);
+    // Giving an account one of the three duties is a request: nothing changes until a
+    // second admin of another duty approves it (see `three_duties_need_a_second_admin`).
     let r = sec
         .post_form(
             &detail,
@@ -1041,7 +1053,21 @@ async fn separation_of_the_three_admin_duties() {
             &[("role", "auditor"), ("role", "reporter"), ("scope", "gov")],
         )
         .await;
-    assert_redirect(&r, &detail);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let request = r.location().unwrap().to_owned();
+    assert!(request.starts_with("/admin/requests/"), "{request}");
+    let u = user_by_name(&app, "liu.yang").await.unwrap();
+    assert_eq!(roles_of(&u), vec![Role::Reviewer, Role::Publisher]);
+    app.seed_user("sys.admin", Role::Sysadmin, "gov").await;
+    let sys = logged_in(&app, "sys.admin", PASSWORD).await;
+    let ok = sys
+        .post_form(
+            &request,
+            &format!("{request}/flow"),
+            &[("transition", "approve")],
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
     let u = user_by_name(&app, "liu.yang").await.unwrap();
     assert_eq!(roles_of(&u), vec![Role::Reporter, Role::Auditor]);
 
@@ -1101,8 +1127,10 @@ async fn separation_of_the_three_admin_duties() {
 #[tokio::test]
 async fn pending_password_change_or_totp_enrolment_blocks_admin_posts() {
     let app = TestApp::start_with(|cfg| cfg.auth.totp_required_for_admins = true).await;
-    app.seed_user("sec.admin", Role::Secadmin, "gov").await;
-    app.seed_user("sys.admin", Role::Sysadmin, "gov").await;
+    app.seed_user_without_totp("sec.admin", Role::Secadmin, "gov")
+        .await;
+    app.seed_user_without_totp("sys.admin", Role::Sysadmin, "gov")
+        .await;
     let uid = app.seed_user("liu.yang", Role::Reporter, "gov").await;
 
     // Admins without TOTP: pages and posts alike go to enrolment first.
@@ -1172,12 +1200,14 @@ async fn pending_password_change_or_totp_enrolment_blocks_admin_posts() {
     let r = sys.post_form("/account", "/admin/units", &unit).await;
     assert_redirect(&r, "/admin/units");
 
-    // An admin whose password was reset must change it before changing anything.
+    // An admin whose password was reset must change it before changing anything. (A unit
+    // admin: resetting one of the three duties is a request, and its owner then chooses the
+    // password through a one-time link, so there is nothing to change afterwards.)
     let app2 = TestApp::start().await;
     app2.seed_user("sec.admin", Role::Secadmin, "gov").await;
-    let sys_id = app2.seed_user("sys.admin", Role::Sysadmin, "gov").await;
+    let admin_id = app2.seed_user("office.admin", Role::UnitAdmin, "gov").await;
     let sec = logged_in(&app2, "sec.admin", PASSWORD).await;
-    let detail = format!("/admin/users/{sys_id}");
+    let detail = format!("/admin/users/{admin_id}");
     let reset = sec
         .post_form(&detail, &format!("{detail}/reset-password"), &[])
         .await;
@@ -1188,15 +1218,24 @@ async fn pending_password_change_or_totp_enrolment_blocks_admin_posts() {
         .chars()
         .take_while(|c| c.is_ascii_graphic())
         .collect();
-    let sys = app2.client();
-    assert_eq!(sys.login("sys.admin", &temp).await.status, 303);
-    assert_redirect(&sys.get("/admin/units").await, "/account/password");
-    let r = sys.post_form("/account", "/admin/units", &unit).await;
+    let admin = app2.client();
+    assert_eq!(admin.login("office.admin", &temp).await.status, 303);
+    assert_redirect(&admin.get("/admin/checks").await, "/account/password");
+    let rules = [("op", "save"), ("rules", "禁用词 测试")];
+    let r = admin.post_form("/account", "/admin/checks", &rules).await;
     assert_redirect(&r, "/account/password");
-    let r = sys.post_form("/account", "/admin/system/backup", &[]).await;
-    assert_redirect(&r, "/account/password");
-    let units = app2.state.store.read(users::list_units).await.unwrap();
-    assert!(units.iter().all(|u| u.code.as_str() != "newdept"));
+    let saved = app2
+        .state
+        .store
+        .read(|txn| {
+            Ok(txn
+                .open_table(gongkai::store::tables::META)?
+                .get("check_rules")?
+                .is_some())
+        })
+        .await
+        .unwrap();
+    assert!(!saved, "nothing saved while the password change is pending");
     app2.stop().await;
     app.stop().await;
 }

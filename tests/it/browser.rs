@@ -519,11 +519,34 @@ async fn first_run_setup_then_login_in_chromium() {
         .unwrap();
     assert!(text_of(&c, "main").await.contains("无效或已被使用"));
 
-    // Login with 用户名 / 密码 / 登录.
+    // Login with 用户名 / 密码 / 登录. A system administrator must enrol two-factor login
+    // before anything else, so the first login leads to the enrolment page.
     c.goto(&format!("{base}/login")).await.unwrap();
     fill(&c, "用户名", "username", "chief").await;
     fill(&c, "密码", "password", ADMIN_PASSWORD).await;
     click_button(&c, "登录").await;
+    wait_path(&c, "/account/totp").await;
+    assert!(
+        text_of(&c, "main .notice")
+            .await
+            .contains("必须启用两步验证")
+    );
+    axe_check(&c, axe, "/account/totp (first login)").await;
+    screenshots(&c, "totp-enrol").await;
+    let secret: String = text_of(&c, "#totp-secret")
+        .await
+        .chars()
+        .filter(|ch| !ch.is_whitespace())
+        .collect();
+    let code = {
+        use gongkai::clock::Clock;
+        let step = gongkai::auth::totp::step_at(app.clock.now().unix_timestamp());
+        gongkai::auth::totp::code(&secret, step).unwrap()
+    };
+    fill(&c, "动态验证码", "code", &code).await;
+    click_button(&c, "启用两步验证").await;
+    wait_path(&c, "/account").await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
     wait_path(&c, "/admin").await;
     assert_eq!(text_of(&c, "main h1").await, "工作台");
     assert!(text_of(&c, "main").await.contains("您好，王主任"));

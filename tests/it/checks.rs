@@ -26,8 +26,8 @@ async fn last_audit(app: &TestApp) -> audit::AuditRecord {
 async fn logged_in(app: &TestApp, user: &str, role: Role, unit: &str) -> Client {
     app.seed_user(user, role, unit).await;
     let c = app.client();
-    let r = c.login(user, PASSWORD).await;
-    assert_eq!(r.status, 303, "login {user}: {}", r.body);
+    let r = app.sign_in(&c, user, PASSWORD).await;
+    assert_eq!(r.location(), Some("/admin"), "login {user}: {}", r.body);
     c
 }
 

@@ -124,8 +124,57 @@ fn csrf_of(body: &str) -> String {
     body[i..i + 64].to_owned()
 }
 
+/// crashadmin's two-factor login once enrolled: its secret and the last time step used.
+type Totp = Option<(String, u64)>;
+
+/// The time step of the server's clock (the real one: the server is the real binary).
+fn server_step() -> u64 {
+    use gongkai::clock::Clock;
+    gongkai::auth::totp::step_at(gongkai::clock::SystemClock.now().unix_timestamp())
+}
+
+/// Signs crashadmin in on `c`. A system administrator must use two-factor login: the first
+/// time it enrols (keeping the secret in `totp`), later it enters a code for a time step
+/// not used before (waiting for the next step when the window's three are spent).
+async fn sign_in(c: &Client, totp: &mut Totp) {
+    use gongkai::auth::totp as t;
+    let login = c.login("crashadmin", PASSWORD).await;
+    assert_eq!(login.status, 303, "login: {}", login.body);
+    match (login.location(), totp.as_mut()) {
+        (Some("/login/totp"), Some((secret, last))) => {
+            let step = loop {
+                let now = server_step();
+                if let Some(s) = [now - 1, now, now + 1].into_iter().find(|s| s > last) {
+                    break s;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            };
+            let code = t::code(secret, step).unwrap();
+            let r = c
+                .post_form("/login/totp", "/login/totp", &[("code", &code)])
+                .await;
+            assert_eq!(r.location(), Some("/admin"), "login code: {}", r.body);
+            *last = step;
+        }
+        (Some("/admin"), None) => {
+            let page = c.get("/account/totp").await;
+            let shown = crate::helpers::tag_text(&page.body, "id=\"totp-secret\"")
+                .expect("enrolment page shows the secret");
+            let secret: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+            let step = server_step();
+            let code = t::code(&secret, step).unwrap();
+            let r = c
+                .post_raw("/account/totp", &[("csrf", &page.csrf()), ("code", &code)])
+                .await;
+            assert_eq!(r.location(), Some("/account"), "enrol: {}", r.body);
+            *totp = Some((secret, step));
+        }
+        (to, _) => panic!("login went to {to:?}"),
+    }
+}
+
 /// GET /admin/units with the session cookie, logging in first if the session is gone.
-async fn units_page(base: &str, cookie: &mut String) -> String {
+async fn units_page(base: &str, cookie: &mut String, totp: &mut Totp) -> String {
     for attempt in 0..2 {
         let r = http()
             .get(format!("{base}/admin/units"))
@@ -143,8 +192,7 @@ async fn units_page(base: &str, cookie: &mut String) -> String {
             r.status()
         );
         let c = Client::new(base);
-        let login = c.login("crashadmin", PASSWORD).await;
-        assert_eq!(login.status, 303, "login: {}", login.body);
+        sign_in(&c, totp).await;
         *cookie = c
             .cookies
             .lock()
@@ -237,6 +285,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
 
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
     let mut cookie = String::new();
+    let mut totp: Totp = None;
     let mut startup_kills = 0usize;
     for round in 0..ROUNDS {
         // Every fourth round, first kill a server while it is still starting up
@@ -250,7 +299,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
         }
         let server = Server::start(&data);
         // After the restart, every unit acknowledged so far is served.
-        let body = units_page(&server.base, &mut cookie).await;
+        let body = units_page(&server.base, &mut cookie, &mut totp).await;
         for code in acked.lock().unwrap().iter() {
             assert!(
                 body.contains(&format!("<code>{code}</code>")),
@@ -319,7 +368,7 @@ async fn sigkill_at_random_moments_loses_nothing_acknowledged() {
 
     // One last restart: everything acknowledged is still there, served over HTTP.
     let server = Server::start(&data);
-    let body = units_page(&server.base, &mut cookie).await;
+    let body = units_page(&server.base, &mut cookie, &mut totp).await;
     let acked = acked.lock().unwrap().clone();
     for code in &acked {
         assert!(

@@ -93,8 +93,29 @@ impl TestApp {
         Client::new(&self.base)
     }
 
-    /// Creates an account with one role directly in the store (password `PASSWORD`).
+    /// Creates an account with one role directly in the store (password `PASSWORD`). The
+    /// three separated admin duties must use two-factor login, so those accounts are seeded
+    /// with it enrolled: sign them in with [`TestApp::sign_in`] (or [`staff`]).
     pub async fn seed_user(&self, username: &str, role: Role, unit: &str) -> u64 {
+        let id = self.seed_user_without_totp(username, role, unit).await;
+        if role.is_separated_admin() {
+            let secret = gongkai::auth::totp::new_secret();
+            self.state
+                .store
+                .write(move |txn| {
+                    let mut u = users::get_user_w(txn, id)?.expect("seeded");
+                    u.totp_secret = Some(secret);
+                    users::save_user(txn, &u)
+                })
+                .await
+                .unwrap();
+        }
+        id
+    }
+
+    /// Creates an account as [`TestApp::seed_user`] does, but never with two-factor login
+    /// enrolled (a privileged account then lands on the enrolment page first).
+    pub async fn seed_user_without_totp(&self, username: &str, role: Role, unit: &str) -> u64 {
         self.ensure_unit(unit).await;
         let hash = gongkai::auth::password::hash(PASSWORD).unwrap();
         let name = Username::parse(username).unwrap();
@@ -118,6 +139,65 @@ impl TestApp {
             })
             .await
             .unwrap()
+    }
+
+    /// The stored account `name`.
+    pub async fn user(&self, name: &str) -> Option<gongkai::auth::model::User> {
+        let name = name.to_owned();
+        self.state
+            .store
+            .read(move |txn| users::find_user(txn, &name))
+            .await
+            .unwrap()
+    }
+
+    /// A current 动态验证码 for `name`'s enrolled secret that the server has not accepted yet:
+    /// the earliest step in the server's window (one either side of now) after the last one
+    /// used. When all three were used, the test clock moves on 30 seconds.
+    pub async fn totp_code(&self, name: &str) -> String {
+        use gongkai::auth::totp;
+        use gongkai::clock::Clock;
+        let u = self.user(name).await.expect("account exists");
+        let secret = u.totp_secret.expect("two-factor login enrolled");
+        loop {
+            let now = totp::step_at(self.clock.now().unix_timestamp());
+            if let Some(step) = [now - 1, now, now + 1]
+                .into_iter()
+                .find(|s| *s > u.totp_last_step)
+            {
+                return totp::code(&secret, step).expect("valid secret");
+            }
+            self.clock.advance(time::Duration::seconds(totp::STEP_SECS));
+        }
+    }
+
+    /// Signs `c` in as `name`, entering the 动态验证码 when the account has two-factor login;
+    /// returns the last answer (a redirect to `/admin` when all went well).
+    pub async fn sign_in(&self, c: &Client, name: &str, password: &str) -> Resp {
+        let r = c.login(name, password).await;
+        if r.location() != Some("/login/totp") {
+            return r;
+        }
+        let code = self.totp_code(name).await;
+        c.post_form("/login/totp", "/login/totp", &[("code", &code)])
+            .await
+    }
+
+    /// Enrols two-factor login for the account signed in on `c` through the enrolment page,
+    /// as its owner would; returns the secret.
+    pub async fn enrol_totp(&self, c: &Client) -> String {
+        use gongkai::clock::Clock;
+        let page = c.get("/account/totp").await;
+        assert_eq!(page.status, 200, "enrolment page: {}", page.body);
+        let shown = tag_text(&page.body, "id=\"totp-secret\"").expect("the secret is shown");
+        let secret: String = shown.chars().filter(|c| !c.is_whitespace()).collect();
+        let step = gongkai::auth::totp::step_at(self.clock.now().unix_timestamp());
+        let code = gongkai::auth::totp::code(&secret, step).expect("valid secret");
+        let r = c
+            .post_raw("/account/totp", &[("csrf", &page.csrf()), ("code", &code)])
+            .await;
+        assert_eq!(r.location(), Some("/account"), "enrolled: {}", r.body);
+        secret
     }
 
     /// Makes sure a unit exists (creating the root `gov` first if needed).
@@ -444,7 +524,7 @@ pub async fn staff(app: &TestApp, name: &str, role: Role, unit: &str) -> Client 
         app.seed_user(name, role, unit).await;
     }
     let c = app.client();
-    let r = c.login(name, PASSWORD).await;
+    let r = app.sign_in(&c, name, PASSWORD).await;
     assert_eq!(r.location(), Some("/admin"), "login {name}: {}", r.body);
     c
 }

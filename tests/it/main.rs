@@ -20,5 +20,6 @@ mod portal;
 mod routes;
 mod search;
 mod storage;
+mod three_duties;
 mod tls;
 mod workflow;

@@ -31,6 +31,7 @@ const ACCOUNT: &str = "303 /account";
 const USER: &str = "303 /admin/users/{id}";
 const BACKED_UP: &str = "303 /admin/system?done=backup";
 const NOTICES: &str = "303 /admin/notifications";
+const ENROL: &str = "303 /account/totp";
 
 /// (method, path, [anonymous, reporter, reviewer, publisher, unit_admin, sysadmin, secadmin, auditor])
 #[rustfmt::skip]
@@ -46,14 +47,18 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/login/totp",                   [LOGIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN]),
     ("POST", "/login/totp",                   [LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN]),
     ("POST", "/logout",                       [HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME ]),
+    // The one-time set-password link: without a valid token, refused for everyone.
+    ("GET",  "/set-password",                 [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
+    ("POST", "/set-password",                 [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
     ("GET",  "/account",                      [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("POST", "/account/logout-all",           [LOGIN, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT]),
     ("GET",  "/account/password",             [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("POST", "/account/password",             [LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
-    ("GET",  "/account/totp",                 [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
-    ("POST", "/account/totp",                 [LOGIN, BAD,   BAD,   BAD,   BAD,   BAD,   BAD,   BAD  ]),
-    // Nobody in this table has enrolled two-factor login, so there is nothing to disable.
-    ("POST", "/account/totp/disable",         [LOGIN, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT]),
+    // The three duties have two-factor login (they must): nothing to enrol, and they may
+    // not turn it off. The others have not enrolled, so there is nothing to disable.
+    ("GET",  "/account/totp",                 [LOGIN, OK,    OK,    OK,    OK,    ACCOUNT, ACCOUNT, ACCOUNT]),
+    ("POST", "/account/totp",                 [LOGIN, BAD,   BAD,   BAD,   BAD,   ENROL, ENROL, ENROL]),
+    ("POST", "/account/totp/disable",         [LOGIN, ACCOUNT, ACCOUNT, ACCOUNT, ACCOUNT, NO, NO,   NO   ]),
     ("GET",  "/admin",                        [LOGIN, OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/admin/users",                  [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
     ("GET",  "/admin/users/new",              [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
@@ -61,8 +66,13 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/admin/users/{id}",             [LOGIN, NO,    NO,    NO,    NO,    NO,    OK,    NO   ]),
     ("POST", "/admin/users/{id}/roles",       [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
     ("POST", "/admin/users/{id}/reset-password", [LOGIN, NO, NO,    NO,    NO,    NO,    OK,    NO   ]),
+    ("POST", "/admin/users/{id}/reset-totp",  [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
     ("POST", "/admin/users/{id}/unlock",      [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
     ("POST", "/admin/users/{id}/disable",     [LOGIN, NO,    NO,    NO,    NO,    NO,    USER,  NO   ]),
+    // Account requests: the three duties; request `{id}` does not exist (404).
+    ("GET",  "/admin/requests",               [LOGIN, NO,    NO,    NO,    NO,    OK,    OK,    OK   ]),
+    ("GET",  "/admin/requests/{id}",          [LOGIN, NO,    NO,    NO,    NO,    "404", "404", "404"]),
+    ("POST", "/admin/requests/{id}/flow",     [LOGIN, NO,    NO,    NO,    NO,    "404", "404", "404"]),
     ("GET",  "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    OK,    NO,    NO   ]),
     ("POST", "/admin/units",                  [LOGIN, NO,    NO,    NO,    NO,    BAD,   NO,    NO   ]),
     ("GET",  "/admin/audit",                  [LOGIN, NO,    NO,    NO,    NO,    NO,    NO,    OK   ]),
@@ -146,8 +156,8 @@ fn outcome(r: &Resp) -> String {
     }
 }
 
-async fn login(c: &Client, user: &str) {
-    let r = c.login(user, PASSWORD).await;
+async fn login(app: &TestApp, c: &Client, user: &str) {
+    let r = app.sign_in(c, user, PASSWORD).await;
     assert_eq!(outcome(&r), ADMIN, "login {user}: {}", r.body);
 }
 
@@ -176,7 +186,7 @@ async fn every_route_for_every_role() {
         let who = role.map(username_for);
         let label = who.clone().unwrap_or_else(|| "anonymous".into());
         if let Some(u) = &who {
-            login(&c, u).await;
+            login(&app, &c, u).await;
         }
         for (method, path, expected) in TABLE {
             let url = path.replace("{id}", &id);
@@ -206,7 +216,7 @@ async fn every_route_for_every_role() {
             if *path == "/logout"
                 && let Some(u) = &who
             {
-                login(&c, u).await;
+                login(&app, &c, u).await;
             }
         }
     }
@@ -227,7 +237,7 @@ async fn every_post_without_csrf_is_refused() {
     let anon = app.client();
     assert_eq!(anon.get("/login").await.status, 200); // has its anonymous csrf cookie
     let admin = app.client();
-    login(&admin, "t-sysadmin").await;
+    login(&app, &admin, "t-sysadmin").await;
 
     let posts: Vec<&str> = ROUTES
         .iter()
