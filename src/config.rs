@@ -217,6 +217,8 @@ settings! {
         organizer: String = "示范区大数据中心".to_owned();
         /// Public domain of the portal (SiteDomain meta tag, absolute URLs in feeds and sitemaps).
         domain: String = "www.example.gov.cn".to_owned();
+        /// Domain suffixes a sub-site's bound host name must end in (e.g. "example.gov.cn"). Empty: the portal domain without its first label, so www.example.gov.cn allows *.example.gov.cn.
+        host_suffixes: Vec<String> = Vec::new();
         /// URL of the emblem picture shown beside the site name. Empty: none.
         emblem: String = String::new();
         /// Contact telephone shown in the footer.
@@ -387,6 +389,27 @@ impl Config {
     }
 
     /// Rules that span the type: ranges and formats.
+    /// The suffixes a bound host name must end in (`site.host_suffixes`, or the portal
+    /// domain without its first label), lower-case, without a leading dot.
+    pub fn host_suffixes(&self) -> Vec<String> {
+        let norm = |s: &str| s.trim().trim_matches('.').to_ascii_lowercase();
+        let given: Vec<String> = self
+            .site
+            .host_suffixes
+            .iter()
+            .map(|s| norm(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !given.is_empty() {
+            return given;
+        }
+        let domain = norm(&self.site.domain);
+        match domain.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => vec![rest.to_owned()],
+            _ => vec![domain],
+        }
+    }
+
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.audit.retention_days < 180 {
             return Err(ConfigError(format!(

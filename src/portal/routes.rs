@@ -73,11 +73,24 @@ pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome 
 }
 
 /// Serves a page from the cache, or renders it with `render` and keeps it.
-async fn cached<F>(st: &Shared, ctx: &Ctx, headers: &HeaderMap, render: F) -> Result<Response>
+///
+/// `path` is the page's one spelling, rebuilt from the parsed route parameters. A request
+/// that spells it differently (`/a/01`, `/a/+1`, `/a/%31`) is redirected there instead of
+/// being rendered and stored again under its own key, so the cache holds one entry per page.
+async fn cached<F>(
+    st: &Shared,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    path: String,
+    render: F,
+) -> Result<Response>
 where
     F: FnOnce(&Shared, &Snapshot) -> Result<(StatusCode, Markup, Vec<String>)> + Send + 'static,
 {
-    let key = format!("{}|{}", u8::from(ctx.care), ctx.path);
+    if ctx.path != path {
+        return Ok(Redirect::permanent(&path).into_response());
+    }
+    let key = format!("{}|{}", u8::from(ctx.care), path);
     if let Some(p) = st.portal.cache.get(&key) {
         return Ok(super::cache::respond(&p, headers));
     }
@@ -140,7 +153,8 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
     let snap = st.portal.snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = format!("{}/", site.prefix());
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let blocks_ch: Vec<_> = snap
             .channels_of(&site.unit)
             .filter(|c| c.on_home && c.kind == ChannelKind::List)
@@ -303,7 +317,11 @@ async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Re
         return Ok(Redirect::to(&ch.link).into_response());
     }
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = match page_no {
+        1 => format!("{}/c/{}/", site.prefix(), ch.slug),
+        n => format!("{}/c/{}/page/{n}/", site.prefix(), ch.slug),
+    };
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let mut m = meta(&c2, &ch.name, &ch.name, chrome(snap, &site, Some(ch.id)));
         m.description = ch.description.clone();
         m.canonical = Some(snap.channel_url(&ch));
@@ -392,7 +410,12 @@ async fn article(
     let snap = st.portal.snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = format!(
+        "{}/a/{id}{}",
+        site.prefix(),
+        if print { "/print" } else { "" }
+    );
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let d = st.store.read_blocking(|txn| {
             let Some(a) = store::get_article(txn, id)? else {
                 return Err(Error::NotFound);
@@ -455,7 +478,7 @@ async fn article(
             source: a.source.clone(),
             image: a.cover.as_ref().map(|c| format!("/files/{}/{}", c.sha, c.name)),
         });
-        m.json_ld = Some(pages::json_ld(snap, a, &st.site.domain, &st.site.name));
+        m.json_ld = Some(crate::views::ScriptJson::new(&pages::json_ld(snap, a, &st.site.domain, &st.site.name)));
         Ok((StatusCode::OK, public_page(&st.site, &m, pages::article(snap, &site, &d, shown_in, print)), tags))
     })
     .await

@@ -714,22 +714,36 @@ async fn sites_and_channels() {
     assert_eq!(ch.slug.as_str(), "guide");
     assert_eq!(ch.name, "办事服务指南");
 
-    // Site settings: theme and a bound host.
+    // Site settings: the unit admin sets the theme; only the 系统管理员 binds a host name.
     let sp = "/admin/sites/commerce";
+    let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "pink")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请从列表中选择主题色"));
+    let form = admin.get(sp).await;
+    assert!(
+        !form.body.contains("name=\"host\""),
+        "no host field for a unit admin"
+    );
     let r = admin
         .post_form(
             sp,
             sp,
             &[
                 ("name", "区商务局"),
-                ("theme", "pink"),
+                ("theme", "blue"),
                 ("host", "swj.example.gov.cn"),
             ],
         )
         .await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("请从列表中选择主题色"));
+    assert_eq!(r.status, 403, "a unit admin cannot bind a host");
     let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "blue")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -742,7 +756,7 @@ async fn sites_and_channels() {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("请填写有效的域名"));
-    let r = admin
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -768,8 +782,17 @@ async fn sites_and_channels() {
         .unwrap();
     assert_eq!(bound.status(), 200);
     assert!(bound.text().await.unwrap().contains("theme-blue"));
-    // The portal's own domain cannot be taken by a sub-site.
+    // The unit admin saving again keeps the binding.
     let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "green")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.state.portal.snapshot().site("commerce").unwrap().host.as_deref(),
+        Some("swj.example.gov.cn")
+    );
+    // The portal's own domain cannot be taken by a sub-site.
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -784,7 +807,6 @@ async fn sites_and_channels() {
     assert!(r.body.contains("门户主站的域名"));
 
     // The 系统管理员 creates a site for another unit; one site per unit, one main site.
-    let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
     let r = sys
         .post_form(
             "/admin/sites",

@@ -19,6 +19,7 @@ mod notify;
 mod portal;
 mod routes;
 mod search;
+mod security;
 mod storage;
 mod tls;
 mod workflow;
