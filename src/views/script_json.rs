@@ -45,7 +45,8 @@ mod tests {
 
     #[test]
     fn nothing_the_html_parser_reacts_to_survives() {
-        let raw = serde_json::json!({ "headline": "<!--<script></script>&amp;\u{2028}" }).to_string();
+        let raw =
+            serde_json::json!({ "headline": "<!--<script></script>&amp;\u{2028}" }).to_string();
         let s = ScriptJson::new(&raw);
         for bad in ["<", ">", "&", "\u{2028}"] {
             assert!(!s.as_str().contains(bad), "{bad} left in {}", s.as_str());

@@ -788,7 +788,13 @@ async fn sites_and_channels() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
-        app.state.portal.snapshot().site("commerce").unwrap().host.as_deref(),
+        app.state
+            .portal
+            .snapshot()
+            .site("commerce")
+            .unwrap()
+            .host
+            .as_deref(),
         Some("swj.example.gov.cn")
     );
     // The portal's own domain cannot be taken by a sub-site.

@@ -79,7 +79,11 @@ async fn host_names_are_bound_by_the_system_administrator_only_and_never_address
         .post_form(
             sp,
             sp,
-            &[("name", "区商务局"), ("theme", "blue"), ("host", "127.0.0.1")],
+            &[
+                ("name", "区商务局"),
+                ("theme", "blue"),
+                ("host", "127.0.0.1"),
+            ],
         )
         .await;
     assert_eq!(r.status, 403);
@@ -132,5 +136,164 @@ async fn host_names_are_bound_by_the_system_administrator_only_and_never_address
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
+    app.stop().await;
+}
+
+/// Creates and submits an item as `c` in `channel`; returns its id.
+async fn submit_item(c: &Client, channel: u64, title: &str, body: &str) -> u64 {
+    let ch = channel.to_string();
+    let r = c
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", title),
+                ("source", "区商务局"),
+                ("body", body),
+                ("channel", &ch),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    r.location()
+        .and_then(|l| l.trim_start_matches("/admin/articles/").split('?').next())
+        .and_then(|n| n.parse().ok())
+        .expect("item id")
+}
+
+/// Saves the item's edit form as `c` with these fields (the rest as stored).
+async fn save_edit(
+    c: &Client,
+    app: &TestApp,
+    id: u64,
+    title: &str,
+    body: &str,
+    placements: &[u64],
+) -> Resp {
+    let a = stored(app, id).await;
+    let (ch, rev) = (a.channel.to_string(), a.revision.to_string());
+    let pl: Vec<String> = placements.iter().map(u64::to_string).collect();
+    let mut f: Vec<(&str, &str)> = vec![
+        ("title", title),
+        ("source", &a.source),
+        ("body", body),
+        ("channel", &ch),
+        ("revision", &rev),
+        ("action", "save"),
+    ];
+    for p in &pl {
+        f.push(("placements", p));
+    }
+    let path = format!("/admin/articles/{id}");
+    c.post_form(&path, &path, &f).await
+}
+
+/// The reproduction: a commerce item (one level) approved by the unit reviewer, then
+/// rewritten by the unit publisher and placed on the main portal, was published by the office
+/// publisher without the office reviewer ever seeing it.
+#[tokio::test]
+async fn approved_text_changed_afterwards_goes_back_through_review() {
+    let app = demo_portal().await;
+    let writer = staff(&app, "s-writer", Role::Reporter, "commerce").await;
+    let reviewer = staff(&app, "s-reviewer", Role::Reviewer, "commerce").await;
+    let publisher = staff(&app, "s-publisher", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let portal_news = channel_id(&app, "gov", "gov-news");
+    let id = submit_item(&writer, work, "审核后修改测试", "原来的正文。").await;
+    let r = take(&reviewer, &app, id, "approve_unit", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "approved");
+
+    // Adding a channel that needs the office's review is refused in a state past submission.
+    let r = save_edit(
+        &publisher,
+        &app,
+        id,
+        "改过的标题",
+        "<p>改过的正文。</p>",
+        &[portal_news],
+    )
+    .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("要求2级审核"), "{}", r.body);
+    let a = stored(&app, id).await;
+    assert_eq!(a.title, "审核后修改测试", "nothing saved");
+    assert!(a.placements.is_empty());
+    assert_eq!(flow_state(&app, id).await, "approved");
+
+    // A content change by the publisher sends the item back to its writer.
+    let r = save_edit(
+        &publisher,
+        &app,
+        id,
+        "改过的标题",
+        "<p>改过的正文。</p>",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.location().unwrap_or("").contains("done=revised"));
+    assert_eq!(flow_state(&app, id).await, "returned");
+    assert_eq!(stored(&app, id).await.title, "改过的标题");
+    let r = take(&publisher, &app, id, "publish", &[]).await;
+    assert_ne!(r.status, 303, "a returned item cannot be published");
+
+    // The writer resubmits; the reviewer sees what changed since the approval.
+    let r = take(&writer, &app, id, "submit", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "unit_review");
+    let page = reviewer.get(&format!("/admin/articles/{id}")).await;
+    assert!(page.body.contains("审核通过后的修改"), "{}", page.body);
+    assert!(page.body.contains("<ins>"), "the change is marked");
+    let r = take(&reviewer, &app, id, "approve_unit", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Saving without a change keeps the approval.
+    let a = stored(&app, id).await;
+    let r = save_edit(&publisher, &app, id, &a.title, &a.body_html, &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "approved");
+    let r = take(&publisher, &app, id, "publish", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "published");
+    app.stop().await;
+}
+
+/// A reviewer may fix an item that waits on them, but not approve their own rewrite: the
+/// save returns it to the writer, who resubmits what two people have now read.
+#[tokio::test]
+async fn a_reviewer_who_rewrites_an_item_returns_it_to_the_writer() {
+    let app = demo_portal().await;
+    let writer = staff(&app, "s-writer2", Role::Reporter, "commerce").await;
+    let reviewer = staff(&app, "s-reviewer2", Role::Reviewer, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = submit_item(&writer, work, "审核人改稿", "原文。").await;
+    let r = save_edit(
+        &reviewer,
+        &app,
+        id,
+        "审核人改稿",
+        "<p>审核人改过的文字。</p>",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "returned");
+    let a = stored(&app, id).await;
+    let step = a.flow.as_ref().and_then(|f| f.history.last()).cloned();
+    let step = step.expect("a step");
+    assert_eq!(step.transition, "return_unit");
+    assert!(
+        step.comment.contains("修改了已报送的内容"),
+        "{}",
+        step.comment
+    );
+    let r = take(&reviewer, &app, id, "approve_unit", &[]).await;
+    assert_ne!(r.status, 303, "not approvable before the writer resubmits");
+    let r = take(&writer, &app, id, "submit", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = take(&reviewer, &app, id, "approve_unit", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(flow_state(&app, id).await, "approved");
     app.stop().await;
 }

@@ -80,16 +80,16 @@ pub fn parse_host(s: &str) -> std::result::Result<Option<String>, &'static str> 
 fn suffix_check(st: &Shared, host: Option<&str>, fs: &mut FormState) {
     let Some(h) = host else { return };
     let suffixes = st.cfg.host_suffixes();
-    let under = suffixes
-        .iter()
-        .any(|s| h.len() > s.len() && h.ends_with(s.as_str()) && h[..h.len() - s.len()].ends_with('.'));
+    let under = suffixes.iter().any(|s| {
+        h.len() > s.len() && h.ends_with(s.as_str()) && h[..h.len() - s.len()].ends_with('.')
+    });
     if !under {
         let list = suffixes
             .iter()
             .map(|s| format!("*.{s}"))
             .collect::<Vec<_>>()
             .join("、");
-        fs.add_error("host", &format!("只能绑定本区的域名（{list}）"));
+        fs.add_error("host", format!("只能绑定本区的域名（{list}）"));
     }
 }
 
