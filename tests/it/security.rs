@@ -297,3 +297,54 @@ async fn a_reviewer_who_rewrites_an_item_returns_it_to_the_writer() {
     assert_eq!(flow_state(&app, id).await, "approved");
     app.stop().await;
 }
+
+/// A correction (更正) puts unreviewed text in public: like 紧急发布 it stays flagged until a
+/// reviewer other than the corrector has read the change.
+#[tokio::test]
+async fn a_correction_is_reviewed_after_the_fact() {
+    let app = demo_portal().await;
+    let writer = staff(&app, "s-writer3", Role::Reporter, "commerce").await;
+    let reviewer = staff(&app, "s-reviewer3", Role::Reviewer, "commerce").await;
+    let publisher = staff(&app, "s-publisher3", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = submit_item(&writer, work, "更正测试", "原文。").await;
+    assert_eq!(
+        take(&reviewer, &app, id, "approve_unit", &[]).await.status,
+        303
+    );
+    assert_eq!(take(&publisher, &app, id, "publish", &[]).await.status, 303);
+    let a = stored(&app, id).await;
+    let (ch, rev) = (a.channel.to_string(), a.revision.to_string());
+    let path = format!("/admin/articles/{id}");
+    let r = publisher
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("title", "更正测试"),
+                ("source", &a.source),
+                ("body", "<p>更正后的文字。</p>"),
+                ("channel", &ch),
+                ("revision", &rev),
+                ("correct_note", "数字有误"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let a = stored(&app, id).await;
+    assert!(a.is_public());
+    assert_eq!(
+        a.flow.as_ref().and_then(|f| f.flagged.as_deref()),
+        Some("数字有误")
+    );
+    let r = take(&publisher, &app, id, "review_after", &[]).await;
+    assert_ne!(r.status, 303, "the corrector cannot review the correction");
+    let page = reviewer.get(&path).await;
+    assert!(page.body.contains("已更正，待事后审核"), "{}", page.body);
+    assert!(page.body.contains("审核通过后的修改"));
+    let r = take(&reviewer, &app, id, "review_after", &[]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(stored(&app, id).await.flow.unwrap().flagged.is_none());
+    app.stop().await;
+}

@@ -218,7 +218,8 @@ pub async fn item_page_with(
         fs.values = values_of(a);
     }
     let scheduled = scheduled_of(st, a.id).await?;
-    let since_review = if a.is_public() {
+    // Before publishing, and while a correction waits for its review after the fact.
+    let since_review = if a.is_public() && ic.instance.flagged.is_none() {
         None
     } else {
         let aid = a.id;
