@@ -82,6 +82,25 @@ impl Ctx {
     pub fn ip_string(&self) -> String {
         self.ip.to_string()
     }
+
+    /// The fully logged-in staff member making this request (past two-factor login, held to
+    /// the forced-password / required-TOTP gate as pages are), from the session alone:
+    /// routes that must decide before reading a body (uploads) or without a staff page
+    /// (`/files/`) ask this.
+    pub fn staff(&self, st: &Shared) -> Result<Staff> {
+        let a = self.authed.clone().ok_or(Error::LoginRequired)?;
+        if a.session.stage != Stage::Full {
+            return Err(Error::LoginRequired);
+        }
+        gate(st, &a.user, &self.path)?;
+        Ok(Staff {
+            unread: a.unread,
+            csrf: a.session.csrf.clone(),
+            user: a.user,
+            session_key: a.key,
+            ctx: self.clone(),
+        })
+    }
 }
 
 fn limits(st: &Shared) -> Limits {
@@ -250,18 +269,7 @@ impl Posted {
     /// The fully logged-in staff member who sent the form, held to the same
     /// forced-password / required-TOTP gate as pages.
     pub fn staff(&self, st: &Shared) -> Result<Staff> {
-        let a = self.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-        if a.session.stage != Stage::Full {
-            return Err(Error::LoginRequired);
-        }
-        gate(st, &a.user, &self.ctx.path)?;
-        Ok(Staff {
-            unread: a.unread,
-            csrf: a.session.csrf.clone(),
-            user: a.user,
-            session_key: a.key,
-            ctx: self.ctx.clone(),
-        })
+        self.ctx.staff(st)
     }
 
     pub fn get(&self, name: &str) -> &str {

@@ -80,6 +80,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/favicon.ico"),
     ("GET", "/care"),
+    ("GET", "/files/{sha}/{name}"),
     ("GET", "/setup"),
     ("POST", "/setup"),
     ("GET", "/login"),

@@ -2,7 +2,6 @@
 //! renders (on a blocking thread) only on a miss.
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +37,7 @@ pub fn router() -> Router<Shared> {
         .route("/u/{code}/c/{slug}/page/{n}/", get(sub_channel_page))
         .route("/u/{code}/a/{id}", get(sub_article))
         .route("/u/{code}/a/{id}/print", get(sub_article_print))
-        .route("/files/{sha}/{name}", get(file))
+        .route("/files/{sha}/{name}", get(super::files::serve))
         .route("/care", get(care))
         .route("/sitemap", get(sitemap))
         .route("/contact", get(contact))
@@ -482,60 +481,6 @@ async fn article(
         Ok((StatusCode::OK, public_page(&st.site, &m, pages::article(snap, &site, &d, shown_in, print)), tags))
     })
     .await
-}
-
-// ---- files
-
-/// Attachments and pictures: the original file name, Range requests, long caching
-/// (the URL names the content).
-async fn file(
-    State(st): State<Shared>,
-    Path((sha, name)): Path<(String, String)>,
-    req: Request,
-) -> Result<Response> {
-    let path = st.store.blobs().path(&sha).ok_or(Error::NotFound)?;
-    if !path.exists() {
-        return Err(Error::NotFound);
-    }
-    let mime = mime_guess::from_path(&name).first_or_octet_stream();
-    let svc = tower_http::services::ServeFile::new_with_mime(&path, &mime);
-    let mut resp = tower::ServiceExt::oneshot(svc, req)
-        .await
-        .map_err(Error::internal)?
-        .map(Body::new);
-    if !resp.status().is_success() && resp.status() != StatusCode::NOT_MODIFIED {
-        return Ok(resp);
-    }
-    let h = resp.headers_mut();
-    let disp = format!(
-        "{}; filename*=UTF-8''{}",
-        if mime.type_() == "image" {
-            "inline"
-        } else {
-            "attachment"
-        },
-        percent_encode(&name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&disp) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    Ok(resp)
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 // ---- small pages

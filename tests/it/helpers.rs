@@ -167,6 +167,24 @@ impl Resp {
     }
 }
 
+/// An answer whose body is kept as bytes (a file).
+#[derive(Debug, Clone)]
+pub struct Bytes {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Bytes {
+    /// A header's value ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
 /// The content of the page's `<main>` element: what the page itself shows, without the
 /// header, search box, navigation and footer that every page carries, so a check on it
 /// cannot be satisfied by that chrome.
@@ -210,7 +228,8 @@ impl Client {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `cookie` header this client sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -252,6 +271,24 @@ impl Client {
             .await
             .expect("GET");
         self.finish(r).await
+    }
+
+    /// GETs `path` with this client's cookies and extra headers (e.g. `if-none-match`);
+    /// the body as bytes, for files.
+    pub async fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> Bytes {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.expect("GET");
+        Bytes {
+            status: r.status().as_u16(),
+            headers: r.headers().clone(),
+            body: r.bytes().await.unwrap_or_default().to_vec(),
+        }
     }
 
     /// POSTs a form as-is (caller supplies the csrf field, or not).

@@ -14,6 +14,7 @@ mod crash;
 mod editor;
 mod editor_upload;
 mod feeds;
+mod files;
 mod http_hygiene;
 mod notify;
 mod portal;

@@ -39,21 +39,9 @@ pub fn state_label(a: &Article) -> &'static str {
         .map_or("未知", |s| s.label)
 }
 
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-/// The public URL of a stored file.
+/// The address of a stored file.
 pub fn file_url(sha: &str, name: &str) -> String {
-    format!("/files/{sha}/{}", percent(name))
+    crate::portal::files::url(sha, name)
 }
 
 async fn load_units(st: &Shared) -> Result<Units> {
