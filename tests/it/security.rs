@@ -348,3 +348,80 @@ async fn a_correction_is_reviewed_after_the_fact() {
     assert!(stored(&app, id).await.flow.unwrap().flagged.is_none());
     app.stop().await;
 }
+
+/// Attaches a file through the item's upload form as `c`; returns the answer.
+async fn attach(c: &Client, app: &TestApp, id: u64, name: &str, data: &[u8]) -> Resp {
+    let token = c.get("/account").await.csrf();
+    let rev = stored(app, id).await.revision.to_string();
+    let parts: Vec<Part<'_>> = vec![
+        ("csrf", None, token.as_bytes()),
+        ("revision", None, rev.as_bytes()),
+        ("attachments", Some(name), data),
+    ];
+    c.post_multipart(
+        &format!("/admin/articles/{id}/files"),
+        multipart("application/pdf", &parts),
+        &[],
+    )
+    .await
+}
+
+/// Files are content too: an attachment added after approval sends the item back, one added
+/// to a published item is a correction awaiting review after the fact.
+#[tokio::test]
+async fn attachments_added_after_review_are_reviewed() {
+    let app = demo_portal().await;
+    let writer = staff(&app, "s-writer4", Role::Reporter, "commerce").await;
+    let reviewer = staff(&app, "s-reviewer4", Role::Reviewer, "commerce").await;
+    let publisher = staff(&app, "s-publisher4", Role::Publisher, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = submit_item(&writer, work, "附件审核测试", "正文。").await;
+    assert_eq!(
+        take(&reviewer, &app, id, "approve_unit", &[]).await.status,
+        303
+    );
+    let r = attach(
+        &publisher,
+        &app,
+        id,
+        "补充.pdf",
+        b"%PDF-1.4 added after approval",
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some(format!("/admin/articles/{id}?done=revised").as_str())
+    );
+    assert_eq!(flow_state(&app, id).await, "returned");
+    assert_eq!(take(&writer, &app, id, "submit", &[]).await.status, 303);
+    let page = reviewer.get(&format!("/admin/articles/{id}")).await;
+    assert!(
+        page.body.contains("栏目、附件等信息有修改"),
+        "{}",
+        page.body
+    );
+    assert_eq!(
+        take(&reviewer, &app, id, "approve_unit", &[]).await.status,
+        303
+    );
+    assert_eq!(take(&publisher, &app, id, "publish", &[]).await.status, 303);
+    let r = attach(
+        &publisher,
+        &app,
+        id,
+        "更正.pdf",
+        b"%PDF-1.4 added after publishing",
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let a = stored(&app, id).await;
+    assert!(a.is_public());
+    let flag = a
+        .flow
+        .as_ref()
+        .and_then(|f| f.flagged.clone())
+        .unwrap_or_default();
+    assert!(flag.contains("更正.pdf"), "{flag}");
+    app.stop().await;
+}

@@ -400,13 +400,13 @@ pub async fn edit_form(
     item_page_with(&st, &s, &ic, fs, StatusCode::OK, None, done_notice(&q.done)).await
 }
 /// The people and places a transition taken with a save needs.
-struct Around {
+pub(super) struct Around {
     users: Vec<crate::auth::model::User>,
-    units: Units,
-    snap: std::sync::Arc<crate::portal::Snapshot>,
+    pub(super) units: Units,
+    pub(super) snap: std::sync::Arc<crate::portal::Snapshot>,
 }
 
-async fn around(st: &Shared, units: &Units) -> Result<Around> {
+pub(super) async fn around(st: &Shared, units: &Units) -> Result<Around> {
     Ok(Around {
         users: st.store.read(crate::auth::store::list_users).await?,
         units: Units::new(units.units.clone()),
@@ -417,7 +417,7 @@ async fn around(st: &Shared, units: &Units) -> Result<Around> {
 /// In a save's transaction: takes `transition` as `s` after the save, with its audit
 /// record and notices.
 #[allow(clippy::too_many_arguments)]
-fn take_after_save(
+pub(super) fn take_after_save(
     txn: &redb::WriteTransaction,
     saved: &Article,
     transition: &str,

@@ -12,13 +12,15 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 
-use super::articles::{item_page, load_editable};
+use super::articles::{around, item_page, load_editable, take_after_save};
 use crate::admin::common::event;
 use crate::auth::audit;
 use crate::error::{Error, Result};
+use crate::flow::editorial::{action as fa, state as fstate};
 use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted, Staff, same_origin};
 use crate::portal::model::Attachment;
+use crate::portal::review::revise::{self, AfterSave};
 use crate::portal::store;
 use crate::store::blobs::{Kind, Staged};
 use crate::views::form::FormState;
@@ -344,10 +346,13 @@ pub async fn upload(
     );
     let now = st.now_ms();
     let aid = before.id;
+    let ar = around(&st, &ic.units).await?;
+    let (user, ctx) = (s.user.clone(), p.ctx.clone());
     let r = st
         .store
         .write(move |txn| {
-            let mut a = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let current = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let mut a = current.clone();
             for (field, att) in stored {
                 if field == "cover" {
                     a.cover = Some(att);
@@ -359,19 +364,45 @@ pub async fn upload(
                     a.attachments.push(att);
                 }
             }
+            // Files are content: past submission they send the item back like any change,
+            // and on a published item they are a correction (flagged for review after).
+            let state = crate::portal::review::instance_of(&current).state;
+            let after_save = revise::on_save(
+                &current,
+                &a,
+                &state,
+                &ar.snap,
+                &ar.units,
+                &user.display_name,
+            )
+            .map_err(Error::BadRequest)?;
             let saved = store::save_article(txn, a, base, now)?;
             audit::append(txn, ev, now)?;
-            Ok(saved)
+            match after_save {
+                AfterSave::Return {
+                    transition,
+                    comment,
+                } => take_after_save(txn, &saved, transition, &comment, &user, &ctx, &ar, now),
+                AfterSave::Keep if state == fstate::PUBLISHED => {
+                    let note = format!("上传文件：{}", names.join("、"));
+                    take_after_save(txn, &saved, fa::CORRECT, &note, &user, &ctx, &ar, now)
+                }
+                AfterSave::Keep => Ok(saved),
+            }
         })
         .await;
     match r {
         Ok(after) => {
             st.portal.article_changed(Some(&before), &after);
+            let returned = crate::portal::review::instance_of(&after).state == fstate::RETURNED
+                && crate::portal::review::instance_of(&before).state != fstate::RETURNED;
             Ok(crate::http::respond::see_other(&format!(
-                "/admin/articles/{}?done=uploaded",
-                after.id
+                "/admin/articles/{}?done={}",
+                after.id,
+                if returned { "revised" } else { "uploaded" }
             )))
         }
+        Err(Error::BadRequest(m)) => refuse(m).await,
         Err(Error::Conflict(_)) => {
             refuse("该信息在您打开页面后已被他人修改，文件没有上传。请刷新页面后重新上传".into())
                 .await

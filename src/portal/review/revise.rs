@@ -42,6 +42,9 @@ fn content(a: &Article) -> Article {
         unit: None,
         check_override: None,
         interpretations: Vec::new(),
+        // Pictures uploaded by the rich-text editor only keep their files referenced; what a
+        // reader sees of them is in the body.
+        images: Vec::new(),
         ..a.clone()
     }
 }
