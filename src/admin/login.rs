@@ -1,4 +1,5 @@
-//! Login (用户名 + 密码, then 动态验证码 when enrolled), lockout, per-IP throttle, logout.
+//! Login (用户名 + 密码, then 动态验证码 when enrolled), per-IP throttle of both steps, logout.
+//! Who may try now is `auth::lockout`'s rule; every refused login gets the same answer.
 
 use std::sync::atomic::Ordering::Relaxed;
 

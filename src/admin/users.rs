@@ -41,6 +41,8 @@ fn status_label(u: &User, now: i64) -> &'static str {
         "已停用"
     } else if u.locked(now) {
         "已锁定"
+    } else if lockout::locked_addresses(u, now) > 0 {
+        "部分地址已锁定"
     } else if u.must_change_password {
         "待改密码"
     } else {

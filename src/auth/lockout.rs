@@ -198,6 +198,15 @@ pub fn code_ok(u: &mut User) {
     u.failed_codes = 0;
 }
 
+/// How many client addresses are locked out of the account now.
+pub fn locked_addresses(u: &User, now: i64) -> usize {
+    u.login_guard
+        .by_address
+        .iter()
+        .filter(|e| e.locked_until_ms.is_some_and(|t| t > now))
+        .count()
+}
+
 /// Whether anything is there for a security administrator to clear.
 pub fn needs_unlock(u: &User, now: i64) -> bool {
     u.locked(now)
