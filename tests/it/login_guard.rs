@@ -273,7 +273,13 @@ async fn a_security_administrator_clears_every_lock() {
     }
     let admin = crate::helpers::staff(&app, "sec.admin", Role::Secadmin, "gov").await;
     let page = format!("/admin/users/{id}");
-    assert!(admin.get(&page).await.body.contains("<dd>部分地址已锁定</dd>"));
+    assert!(
+        admin
+            .get(&page)
+            .await
+            .body
+            .contains("<dd>部分地址已锁定</dd>")
+    );
     // ... and everywhere by wrong codes.
     let owner = app.client();
     for _ in 0..5 {
