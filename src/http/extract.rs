@@ -64,7 +64,12 @@ pub struct Authed {
 /// Every request's context: client, preferences, the session if any.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// The client's address, resolved once per request (`http::client`): the peer, or
+    /// what a trusted proxy says.
     pub ip: IpAddr,
+    /// Cookies set in the answer carry `Secure`: TLS here, HTTPS at a trusted proxy, or
+    /// `server.secure_cookies`.
+    pub secure_cookies: bool,
     pub care: bool,
     anon_csrf: std::sync::Arc<std::sync::OnceLock<String>>,
     pub authed: Option<Authed>,
@@ -173,11 +178,9 @@ where
             return Ok(c.clone());
         }
         let st = Shared::from_ref(state);
-        let ip = parts
-            .extensions
-            .get::<ClientAddr>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let client = super::client::of(&parts.extensions, st.tls);
+        let ip = client.ip;
+        let secure_cookies = client.https || st.cfg.server.secure_cookies;
         let care = cookie(&parts.headers, "gk_care").as_deref() == Some("1");
         let anon_csrf = parts
             .extensions
@@ -190,6 +193,7 @@ where
         };
         let ctx = Ctx {
             ip,
+            secure_cookies,
             care,
             anon_csrf,
             authed,

@@ -5,8 +5,8 @@ use gongkai::auth::model::Role;
 use gongkai::portal::model::ArticleState;
 
 use crate::helpers::{
-    Client, PASSWORD, Resp, TestApp, channel_id, demo_filled, main_of, multipart, publish_via_flow,
-    staff, stored, take,
+    Client, PASSWORD, Resp, TestApp, channel_id, demo_filled, main_of, multipart, publish_new,
+    publish_via_flow, staff, stored, take,
 };
 
 /// An app with the demo district's sites and channels, the clock moved past the demo's
@@ -1018,5 +1018,93 @@ async fn scheduled_publishing_fires_when_the_clock_reaches_it() {
     .await
     .unwrap();
     assert_eq!(left, None);
+    app.stop().await;
+}
+
+/// A new item in `channel` with the 相关信息 and 解读 fields filled in.
+async fn new_with_links(c: &Client, channel: u64, related: &str, interprets: &str) -> Resp {
+    let ch = channel.to_string();
+    c.post_form(
+        "/admin/articles/new",
+        "/admin/articles/new",
+        &[
+            ("title", "带关联的稿件"),
+            ("source", "街道办"),
+            ("body", "正文。"),
+            ("channel", &ch),
+            ("related", related),
+            ("interprets", interprets),
+            ("action", "save"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn links_to_another_units_draft_answer_like_missing_ids() {
+    let app = demo_app().await;
+    let commerce = staff(&app, "r-commerce", Role::Reporter, "commerce").await;
+    let hidden = create_item(
+        &commerce,
+        channel_id(&app, "commerce", "work"),
+        "商务局尚未发布的稿件",
+        "save",
+    )
+    .await;
+    let public = publish_new(&app, "gov", "gov-news", "已公开的政策文件", "正文")
+        .await
+        .id;
+    let writer = staff(&app, "r-east", Role::Reporter, "sd-east").await;
+    let east = channel_id(&app, "sd-east", "work");
+    let own = create_item(&writer, east, "本单位的草稿", "save").await;
+    let missing: u64 = 9_999_999;
+
+    // The field errors with the id itself taken out.
+    let errors = |r: &Resp, id: u64| -> (u16, Option<String>, Option<String>) {
+        let strip = |e: Option<String>| e.map(|e| e.replace(&id.to_string(), "N"));
+        (
+            r.status,
+            strip(crate::auth_flows::field_error(&r.body, "related")),
+            strip(crate::auth_flows::field_error(&r.body, "interprets")),
+        )
+    };
+    // Once in 相关信息, once in 解读.
+    for in_related in [true, false] {
+        let ids = |id: u64| {
+            if in_related {
+                (id.to_string(), String::new())
+            } else {
+                (String::new(), id.to_string())
+            }
+        };
+        let (r1, i1) = ids(hidden);
+        let not_yours = new_with_links(&writer, east, &r1, &i1).await;
+        let (r2, i2) = ids(missing);
+        let nowhere = new_with_links(&writer, east, &r2, &i2).await;
+        assert_eq!(nowhere.status, 422, "{}", nowhere.body);
+        assert_eq!(
+            errors(&not_yours, hidden),
+            errors(&nowhere, missing),
+            "another unit's draft must read like a missing id"
+        );
+        assert!(!not_yours.body.contains("商务局尚未发布的稿件"));
+    }
+    assert_eq!(
+        stored(&app, hidden).await.interpretations,
+        Vec::<u64>::new()
+    );
+
+    // Public items and the writer's own are linked as before.
+    let r = new_with_links(
+        &writer,
+        east,
+        &format!("{public}, {own}"),
+        &public.to_string(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let linked = stored(&app, id_from(&r)).await;
+    assert_eq!(linked.related, vec![public, own]);
+    assert_eq!(linked.interprets, Some(public));
     app.stop().await;
 }

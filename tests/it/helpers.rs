@@ -93,6 +93,31 @@ impl TestApp {
         Client::new(&self.base)
     }
 
+    /// A client whose connections come from another loopback address (`127.0.0.2` …), as
+    /// a second machine would.
+    pub fn client_from(&self, local: &str) -> Client {
+        self.client_via(Some(local), &[])
+    }
+
+    /// A client that sends `headers` (e.g. `x-forwarded-for`) with every request, from the
+    /// loopback address `local` (default 127.0.0.1).
+    pub fn client_via(&self, local: Option<&str>, headers: &[(&str, &str)]) -> Client {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (k, v) in headers {
+            h.append(
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+                v.parse().expect("header value"),
+            );
+        }
+        let local = local.map(|a| a.parse().expect("address"));
+        Client::with(
+            &self.base,
+            reqwest::Client::builder()
+                .local_address(local)
+                .default_headers(h),
+        )
+    }
+
     /// Creates an account with one role directly in the store (password `PASSWORD`).
     pub async fn seed_user(&self, username: &str, role: Role, unit: &str) -> u64 {
         self.ensure_unit(unit).await;
@@ -218,9 +243,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Client {
+        Client::with(base, reqwest::Client::builder())
+    }
+
+    /// A client made from `builder` (redirects are never followed).
+    pub fn with(base: &str, builder: reqwest::ClientBuilder) -> Client {
         Client {
             base: base.to_owned(),
-            http: reqwest::Client::builder()
+            http: builder
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
