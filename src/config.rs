@@ -201,6 +201,15 @@ settings! {
         max_connections: u64 = 1024;
         /// Seconds in-flight requests get to finish on SIGTERM/SIGINT.
         shutdown_grace_secs: u64 = 10;
+        /// Reverse proxies (CIDR networks or single addresses) whose X-Forwarded-For and
+        /// X-Forwarded-Proto headers are believed, e.g. ["10.0.0.5", "192.168.10.0/24"].
+        /// The client is the right-most X-Forwarded-For address that is not one of them.
+        /// Empty: nobody's; the client is the connection's own address.
+        trusted_proxies: Vec<String> = Vec::new();
+        /// Mark the session and form cookies Secure even though this server speaks plain HTTP
+        /// (set it behind a TLS-terminating proxy). Under TLS, or when a trusted proxy says the
+        /// request came over HTTPS, they are Secure anyway.
+        secure_cookies: bool = false;
     }
     tls: Tls {
         /// PEM certificate chain file. Empty: plain HTTP (e.g. behind a TLS-terminating proxy).
@@ -217,6 +226,8 @@ settings! {
         organizer: String = "示范区大数据中心".to_owned();
         /// Public domain of the portal (SiteDomain meta tag, absolute URLs in feeds and sitemaps).
         domain: String = "www.example.gov.cn".to_owned();
+        /// Domain suffixes a sub-site's bound host name must end in (e.g. "example.gov.cn"). Empty: the portal domain without its first label, so www.example.gov.cn allows *.example.gov.cn.
+        host_suffixes: Vec<String> = Vec::new();
         /// URL of the emblem picture shown beside the site name. Empty: none.
         emblem: String = String::new();
         /// Contact telephone shown in the footer.
@@ -235,11 +246,21 @@ settings! {
         password_min_len: u64 = 10;
         /// How many of the 4 character classes (lower, upper, digit, symbol) a password needs.
         password_min_classes: u64 = 3;
-        /// Failed logins in a row that lock an account.
+        /// Wrong passwords in a row for one account from one client address (IPv6: one /64)
+        /// that lock the account for that address; also wrong 动态验证码 in a row that lock
+        /// the account everywhere.
         lockout_threshold: u64 = 5;
-        /// Minutes an account stays locked.
+        /// Minutes such a lock lasts.
         lockout_minutes: u64 = 30;
-        /// Login attempts allowed per client IP per minute, whatever the account.
+        /// Wrong passwords for one account from all addresses together (with no quiet spell
+        /// of lockout_minutes between them) after which the account slows down: from addresses
+        /// it has not logged in from, one attempt per account_backoff_seconds is checked and
+        /// the others are refused. Addresses it logged in from are not slowed.
+        account_backoff_after: u64 = 20;
+        /// Seconds between the password attempts checked while an account is slowed down.
+        account_backoff_seconds: u64 = 60;
+        /// Login attempts (password and 动态验证码 steps together) allowed per client address
+        /// per minute, whatever the account.
         ip_attempts_per_minute: u64 = 20;
         /// Minutes without a request after which a session ends.
         session_idle_minutes: u64 = 30;
@@ -294,6 +315,40 @@ settings! {
 
 fn mib(v: u64) -> usize {
     usize::try_from(v.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX)
+}
+
+/// A list of networks, parsed: CIDR (`10.0.0.0/8`, `fd00::/8`) or a single address
+/// (`10.0.0.5`, one host). IPv4-mapped IPv6 addresses match as IPv4.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetList(Vec<ipnet::IpNet>);
+
+impl NetList {
+    /// Parses every entry; the error names the setting `key` and the bad entry.
+    pub fn parse(key: &str, entries: &[String]) -> Result<NetList, ConfigError> {
+        entries
+            .iter()
+            .map(|s| {
+                let t = s.trim();
+                t.parse::<ipnet::IpNet>()
+                    .or_else(|_| t.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        ConfigError(format!(
+                            "配置错误：{key} 中的 {s:?} 不是有效的网段或地址，应形如 10.0.0.0/8、192.168.1.10 或 fd00::/8"
+                        ))
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(NetList)
+    }
+
+    pub fn contains(&self, ip: std::net::IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|n| n.contains(&ip))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// The embedded default config, with every setting commented.
@@ -387,6 +442,27 @@ impl Config {
     }
 
     /// Rules that span the type: ranges and formats.
+    /// The suffixes a bound host name must end in (`site.host_suffixes`, or the portal
+    /// domain without its first label), lower-case, without a leading dot.
+    pub fn host_suffixes(&self) -> Vec<String> {
+        let norm = |s: &str| s.trim().trim_matches('.').to_ascii_lowercase();
+        let given: Vec<String> = self
+            .site
+            .host_suffixes
+            .iter()
+            .map(|s| norm(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !given.is_empty() {
+            return given;
+        }
+        let domain = norm(&self.site.domain);
+        match domain.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => vec![rest.to_owned()],
+            _ => vec![domain],
+        }
+    }
+
     pub fn check(&self) -> Result<(), ConfigError> {
         if self.audit.retention_days < 180 {
             return Err(ConfigError(format!(
@@ -401,6 +477,7 @@ impl Config {
         }
         self.listen_addrs()?;
         self.metrics_nets()?;
+        self.trusted_proxies()?;
         if self.backup.hour > 23 {
             return Err(ConfigError(format!(
                 "配置错误：backup.hour = {} 无效，应为 0 到 23",
@@ -423,6 +500,12 @@ impl Config {
         if self.auth.lockout_threshold == 0 || self.auth.session_idle_minutes == 0 {
             return Err(ConfigError(
                 "配置错误：auth.lockout_threshold 和 auth.session_idle_minutes 须大于 0".into(),
+            ));
+        }
+        if self.auth.account_backoff_after == 0 || self.auth.account_backoff_seconds == 0 {
+            return Err(ConfigError(
+                "配置错误：auth.account_backoff_after 和 auth.account_backoff_seconds 须大于 0"
+                    .into(),
             ));
         }
         if self.tls.cert_file.is_empty() != self.tls.key_file.is_empty() {
@@ -498,6 +581,11 @@ impl Config {
                 })
             })
             .collect()
+    }
+
+    /// The proxies whose forwarding headers are believed (`server.trusted_proxies`).
+    pub fn trusted_proxies(&self) -> Result<NetList, ConfigError> {
+        NetList::parse("server.trusted_proxies", &self.server.trusted_proxies)
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -616,6 +704,41 @@ mod tests {
             let e = c.check().expect_err(toml).0;
             assert!(e.contains(key), "{e}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_parse_or_name_the_bad_entry() {
+        let mut c = Config::default();
+        assert!(c.trusted_proxies().unwrap().is_empty());
+        c.apply_toml(
+            "[server]\ntrusted_proxies = [\"10.0.0.0/8\", \"192.168.1.10\", \"fd00::/8\"]\n",
+            "f",
+        )
+        .unwrap();
+        c.check().unwrap();
+        let t = c.trusted_proxies().unwrap();
+        for ip in ["10.1.2.3", "192.168.1.10", "fd00::1", "::ffff:10.9.9.9"] {
+            assert!(t.contains(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["192.168.1.11", "11.0.0.1", "fe80::1"] {
+            assert!(!t.contains(ip.parse().unwrap()), "{ip}");
+        }
+        c.apply_toml("[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\n", "f")
+            .unwrap();
+        let e = c.check().unwrap_err().0;
+        assert!(
+            e.contains("server.trusted_proxies") && e.contains("10.0.0.0/33"),
+            "{e}"
+        );
+        let mut env = BTreeMap::new();
+        env.insert(
+            "GONGKAI_SERVER__TRUSTED_PROXIES".into(),
+            "10.0.0.1, proxy".into(),
+        );
+        let e = Config::load(None, &env, &Overrides::default())
+            .unwrap_err()
+            .0;
+        assert!(e.contains("\"proxy\""), "{e}");
     }
 
     #[test]

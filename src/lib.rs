@@ -66,6 +66,7 @@ impl App {
             )
         };
         let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
+        let trusted_proxies = cfg.trusted_proxies().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
         let clock_for_open = clock.clone();
         let cache = cfg.store_cache_bytes();
@@ -84,6 +85,7 @@ impl App {
         let site = views::Site::from_config(&cfg, &assets);
         let state = Arc::new(AppState {
             tls: tls.is_some(),
+            trusted_proxies,
             cfg: Arc::new(cfg),
             store,
             clock,

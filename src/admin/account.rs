@@ -105,7 +105,7 @@ pub async fn logout_all(State(st): State<Shared>, p: Posted) -> Result<Response>
         .await?;
     Ok(with_cookie(
         see_other("/account"),
-        &super::common::session_cookie(&st, &token),
+        &super::common::session_cookie(&p.ctx, &token),
     ))
 }
 
@@ -179,7 +179,7 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
         .await?;
     Ok(with_cookie(
         see_other("/account"),
-        &super::common::session_cookie(&st, &token),
+        &super::common::session_cookie(&p.ctx, &token),
     ))
 }
 

@@ -180,8 +180,7 @@ pub fn reset_user(
                 u.password_hash = h;
                 u.must_change_password = true;
                 u.password_changed_ms = now;
-                u.failed_logins = 0;
-                u.locked_until_ms = None;
+                crate::auth::lockout::unlock(&mut u);
                 audit::append(
                     txn,
                     cli_event(

@@ -127,17 +127,20 @@ pub async fn record(st: &Shared, ev: Event) -> Result<()> {
         .await
 }
 
-pub fn session_cookie(st: &Shared, token: &str) -> String {
-    let secure = if st.tls { "; Secure" } else { "" };
+/// The session cookie; `Secure` when the client's connection is HTTPS (ours or a trusted
+/// proxy's) or `server.secure_cookies` forces it.
+pub fn session_cookie(ctx: &Ctx, token: &str) -> String {
+    let secure = if ctx.secure_cookies { "; Secure" } else { "" };
     format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
         crate::http::extract::SESSION_COOKIE
     )
 }
 
-pub fn clear_session_cookie() -> String {
+pub fn clear_session_cookie(ctx: &Ctx) -> String {
+    let secure = if ctx.secure_cookies { "; Secure" } else { "" };
     format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
         crate::http::extract::SESSION_COOKIE
     )
 }

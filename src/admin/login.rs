@@ -1,4 +1,5 @@
-//! Login (用户名 + 密码, then 动态验证码 when enrolled), lockout, per-IP throttle, logout.
+//! Login (用户名 + 密码, then 动态验证码 when enrolled), per-IP throttle of both steps, logout.
+//! Who may try now is `auth::lockout`'s rule; every refused login gets the same answer.
 
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -10,11 +11,11 @@ use serde::Deserialize;
 
 use crate::auth::audit::{self, Event, Outcome};
 use crate::auth::session::{self, Stage};
-use crate::auth::{password, store as users, totp};
+use crate::auth::{lockout, password, store as users, totp};
 use crate::error::{Error, Result};
-use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted};
 use crate::http::respond::{html as page, html_invalid, see_other};
+use crate::http::{Shared, client};
 use crate::views::form::{self, Field, FormState};
 use crate::views::{PageMeta, public_page};
 
@@ -57,6 +58,7 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
                 (form::field(&Field::new("password", "密码").kind("password").autocomplete("current-password"), fs))
                 button.primary type="submit" { "登录" }
             }
+            p.muted { "连续多次输错后将暂停登录一段时间；如需提前恢复，请联系安全管理员。" }
         }
     };
     let meta = PageMeta {
@@ -68,7 +70,8 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
     public_page(&st.site, &meta, body)
 }
 
-/// Counts an attempt for this IP; false when over the per-minute allowance.
+/// Counts an attempt (password or 动态验证码) from this client; false when over the
+/// per-minute allowance. IPv6 clients are counted by /64.
 fn ip_allowed(st: &Shared, ip: std::net::IpAddr) -> bool {
     let minute = st.now_ms() / 60_000;
     let Ok(mut m) = st.login_throttle.lock() else {
@@ -77,12 +80,19 @@ fn ip_allowed(st: &Shared, ip: std::net::IpAddr) -> bool {
     if m.len() > 10_000 {
         m.retain(|_, (w, _)| *w == minute);
     }
-    let e = m.entry(ip).or_insert((minute, 0));
+    let e = m.entry(client::bucket(ip)).or_insert((minute, 0));
     if e.0 != minute {
         *e = (minute, 0);
     }
     e.1 += 1;
     e.1 <= st.cfg.auth.ip_attempts_per_minute
+}
+
+/// The throttle's answer: 429 with the page again.
+fn too_many(page: Markup) -> Response {
+    let mut r = html_invalid(page);
+    *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+    r
 }
 
 fn with_cookie(mut r: Response, cookie: &str) -> Response {
@@ -92,10 +102,13 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
     r
 }
 
+/// The one answer to every failed login: unknown user, wrong password, disabled, locked
+/// or slowed down all read alike (the audit log keeps the real reason).
+const REFUSED: &str = "用户名或密码错误";
+
 enum Verdict {
     Ok { token: String, stage: Stage },
-    Locked { minutes: i64 },
-    Bad,
+    Refused,
 }
 
 pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
@@ -105,9 +118,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     };
     if !ip_allowed(&st, p.ctx.ip) {
         fs.notice = Some("登录尝试过于频繁，请一分钟后再试。".into());
-        let mut r = html_invalid(login_view(&st, &p.ctx, &fs));
-        *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(r);
+        return Ok(too_many(login_view(&st, &p.ctx, &fs)));
     }
     let username = p.get("username").trim().to_owned();
     let pw = p.get("password").to_owned();
@@ -122,6 +133,8 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     }
     let u2 = username.clone();
     let user = st.store.read(move |txn| users::find_user(txn, &u2)).await?;
+    // Always one argon2 verification (a dummy hash for unknown users), so the time taken
+    // does not tell whether the account exists or is locked.
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
@@ -130,10 +143,8 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
 
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
-    let threshold = u32::try_from(st.cfg.auth.lockout_threshold).unwrap_or(5);
-    let lock_ms = i64::try_from(st.cfg.auth.lockout_minutes)
-        .unwrap_or(30)
-        .saturating_mul(60_000);
+    let addr = client::bucket(p.ctx.ip);
+    let policy = lockout::Policy::from_config(&st.cfg.auth);
     let shown_name: String = username.chars().take(64).collect();
     let verdict = st
         .store
@@ -152,7 +163,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
                     },
                     now,
                 )?;
-                return Ok(Verdict::Bad);
+                return Ok(Verdict::Refused);
             };
             let mut ev = Event {
                 user: u.username.clone(),
@@ -163,47 +174,45 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
                 outcome: Outcome::Failure,
                 detail: String::new(),
             };
-            if u.locked(now) {
-                ev.detail = "账号已锁定".into();
+            if let Err(why) = lockout::admit(&mut u, &addr, now, &policy) {
+                users::save_user(txn, &u)?;
+                ev.detail = why.detail().into();
                 audit::append(txn, ev, now)?;
-                let left = (u.locked_until_ms.unwrap_or(now) - now + 59_999) / 60_000;
-                return Ok(Verdict::Locked { minutes: left });
-            }
-            if u.locked_until_ms.is_some() {
-                // The lock has run out: start counting afresh.
-                u.locked_until_ms = None;
-                u.failed_logins = 0;
+                return Ok(Verdict::Refused);
             }
             if u.disabled {
+                users::save_user(txn, &u)?;
                 ev.detail = "账号已停用".into();
                 audit::append(txn, ev, now)?;
-                return Ok(Verdict::Bad);
+                return Ok(Verdict::Refused);
             }
             if !pw_ok {
-                u.failed_logins += 1;
-                ev.detail = format!("密码错误（连续第 {} 次）", u.failed_logins);
-                let locked = u.failed_logins >= threshold;
+                let locked = lockout::password_failed(&mut u, &addr, now, &policy);
+                let in_row = u
+                    .login_guard
+                    .by_address
+                    .iter()
+                    .find(|e| e.address == addr)
+                    .map_or(0, |e| e.count);
+                ev.detail = format!(
+                    "密码错误（该地址连续第 {in_row} 次，账号近期共 {} 次）",
+                    u.failed_logins
+                );
                 if locked {
-                    u.locked_until_ms = Some(now + lock_ms);
-                    ev.detail.push_str("，账号已锁定");
+                    ev.detail.push_str("，账号在该地址已锁定");
                 }
                 users::save_user(txn, &u)?;
                 audit::append(txn, ev, now)?;
-                return Ok(if locked {
-                    Verdict::Locked {
-                        minutes: lock_ms / 60_000,
-                    }
-                } else {
-                    Verdict::Bad
-                });
+                return Ok(Verdict::Refused);
             }
-            u.failed_logins = 0;
-            users::save_user(txn, &u)?;
+            lockout::password_ok(&mut u, &addr);
             let stage = if u.totp_secret.is_some() {
                 Stage::NeedTotp
             } else {
+                lockout::logged_in(&mut u, &addr);
                 Stage::Full
             };
+            users::save_user(txn, &u)?;
             let (token, _) = session::create(txn, u.id, u.session_epoch, stage, &ip, now)?;
             ev.outcome = Outcome::Success;
             ev.detail = if stage == Stage::NeedTotp {
@@ -225,19 +234,12 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
             };
             Ok(with_cookie(
                 see_other(to),
-                &super::common::session_cookie(&st, &token),
+                &super::common::session_cookie(&p.ctx, &token),
             ))
         }
-        Verdict::Locked { minutes } => {
+        Verdict::Refused => {
             st.metrics.logins_failed.fetch_add(1, Relaxed);
-            fs.notice = Some(format!(
-                "连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系安全管理员解锁。"
-            ));
-            Ok(html_invalid(login_view(&st, &p.ctx, &fs)))
-        }
-        Verdict::Bad => {
-            st.metrics.logins_failed.fetch_add(1, Relaxed);
-            fs.add_error("password", "用户名或密码错误");
+            fs.add_error("password", REFUSED);
             Ok(html_invalid(login_view(&st, &p.ctx, &fs)))
         }
     }
@@ -265,6 +267,25 @@ fn totp_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
     public_page(&st.site, &meta, body)
 }
 
+fn code_locked_view(st: &Shared, ctx: &Ctx) -> Markup {
+    let body = html! {
+        section.card.narrow {
+            h1 { "两步验证" }
+            div.notice.error role="alert" {
+                "连续验证失败次数过多，账号已锁定。请稍后重新登录，或联系安全管理员解锁。"
+            }
+            p { a href="/login" { "返回登录页" } }
+        }
+    };
+    let meta = PageMeta {
+        title: "两步验证".into(),
+        column: "登录".into(),
+        care: ctx.care,
+        ..Default::default()
+    };
+    public_page(&st.site, &meta, body)
+}
+
 pub async fn totp_form(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
     match &ctx.authed {
         Some(a) if a.session.stage == Stage::NeedTotp => {
@@ -273,6 +294,13 @@ pub async fn totp_form(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
         Some(_) => Ok(see_other("/admin")),
         None => Err(Error::LoginRequired),
     }
+}
+
+enum CodeVerdict {
+    Ok(String),
+    Wrong,
+    /// Locked now or already: the half-way session is gone.
+    Locked,
 }
 
 pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
@@ -284,13 +312,19 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
     else {
         return Err(Error::LoginRequired);
     };
+    // The code step is throttled with /login, per client address.
+    if !ip_allowed(&st, p.ctx.ip) {
+        let fs = FormState {
+            notice: Some("验证尝试过于频繁，请一分钟后再试。".into()),
+            ..Default::default()
+        };
+        return Ok(too_many(totp_view(&st, &p.ctx, &fs)));
+    }
     let code = p.get("code").to_owned();
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
-    let threshold = u32::try_from(st.cfg.auth.lockout_threshold).unwrap_or(5);
-    let lock_ms = i64::try_from(st.cfg.auth.lockout_minutes)
-        .unwrap_or(30)
-        .saturating_mul(60_000);
+    let addr = client::bucket(p.ctx.ip);
+    let policy = lockout::Policy::from_config(&st.cfg.auth);
     let old_key = a.key.clone();
     let r = st
         .store
@@ -307,11 +341,19 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
                 outcome: Outcome::Failure,
                 detail: String::new(),
             };
+            if u.locked(now) {
+                // Locked while this half-way session waited: it ends, unchecked.
+                session::delete(txn, &old_key)?;
+                ev.detail = "账号已锁定，未校验动态验证码".into();
+                audit::append(txn, ev, now)?;
+                return Ok(Some(CodeVerdict::Locked));
+            }
             let secret = u.totp_secret.clone().unwrap_or_default();
             match totp::verify(&secret, &code, now / 1000, u.totp_last_step) {
-                Some(step) if !u.locked(now) => {
+                Some(step) => {
                     u.totp_last_step = step;
-                    u.failed_logins = 0;
+                    lockout::code_ok(&mut u);
+                    lockout::logged_in(&mut u, &addr);
                     users::save_user(txn, &u)?;
                     // A fresh token for the full session, so the half-way one cannot be reused.
                     session::delete(txn, &old_key)?;
@@ -320,40 +362,45 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
                     ev.outcome = Outcome::Success;
                     ev.detail = "动态验证码正确，登录成功".into();
                     audit::append(txn, ev, now)?;
-                    Ok(Some(Ok(token)))
+                    Ok(Some(CodeVerdict::Ok(token)))
                 }
-                _ => {
-                    u.failed_logins += 1;
-                    ev.detail = "动态验证码错误".into();
-                    if u.failed_logins >= threshold {
-                        u.locked_until_ms = Some(now + lock_ms);
+                None => {
+                    let locked = lockout::code_failed(&mut u, now, &policy);
+                    ev.detail = format!("动态验证码错误（连续第 {} 次）", u.failed_codes);
+                    if locked {
                         session::delete(txn, &old_key)?;
                         ev.detail.push_str("，账号已锁定");
                     }
                     users::save_user(txn, &u)?;
                     audit::append(txn, ev, now)?;
-                    Ok(Some(Err(u.locked(now))))
+                    Ok(Some(if locked {
+                        CodeVerdict::Locked
+                    } else {
+                        CodeVerdict::Wrong
+                    }))
                 }
             }
         })
         .await?;
     match r {
         None => Err(Error::LoginRequired),
-        Some(Ok(token)) => {
+        Some(CodeVerdict::Ok(token)) => {
             st.metrics.logins_ok.fetch_add(1, Relaxed);
             Ok(with_cookie(
                 see_other("/admin"),
-                &super::common::session_cookie(&st, &token),
+                &super::common::session_cookie(&p.ctx, &token),
             ))
         }
-        Some(Err(locked)) => {
+        Some(verdict) => {
             st.metrics.logins_failed.fetch_add(1, Relaxed);
-            let mut fs = FormState::default();
-            if locked {
-                fs.notice = Some("连续验证失败次数过多，账号已锁定。".into());
-            } else {
-                fs.add_error("code", "动态验证码不正确或已使用，请输入最新的验证码");
+            if matches!(verdict, CodeVerdict::Locked) {
+                // Whoever is here knew the password: telling them of the lock gives nothing
+                // away. The half-way session is gone, so no form: a way back to /login.
+                let r = html_invalid(code_locked_view(&st, &p.ctx));
+                return Ok(with_cookie(r, &super::common::clear_session_cookie(&p.ctx)));
             }
+            let mut fs = FormState::default();
+            fs.add_error("code", "动态验证码不正确或已使用，请输入最新的验证码");
             Ok(html_invalid(totp_view(&st, &p.ctx, &fs)))
         }
     }
@@ -379,6 +426,6 @@ pub async fn logout(State(st): State<Shared>, p: Posted) -> Result<Response> {
     }
     Ok(with_cookie(
         see_other("/"),
-        &super::common::clear_session_cookie(),
+        &super::common::clear_session_cookie(&p.ctx),
     ))
 }

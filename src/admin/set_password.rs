@@ -108,8 +108,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
             u.password_hash = hash;
             u.must_change_password = false;
             u.password_changed_ms = now;
-            u.failed_logins = 0;
-            u.locked_until_ms = None;
+            crate::auth::lockout::unlock(&mut u);
             // Whoever may have signed in before the owner chose a password is signed out.
             u.session_epoch += 1;
             users::save_user(txn, &u)?;

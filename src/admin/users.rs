@@ -14,11 +14,10 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use crate::auth::account_request::{self as account_requests, Change};
-use crate::auth::audit;
 use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, NewUser};
-use crate::auth::{password, password_link};
+use crate::auth::{audit, lockout, password, password_link};
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
@@ -51,6 +50,8 @@ fn status_label(u: &User, now: i64) -> &'static str {
         "已停用"
     } else if u.locked(now) {
         "已锁定"
+    } else if lockout::locked_addresses(u, now) > 0 {
+        "部分地址已锁定"
     } else if u.must_change_password {
         "待改密码"
     } else {
@@ -413,7 +414,7 @@ fn detail_view(
                             (form::csrf(&s.csrf)) button type="submit" { "重置两步验证" }
                         }
                     }
-                    @if u.locked(now) || u.failed_logins > 0 {
+                    @if lockout::needs_unlock(u, now) {
                         form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) {
                             (form::csrf(&s.csrf)) button type="submit" { "解除锁定" }
                         }
@@ -569,8 +570,7 @@ pub async fn reset_password(
             u.password_hash = hash;
             u.must_change_password = true;
             u.session_epoch += 1;
-            u.failed_logins = 0;
-            u.locked_until_ms = None;
+            lockout::unlock(&mut u);
             users::save_user(txn, &u)?;
             audit::append(txn, ev, now)?;
             Ok(u)
@@ -667,8 +667,7 @@ pub async fn unlock(
     st.store
         .write(move |txn| {
             let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            u.failed_logins = 0;
-            u.locked_until_ms = None;
+            lockout::unlock(&mut u);
             users::save_user(txn, &u)?;
             audit::append(txn, ev, now).map(|_| ())
         })

@@ -331,8 +331,7 @@ pub fn apply(
         u.password_hash = unusable_hash.clone();
         u.must_change_password = false;
         u.session_epoch += 1;
-        u.failed_logins = 0;
-        u.locked_until_ms = None;
+        super::lockout::unlock(u);
     };
     match change {
         Change::CreateAccount {
@@ -441,6 +440,8 @@ mod tests {
             locked_until_ms: None,
             totp_secret: None,
             totp_last_step: 0,
+            failed_codes: 0,
+            login_guard: Default::default(),
             disabled: false,
             session_epoch: 0,
             created_ms: 0,

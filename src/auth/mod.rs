@@ -2,6 +2,7 @@
 
 pub mod account_request;
 pub mod audit;
+pub mod lockout;
 pub mod model;
 pub mod password;
 pub mod password_link;

@@ -226,17 +226,52 @@ pub struct User {
     pub grants: Vec<Grant>,
     pub password_hash: String,
     pub must_change_password: bool,
+    /// Wrong passwords for this account from every address together, since the last quiet
+    /// spell (`auth::lockout`: the account-wide slow-down).
     pub failed_logins: u32,
+    /// Locked everywhere until then (too many wrong 动态验证码); per-address locks are in
+    /// `login_guard`.
     pub locked_until_ms: Option<i64>,
     /// Base32 TOTP secret once enrolled.
     pub totp_secret: Option<String>,
     /// Last TOTP time step accepted, so a code works only once.
     pub totp_last_step: u64,
+    /// Wrong 动态验证码 in a row; only a right code resets it (not a right password).
+    #[serde(default)]
+    pub failed_codes: u32,
+    /// Per-address failures and locks, the slow-down clock, addresses logged in from.
+    #[serde(default)]
+    pub login_guard: LoginGuard,
     pub disabled: bool,
     /// Bumped by "log out everywhere" and password changes; older sessions stop working.
     pub session_epoch: u64,
     pub created_ms: i64,
     pub password_changed_ms: i64,
+}
+
+/// What `auth::lockout` keeps on a user record (absent in records from older versions).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginGuard {
+    /// When the last wrong password for the account came, from any address.
+    #[serde(default)]
+    pub last_failed_ms: i64,
+    /// When the last password attempt was let through while the account was slowed down.
+    #[serde(default)]
+    pub last_checked_ms: i64,
+    /// Wrong passwords in a row from each client address (IPv6: its /64).
+    #[serde(default)]
+    pub by_address: Vec<AddressFailures>,
+    /// Addresses the account logged in from (fully), newest first; never slowed down.
+    #[serde(default)]
+    pub known_addresses: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressFailures {
+    pub address: String,
+    pub count: u32,
+    pub last_ms: i64,
+    pub locked_until_ms: Option<i64>,
 }
 
 impl User {

@@ -71,6 +71,8 @@ pub fn create_user(
         locked_until_ms: None,
         totp_secret: None,
         totp_last_step: 0,
+        failed_codes: 0,
+        login_guard: Default::default(),
         disabled: false,
         session_epoch: 0,
         created_ms: now_ms,

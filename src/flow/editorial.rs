@@ -17,7 +17,8 @@
 //!
 //! Design choices: `withdrawn` and `replaced` are final (the URL answers 410 or redirects; a
 //! corrected item is a new item). Editing after publish is `correct` (更正: stays published, needs
-//! a reason, recorded); a substantive change is a new item that `replace`s the old one. The
+//! a reason, recorded, and is flagged for 事后审核 like 紧急发布, since the corrected text was not
+//! reviewed); a substantive change is a new item that `replace`s the old one. The
 //! office's publisher may withdraw or replace any item (it supervises every sub-site).
 //! Scheduled items go live by `publish_due`, taken only by the system (the scheduler).
 
@@ -241,12 +242,16 @@ fn build(levels: ReviewLevels) -> Definition {
             .guard(Guard::Flagged)
             .guard(Guard::NotAuthor)
             .guard(Guard::NotSameActorAs(a::FORCE_PUBLISH))
+            .guard(Guard::NotSameActorAs(a::CORRECT))
             .flag(FlagEffect::Clear),
         )
         .transition(
+            // Corrected text goes public unreviewed, so like 紧急发布 it is flagged until a
+            // reviewer other than the corrector has read it (issue 9).
             Transition::stay(a::CORRECT, "更正", &[s::PUBLISHED])
                 .who(publisher)
-                .reason(),
+                .reason()
+                .flag(FlagEffect::Set),
         )
         .transition(
             Transition::new(a::WITHDRAW, "撤稿", &[s::PUBLISHED], s::WITHDRAWN)

@@ -291,6 +291,8 @@ fn user(grants: &[(Role, &str)]) -> User {
         locked_until_ms: None,
         totp_secret: None,
         totp_last_step: 0,
+        failed_codes: 0,
+        login_guard: Default::default(),
         disabled: false,
         session_epoch: 0,
         created_ms: 0,

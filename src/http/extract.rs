@@ -64,7 +64,12 @@ pub struct Authed {
 /// Every request's context: client, preferences, the session if any.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// The client's address, resolved once per request (`http::client`): the peer, or
+    /// what a trusted proxy says.
     pub ip: IpAddr,
+    /// Cookies set in the answer carry `Secure`: TLS here, HTTPS at a trusted proxy, or
+    /// `server.secure_cookies`.
+    pub secure_cookies: bool,
     pub care: bool,
     anon_csrf: std::sync::Arc<std::sync::OnceLock<String>>,
     pub authed: Option<Authed>,
@@ -81,6 +86,25 @@ impl Ctx {
     }
     pub fn ip_string(&self) -> String {
         self.ip.to_string()
+    }
+
+    /// The fully logged-in staff member making this request (past two-factor login, held to
+    /// the forced-password / required-TOTP gate as pages are), from the session alone:
+    /// routes that must decide before reading a body (uploads) or without a staff page
+    /// (`/files/`) ask this.
+    pub fn staff(&self, st: &Shared) -> Result<Staff> {
+        let a = self.authed.clone().ok_or(Error::LoginRequired)?;
+        if a.session.stage != Stage::Full {
+            return Err(Error::LoginRequired);
+        }
+        gate(st, &a.user, &self.path)?;
+        Ok(Staff {
+            unread: a.unread,
+            csrf: a.session.csrf.clone(),
+            user: a.user,
+            session_key: a.key,
+            ctx: self.clone(),
+        })
     }
 }
 
@@ -154,11 +178,9 @@ where
             return Ok(c.clone());
         }
         let st = Shared::from_ref(state);
-        let ip = parts
-            .extensions
-            .get::<ClientAddr>()
-            .map(|c| c.0.ip())
-            .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let client = super::client::of(&parts.extensions, st.tls);
+        let ip = client.ip;
+        let secure_cookies = client.https || st.cfg.server.secure_cookies;
         let care = cookie(&parts.headers, "gk_care").as_deref() == Some("1");
         let anon_csrf = parts
             .extensions
@@ -171,6 +193,7 @@ where
         };
         let ctx = Ctx {
             ip,
+            secure_cookies,
             care,
             anon_csrf,
             authed,
@@ -252,18 +275,7 @@ impl Posted {
     /// The fully logged-in staff member who sent the form, held to the same
     /// forced-password / required-TOTP gate as pages.
     pub fn staff(&self, st: &Shared) -> Result<Staff> {
-        let a = self.ctx.authed.clone().ok_or(Error::LoginRequired)?;
-        if a.session.stage != Stage::Full {
-            return Err(Error::LoginRequired);
-        }
-        gate(st, &a.user, &self.ctx.path)?;
-        Ok(Staff {
-            unread: a.unread,
-            csrf: a.session.csrf.clone(),
-            user: a.user,
-            session_key: a.key,
-            ctx: self.ctx.clone(),
-        })
+        self.ctx.staff(st)
     }
 
     pub fn get(&self, name: &str) -> &str {

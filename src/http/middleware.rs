@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use super::Shared;
-use super::extract::{ClientAddr, RequestId, cookie};
+use super::extract::{RequestId, cookie};
 use super::respond::ErrorPage;
 use crate::views::{PageMeta, public_page};
 
@@ -23,11 +23,7 @@ pub async fn log_requests(State(st): State<Shared>, mut req: Request, next: Next
     req.extensions_mut().insert(RequestId(rid.clone()));
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
-    let ip = req
-        .extensions()
-        .get::<ClientAddr>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = super::client::of(req.extensions(), st.tls).ip;
     let t0 = Instant::now();
     let mut resp = next.run(req).await;
     let us = u64::try_from(t0.elapsed().as_micros()).unwrap_or(u64::MAX);
@@ -50,12 +46,14 @@ pub async fn log_requests(State(st): State<Shared>, mut req: Request, next: Next
 }
 
 pub async fn security_headers(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    let https = super::client::of(req.extensions(), st.tls).https;
     let mut resp = next.run(req).await;
-    apply_security_headers(resp.headers_mut(), st.tls);
+    apply_security_headers(resp.headers_mut(), https);
     resp
 }
 
-/// The security headers every response carries (unless a handler set its own).
+/// The security headers every response carries (unless a handler set its own); HSTS when
+/// the client's connection is HTTPS (ours, or a trusted proxy's).
 pub fn apply_security_headers(h: &mut axum::http::HeaderMap, tls: bool) {
     let set = |h: &mut axum::http::HeaderMap, k: &'static str, v: &'static str| {
         if !h.contains_key(k) {
@@ -100,8 +98,9 @@ pub async fn cached_fast_path(State(st): State<Shared>, req: Request, next: Next
         return next.run(req).await;
     };
     let t0 = Instant::now();
+    let client = super::client::of(req.extensions(), st.tls);
     let mut resp = crate::portal::cache::respond(&page, req.headers());
-    apply_security_headers(resp.headers_mut(), st.tls);
+    apply_security_headers(resp.headers_mut(), client.https);
     let rid = crate::ids::request_id();
     if let Ok(v) = HeaderValue::from_str(&rid) {
         resp.headers_mut().insert("x-request-id", v);
@@ -110,11 +109,7 @@ pub async fn cached_fast_path(State(st): State<Shared>, req: Request, next: Next
     use std::sync::atomic::Ordering::Relaxed;
     st.metrics.requests.fetch_add(1, Relaxed);
     st.metrics.latency_us_sum.fetch_add(us, Relaxed);
-    let ip = req
-        .extensions()
-        .get::<ClientAddr>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = client.ip;
     tracing::info!(
         target: "gongkai::request",
         "{} {} {} {:.1}ms rid={rid} ip={ip}",
@@ -207,10 +202,11 @@ pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next)
         let _ = cell.set(t);
     }
     req.extensions_mut().insert(AnonCsrf { cell: cell.clone() });
+    let secure = super::client::of(req.extensions(), st.tls).https || st.cfg.server.secure_cookies;
     let mut resp = next.run(req).await;
     // A token made during this request (a form was rendered) goes out as the cookie.
     if fresh && let Some(token) = cell.get() {
-        let secure = if st.tls { "; Secure" } else { "" };
+        let secure = if secure { "; Secure" } else { "" };
         let c = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}");
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(header::SET_COOKIE, v);

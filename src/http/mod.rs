@@ -2,6 +2,7 @@
 //! middleware and embedded assets.
 
 pub mod assets;
+pub mod client;
 pub mod extract;
 pub mod middleware;
 pub mod respond;

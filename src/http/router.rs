@@ -66,8 +66,13 @@ pub fn build(st: Shared) -> Router {
             mw::cached_fast_path,
         ))
         .layer(axum::middleware::map_request_with_state(
-            st,
+            st.clone(),
             portal::host::rewrite,
+        ))
+        // Outermost: who the client is (peer, or what a trusted proxy says), for every layer.
+        .layer(axum::middleware::map_request_with_state(
+            st,
+            super::client::resolve_client,
         ))
 }
 
@@ -80,6 +85,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/favicon.ico"),
     ("GET", "/care"),
+    ("GET", "/files/{sha}/{name}"),
     ("GET", "/setup"),
     ("POST", "/setup"),
     ("GET", "/login"),

@@ -1,7 +1,6 @@
 //! The one shared context every handler gets.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex};
 
@@ -19,8 +18,11 @@ pub struct AppState {
     pub assets: super::assets::Assets,
     pub site: Site,
     pub tls: bool,
-    /// Login attempts per client IP in the current minute: (minute, count).
-    pub login_throttle: Mutex<HashMap<IpAddr, (i64, u64)>>,
+    /// `server.trusted_proxies`, parsed: whose forwarding headers are believed.
+    pub trusted_proxies: crate::config::NetList,
+    /// Login attempts (password and code steps) per client address in the current minute,
+    /// keyed by `http::client::bucket`: (minute, count).
+    pub login_throttle: Mutex<HashMap<String, (i64, u64)>>,
     pub metrics: Metrics,
     /// When the scheduler last woke (ms), for /readyz.
     pub scheduler_beat_ms: AtomicI64,

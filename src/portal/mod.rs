@@ -6,6 +6,7 @@ pub mod demo;
 pub mod diff;
 pub mod editor;
 pub mod feeds;
+pub mod files;
 pub mod host;
 pub mod indexer;
 pub mod model;

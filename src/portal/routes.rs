@@ -2,7 +2,6 @@
 //! renders (on a blocking thread) only on a miss.
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,7 +37,7 @@ pub fn router() -> Router<Shared> {
         .route("/u/{code}/c/{slug}/page/{n}/", get(sub_channel_page))
         .route("/u/{code}/a/{id}", get(sub_article))
         .route("/u/{code}/a/{id}/print", get(sub_article_print))
-        .route("/files/{sha}/{name}", get(file))
+        .route("/files/{sha}/{name}", get(super::files::serve))
         .route("/care", get(care))
         .route("/sitemap", get(sitemap))
         .route("/contact", get(contact))
@@ -73,11 +72,24 @@ pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome 
 }
 
 /// Serves a page from the cache, or renders it with `render` and keeps it.
-async fn cached<F>(st: &Shared, ctx: &Ctx, headers: &HeaderMap, render: F) -> Result<Response>
+///
+/// `path` is the page's one spelling, rebuilt from the parsed route parameters. A request
+/// that spells it differently (`/a/01`, `/a/+1`, `/a/%31`) is redirected there instead of
+/// being rendered and stored again under its own key, so the cache holds one entry per page.
+async fn cached<F>(
+    st: &Shared,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    path: String,
+    render: F,
+) -> Result<Response>
 where
     F: FnOnce(&Shared, &Snapshot) -> Result<(StatusCode, Markup, Vec<String>)> + Send + 'static,
 {
-    let key = format!("{}|{}", u8::from(ctx.care), ctx.path);
+    if ctx.path != path {
+        return Ok(Redirect::permanent(&path).into_response());
+    }
+    let key = format!("{}|{}", u8::from(ctx.care), path);
     if let Some(p) = st.portal.cache.get(&key) {
         return Ok(super::cache::respond(&p, headers));
     }
@@ -140,7 +152,8 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
     let snap = st.portal.snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = format!("{}/", site.prefix());
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let blocks_ch: Vec<_> = snap
             .channels_of(&site.unit)
             .filter(|c| c.on_home && c.kind == ChannelKind::List)
@@ -303,7 +316,11 @@ async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Re
         return Ok(Redirect::to(&ch.link).into_response());
     }
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = match page_no {
+        1 => format!("{}/c/{}/", site.prefix(), ch.slug),
+        n => format!("{}/c/{}/page/{n}/", site.prefix(), ch.slug),
+    };
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let mut m = meta(&c2, &ch.name, &ch.name, chrome(snap, &site, Some(ch.id)));
         m.description = ch.description.clone();
         m.canonical = Some(snap.channel_url(&ch));
@@ -392,7 +409,12 @@ async fn article(
     let snap = st.portal.snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
-    cached(&st, &ctx, &headers, move |st, snap| {
+    let path = format!(
+        "{}/a/{id}{}",
+        site.prefix(),
+        if print { "/print" } else { "" }
+    );
+    cached(&st, &ctx, &headers, path, move |st, snap| {
         let d = st.store.read_blocking(|txn| {
             let Some(a) = store::get_article(txn, id)? else {
                 return Err(Error::NotFound);
@@ -455,64 +477,10 @@ async fn article(
             source: a.source.clone(),
             image: a.cover.as_ref().map(|c| format!("/files/{}/{}", c.sha, c.name)),
         });
-        m.json_ld = Some(pages::json_ld(snap, a, &st.site.domain, &st.site.name));
+        m.json_ld = Some(crate::views::ScriptJson::new(&pages::json_ld(snap, a, &st.site.domain, &st.site.name)));
         Ok((StatusCode::OK, public_page(&st.site, &m, pages::article(snap, &site, &d, shown_in, print)), tags))
     })
     .await
-}
-
-// ---- files
-
-/// Attachments and pictures: the original file name, Range requests, long caching
-/// (the URL names the content).
-async fn file(
-    State(st): State<Shared>,
-    Path((sha, name)): Path<(String, String)>,
-    req: Request,
-) -> Result<Response> {
-    let path = st.store.blobs().path(&sha).ok_or(Error::NotFound)?;
-    if !path.exists() {
-        return Err(Error::NotFound);
-    }
-    let mime = mime_guess::from_path(&name).first_or_octet_stream();
-    let svc = tower_http::services::ServeFile::new_with_mime(&path, &mime);
-    let mut resp = tower::ServiceExt::oneshot(svc, req)
-        .await
-        .map_err(Error::internal)?
-        .map(Body::new);
-    if !resp.status().is_success() && resp.status() != StatusCode::NOT_MODIFIED {
-        return Ok(resp);
-    }
-    let h = resp.headers_mut();
-    let disp = format!(
-        "{}; filename*=UTF-8''{}",
-        if mime.type_() == "image" {
-            "inline"
-        } else {
-            "attachment"
-        },
-        percent_encode(&name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&disp) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
-    );
-    Ok(resp)
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 // ---- small pages

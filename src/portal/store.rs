@@ -114,10 +114,12 @@ pub fn all_channels(txn: &ReadTransaction) -> Result<Vec<Channel>> {
 
 // ---- articles
 
-/// Writes an article row and keeps the work-list index in step (`review::index`).
+/// Writes an article row and keeps the work-list index (`review::index`) and the index of
+/// the files it uses (`portal::files`) in step.
 fn put_article(txn: &WriteTransaction, before: Option<&Article>, a: &Article) -> Result<()> {
     put_json_u64(txn, tables::ARTICLES, a.id, a)?;
-    crate::portal::review::index::update(txn, before, a)
+    crate::portal::review::index::update(txn, before, a)?;
+    crate::portal::files::update(txn, before, a)
 }
 
 pub fn get_article(txn: &ReadTransaction, id: u64) -> Result<Option<Article>> {

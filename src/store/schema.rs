@@ -7,7 +7,7 @@ use super::{Store, tables};
 use crate::error::{Error, Result};
 
 /// The schema this build writes. Bump it and add a step to `MIGRATIONS` together.
-pub const CURRENT: u64 = 3;
+pub const CURRENT: u64 = 4;
 
 /// `MIGRATIONS[n]` takes a store from version n+1 to n+2.
 type Step = fn(&redb::WriteTransaction) -> Result<()>;
@@ -16,6 +16,8 @@ const MIGRATIONS: &[Step] = &[
     crate::auth::audit::write_head_from_last,
     // 2 → 3: articles get the editorial work-list index.
     crate::portal::review::index::rebuild,
+    // 3 → 4: which items use which stored file (`/files/` serves by it).
+    crate::portal::files::rebuild,
 ];
 
 /// `now_ms` names the pre-migration backup.

@@ -78,8 +78,14 @@ pub const ARTICLE_FLOW: TableDefinition<&str, u64> = TableDefinition::new("artic
 /// staff member who sees a few units lists them without walking every item.
 pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("article_owners");
 
+/// Which items use which stored file: "{sha}/{article:016x}" → 1 while that item is public,
+/// 0 otherwise, for every file an item references (attachment, cover, picture, or a
+/// `/files/{sha}/` link in its body). Written with every article write (`portal::files`), so
+/// `/files/` knows who may have a file with one range read.
+pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
+
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 9] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 10] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -89,4 +95,5 @@ pub const STR_U64: [TableDefinition<&str, u64>; 9] = [
     NOTICE_UNREAD,
     ARTICLE_FLOW,
     ARTICLE_OWNERS,
+    BLOB_ITEMS,
 ];

@@ -67,7 +67,7 @@ pub struct PageMeta {
     /// Set on article pages: the government-site article tags and Open Graph `article`.
     pub article: Option<ArticleMeta>,
     /// JSON-LD describing the page (data only; never executed, so the CSP allows it).
-    pub json_ld: Option<String>,
+    pub json_ld: Option<super::ScriptJson>,
 }
 
 /// A site of the site group as the header shows it.
@@ -130,7 +130,7 @@ fn head(site: &Site, m: &PageMeta) -> Markup {
         link rel="search" type="application/opensearchdescription+xml" title=(site.name) href="/opensearch.xml";
         script src=(site.js) defer {}
         @if let Some(j) = &m.json_ld {
-            script type="application/ld+json" { (maud::PreEscaped(j.replace("</", "<\\/"))) }
+            script type="application/ld+json" { (j) }
         }
     }
 }

@@ -3,5 +3,7 @@
 
 pub mod form;
 pub mod layout;
+pub mod script_json;
 
 pub use layout::{PageMeta, Site, public_page, staff_page};
+pub use script_json::ScriptJson;

@@ -217,6 +217,14 @@ fn config_bad_listen_address() {
 }
 
 #[test]
+fn config_bad_trusted_proxy() {
+    let (out, _) = serve_with_config("[server]\ntrusted_proxies = [\"10.0.0.0/33\"]\n");
+    let line = out.fails();
+    assert!(line.contains("server.trusted_proxies"), "{line}");
+    assert!(line.contains("10.0.0.0/33"), "names the bad entry: {line}");
+}
+
+#[test]
 fn config_port_in_use() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

@@ -5,8 +5,8 @@ use gongkai::auth::model::Role;
 use gongkai::portal::model::ArticleState;
 
 use crate::helpers::{
-    Client, PASSWORD, Resp, TestApp, channel_id, demo_filled, main_of, multipart, publish_via_flow,
-    staff, stored, take,
+    Client, PASSWORD, Resp, TestApp, channel_id, demo_filled, main_of, multipart, publish_new,
+    publish_via_flow, staff, stored, take,
 };
 
 /// An app with the demo district's sites and channels, the clock moved past the demo's
@@ -714,22 +714,36 @@ async fn sites_and_channels() {
     assert_eq!(ch.slug.as_str(), "guide");
     assert_eq!(ch.name, "办事服务指南");
 
-    // Site settings: theme and a bound host.
+    // Site settings: the unit admin sets the theme; only the 系统管理员 binds a host name.
     let sp = "/admin/sites/commerce";
+    let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "pink")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请从列表中选择主题色"));
+    let form = admin.get(sp).await;
+    assert!(
+        !form.body.contains("name=\"host\""),
+        "no host field for a unit admin"
+    );
     let r = admin
         .post_form(
             sp,
             sp,
             &[
                 ("name", "区商务局"),
-                ("theme", "pink"),
+                ("theme", "blue"),
                 ("host", "swj.example.gov.cn"),
             ],
         )
         .await;
-    assert_eq!(r.status, 422);
-    assert!(r.body.contains("请从列表中选择主题色"));
+    assert_eq!(r.status, 403, "a unit admin cannot bind a host");
     let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "blue")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -742,7 +756,7 @@ async fn sites_and_channels() {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("请填写有效的域名"));
-    let r = admin
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -768,8 +782,23 @@ async fn sites_and_channels() {
         .unwrap();
     assert_eq!(bound.status(), 200);
     assert!(bound.text().await.unwrap().contains("theme-blue"));
-    // The portal's own domain cannot be taken by a sub-site.
+    // The unit admin saving again keeps the binding.
     let r = admin
+        .post_form(sp, sp, &[("name", "区商务局"), ("theme", "green")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.state
+            .portal
+            .snapshot()
+            .site("commerce")
+            .unwrap()
+            .host
+            .as_deref(),
+        Some("swj.example.gov.cn")
+    );
+    // The portal's own domain cannot be taken by a sub-site.
+    let r = sys
         .post_form(
             sp,
             sp,
@@ -784,7 +813,6 @@ async fn sites_and_channels() {
     assert!(r.body.contains("门户主站的域名"));
 
     // The 系统管理员 creates a site for another unit; one site per unit, one main site.
-    let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
     let r = sys
         .post_form(
             "/admin/sites",
@@ -990,5 +1018,93 @@ async fn scheduled_publishing_fires_when_the_clock_reaches_it() {
     .await
     .unwrap();
     assert_eq!(left, None);
+    app.stop().await;
+}
+
+/// A new item in `channel` with the 相关信息 and 解读 fields filled in.
+async fn new_with_links(c: &Client, channel: u64, related: &str, interprets: &str) -> Resp {
+    let ch = channel.to_string();
+    c.post_form(
+        "/admin/articles/new",
+        "/admin/articles/new",
+        &[
+            ("title", "带关联的稿件"),
+            ("source", "街道办"),
+            ("body", "正文。"),
+            ("channel", &ch),
+            ("related", related),
+            ("interprets", interprets),
+            ("action", "save"),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn links_to_another_units_draft_answer_like_missing_ids() {
+    let app = demo_app().await;
+    let commerce = staff(&app, "r-commerce", Role::Reporter, "commerce").await;
+    let hidden = create_item(
+        &commerce,
+        channel_id(&app, "commerce", "work"),
+        "商务局尚未发布的稿件",
+        "save",
+    )
+    .await;
+    let public = publish_new(&app, "gov", "gov-news", "已公开的政策文件", "正文")
+        .await
+        .id;
+    let writer = staff(&app, "r-east", Role::Reporter, "sd-east").await;
+    let east = channel_id(&app, "sd-east", "work");
+    let own = create_item(&writer, east, "本单位的草稿", "save").await;
+    let missing: u64 = 9_999_999;
+
+    // The field errors with the id itself taken out.
+    let errors = |r: &Resp, id: u64| -> (u16, Option<String>, Option<String>) {
+        let strip = |e: Option<String>| e.map(|e| e.replace(&id.to_string(), "N"));
+        (
+            r.status,
+            strip(crate::auth_flows::field_error(&r.body, "related")),
+            strip(crate::auth_flows::field_error(&r.body, "interprets")),
+        )
+    };
+    // Once in 相关信息, once in 解读.
+    for in_related in [true, false] {
+        let ids = |id: u64| {
+            if in_related {
+                (id.to_string(), String::new())
+            } else {
+                (String::new(), id.to_string())
+            }
+        };
+        let (r1, i1) = ids(hidden);
+        let not_yours = new_with_links(&writer, east, &r1, &i1).await;
+        let (r2, i2) = ids(missing);
+        let nowhere = new_with_links(&writer, east, &r2, &i2).await;
+        assert_eq!(nowhere.status, 422, "{}", nowhere.body);
+        assert_eq!(
+            errors(&not_yours, hidden),
+            errors(&nowhere, missing),
+            "another unit's draft must read like a missing id"
+        );
+        assert!(!not_yours.body.contains("商务局尚未发布的稿件"));
+    }
+    assert_eq!(
+        stored(&app, hidden).await.interpretations,
+        Vec::<u64>::new()
+    );
+
+    // Public items and the writer's own are linked as before.
+    let r = new_with_links(
+        &writer,
+        east,
+        &format!("{public}, {own}"),
+        &public.to_string(),
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let linked = stored(&app, id_from(&r)).await;
+    assert_eq!(linked.related, vec![public, own]);
+    assert_eq!(linked.interprets, Some(public));
     app.stop().await;
 }

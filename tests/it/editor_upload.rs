@@ -141,11 +141,16 @@ async fn a_picture_is_stored_listed_and_answered_in_jodits_shape() {
     assert_eq!(after.revision, before.revision + 1);
     assert_eq!(after.body_html, before.body_html, "the text is untouched");
 
-    // The address serves the picture.
-    let got = reqwest::get(format!("{}{url}", app.base)).await.unwrap();
-    assert_eq!(got.status(), 200);
-    assert_eq!(got.headers()["content-type"].to_str().unwrap(), "image/png");
-    assert_eq!(got.bytes().await.unwrap().as_ref(), png.as_slice());
+    // The address serves the picture to who may see the draft, and to nobody else yet.
+    let got = c.get_bytes(&url, &[]).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type"), "image/png");
+    assert_eq!(got.body, png);
+    assert_eq!(
+        app.client().get(&url).await.status,
+        404,
+        "a draft's picture"
+    );
 
     // The same picture again adds nothing and makes no revision.
     let again = upload(

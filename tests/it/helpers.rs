@@ -93,6 +93,31 @@ impl TestApp {
         Client::new(&self.base)
     }
 
+    /// A client whose connections come from another loopback address (`127.0.0.2` …), as
+    /// a second machine would.
+    pub fn client_from(&self, local: &str) -> Client {
+        self.client_via(Some(local), &[])
+    }
+
+    /// A client that sends `headers` (e.g. `x-forwarded-for`) with every request, from the
+    /// loopback address `local` (default 127.0.0.1).
+    pub fn client_via(&self, local: Option<&str>, headers: &[(&str, &str)]) -> Client {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (k, v) in headers {
+            h.append(
+                reqwest::header::HeaderName::from_bytes(k.as_bytes()).expect("header name"),
+                v.parse().expect("header value"),
+            );
+        }
+        let local = local.map(|a| a.parse().expect("address"));
+        Client::with(
+            &self.base,
+            reqwest::Client::builder()
+                .local_address(local)
+                .default_headers(h),
+        )
+    }
+
     /// Creates an account with one role directly in the store (password `PASSWORD`). The
     /// three separated admin duties must use two-factor login, so those accounts are seeded
     /// with it enrolled: sign them in with [`TestApp::sign_in`] (or [`staff`]).
@@ -247,6 +272,24 @@ impl Resp {
     }
 }
 
+/// An answer whose body is kept as bytes (a file).
+#[derive(Debug, Clone)]
+pub struct Bytes {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Bytes {
+    /// A header's value ("" when absent).
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
 /// The content of the page's `<main>` element: what the page itself shows, without the
 /// header, search box, navigation and footer that every page carries, so a check on it
 /// cannot be satisfied by that chrome.
@@ -280,9 +323,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str) -> Client {
+        Client::with(base, reqwest::Client::builder())
+    }
+
+    /// A client made from `builder` (redirects are never followed).
+    pub fn with(base: &str, builder: reqwest::ClientBuilder) -> Client {
         Client {
             base: base.to_owned(),
-            http: reqwest::Client::builder()
+            http: builder
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
@@ -290,7 +338,8 @@ impl Client {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    /// The `cookie` header this client sends.
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .lock()
             .unwrap()
@@ -332,6 +381,24 @@ impl Client {
             .await
             .expect("GET");
         self.finish(r).await
+    }
+
+    /// GETs `path` with this client's cookies and extra headers (e.g. `if-none-match`);
+    /// the body as bytes, for files.
+    pub async fn get_bytes(&self, path: &str, headers: &[(&str, &str)]) -> Bytes {
+        let mut req = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.expect("GET");
+        Bytes {
+            status: r.status().as_u16(),
+            headers: r.headers().clone(),
+            body: r.bytes().await.unwrap_or_default().to_vec(),
+        }
     }
 
     /// POSTs a form as-is (caller supplies the csrf field, or not).

@@ -40,6 +40,9 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/",                             [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/favicon.ico",                  [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
     ("GET",  "/care",                         [HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME,  HOME ]),
+    // A file of a draft of the root unit: its content staff only; everyone else 404, as if
+    // there were no such file (tests/it/files.rs: public, withdrawn and other units' files).
+    ("GET",  "/files/{sha}/{name}",           ["404", OK,    OK,    OK,    "404", "404", "404", "404"]),
     ("GET",  "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
     ("POST", "/setup",                        [NO,    NO,    NO,    NO,    NO,    NO,    NO,    NO   ]),
     ("GET",  "/login",                        [OK,    ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN]),
@@ -111,6 +114,9 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET",  "/metrics",                      [OK,    OK,    OK,    OK,    OK,    OK,    OK,    OK   ]),
 ];
 
+/// The upload routes, which look at the session before reading any of the body.
+const UPLOADS: [&str; 2] = ["/admin/articles/{id}/files", "/admin/articles/{id}/images"];
+
 /// A harmless body for each POST: enough to reach the permission check, never enough
 /// to change anything that matters (forms come back with errors, or act on a spare account).
 fn body_for(path: &str) -> Vec<(&'static str, &'static str)> {
@@ -161,6 +167,33 @@ async fn login(app: &TestApp, c: &Client, user: &str) {
     assert_eq!(outcome(&r), ADMIN, "login {user}: {}", r.body);
 }
 
+/// A draft of the root unit (`gov`) with one attachment holding a script; its SHA-256.
+async fn draft_with_attachment(app: &TestApp) -> String {
+    use gongkai::portal::model::{Article, Attachment};
+    let st = app.state.clone();
+    tokio::task::spawn_blocking(move || {
+        let data = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+        let sha = st.store.blobs().put(data).unwrap();
+        let gov = gongkai::auth::model::UnitCode::parse("gov").unwrap();
+        let a = Article {
+            title: "草稿".into(),
+            attachments: vec![Attachment {
+                sha: sha.clone(),
+                name: "图.txt".into(),
+                size: data.len() as u64,
+                mime: "application/octet-stream".into(),
+            }],
+            ..Article::blank(0, gov, "t-reporter")
+        };
+        st.store
+            .write_blocking(|t| gongkai::portal::store::save_article(t, a, 0, 0))
+            .unwrap();
+        sha
+    })
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn every_route_for_every_role() {
     let app = TestApp::start_with(|cfg| cfg.auth.ip_attempts_per_minute = 10_000).await;
@@ -178,6 +211,8 @@ async fn every_route_for_every_role() {
     // The account the {id} routes act on.
     let target = app.seed_user("t-target", Role::Reporter, "gov").await;
     let id = target.to_string();
+    // The file the /files/ route asks for: an attachment of a draft of the root unit.
+    let sha = draft_with_attachment(&app).await;
     wait_until_ready(&app).await;
 
     let mut failures = Vec::new();
@@ -189,7 +224,10 @@ async fn every_route_for_every_role() {
             login(&app, &c, u).await;
         }
         for (method, path, expected) in TABLE {
-            let url = path.replace("{id}", &id);
+            let url = path
+                .replace("{id}", &id)
+                .replace("{sha}", &sha)
+                .replace("{name}", "x.svg");
             let want = expected[col].replace("{id}", &id);
             let r = if *method == "GET" {
                 c.get(&url).await
@@ -249,6 +287,12 @@ async fn every_post_without_csrf_is_refused() {
         for path in &posts {
             let url = path.replace("{id}", &id);
             let r = c.post_raw(&url, &body_for(path)).await;
+            // The upload routes read no body, token included, from anyone but staff: an
+            // anonymous post is sent to log in (tests/it/files.rs).
+            if label == "anonymous" && UPLOADS.contains(path) {
+                assert_eq!(outcome(&r), LOGIN, "POST {path} as {label} without csrf");
+                continue;
+            }
             assert_eq!(
                 r.status, 403,
                 "POST {path} as {label} without csrf: {}",

@@ -451,7 +451,12 @@ async fn a_forbidden_word_blocks_until_a_reviewer_overrides_with_a_reason() {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // A change after approval goes back to the writer and through review again (issue 9).
+    assert_eq!(flow_state(&app, id2).await, "returned");
     let r = take(&p.publisher, &app, id2, "publish", &[]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    step(&p.writer, &app, id2, "submit", &[]).await;
+    let r = take(&p.reviewer, &app, id2, "approve_unit", &[]).await;
     assert_eq!(r.status, 422, "a new occurrence needs a new override");
     assert!(r.body.contains("发布前检查发现"));
     assert!(!stored(&app, id2).await.is_public());

@@ -15,13 +15,14 @@ use crate::admin::common::{event, render};
 use crate::auth::audit;
 use crate::auth::model::UnitCode;
 use crate::error::{Error, Result};
-use crate::flow::editorial::action as fa;
+use crate::flow::editorial::{action as fa, state as fstate};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, see_other};
 use crate::portal::model::{Article, ArticleState};
 use crate::portal::review::handlers::ItemCtx;
 use crate::portal::review::levels::{self, Units};
+use crate::portal::review::revise::{self, AfterSave};
 use crate::portal::review::take::{Request, take};
 use crate::portal::review::{instance_of, notices, panel};
 use crate::portal::store;
@@ -38,21 +39,9 @@ pub fn state_label(a: &Article) -> &'static str {
         .map_or("未知", |s| s.label)
 }
 
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-/// The public URL of a stored file.
+/// The address of a stored file.
 pub fn file_url(sha: &str, name: &str) -> String {
-    format!("/files/{sha}/{}", percent(name))
+    crate::portal::files::url(sha, name)
 }
 
 async fn load_units(st: &Shared) -> Result<Units> {
@@ -217,6 +206,14 @@ pub async fn item_page_with(
         fs.values = values_of(a);
     }
     let scheduled = scheduled_of(st, a.id).await?;
+    // Before publishing, and while a correction waits for its review after the fact.
+    let since_review = if a.is_public() && ic.instance.flagged.is_none() {
+        None
+    } else {
+        let aid = a.id;
+        let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
+        revise::changed_since_approval(&revs, a).cloned()
+    };
     let findings = crate::workflow::run::run(st, a).await?;
     let blocked = !crate::workflow::checks::may_publish(&findings, a.check_override.as_ref());
     let snap = &ic.snap;
@@ -243,6 +240,7 @@ pub async fn item_page_with(
                 dt { "最后修改" } dd { (crate::clock::show(a.updated_ms)) "，第 " (a.revision) " 版" }
             }
         }
+        @if let Some(old) = &since_review { (since_review_markup(old, a)) }
         (panel::actions(ic, &s.csrf, &fs, blocked))
         (crate::workflow::panel::findings_panel(a, &findings, ic.is_reviewer()))
         @if may_edit {
@@ -284,6 +282,28 @@ pub async fn item_page_with(
     Ok(r)
 }
 
+/// What changed after a reviewer approved the item: shown to whoever sees it next, so a
+/// second review looks at the change, not at the whole text again.
+fn since_review_markup(approved: &Article, now: &Article) -> Markup {
+    let diffs = crate::portal::diff::diff_articles(approved, now);
+    let text_changed = diffs.iter().any(|f| f.changed);
+    html! {
+        section.card.diff aria-labelledby="since-review-h" {
+            h2 #since-review-h { "审核通过后的修改（第 " (approved.revision) " 版 → 第 " (now.revision) " 版）" }
+            @if text_changed {
+                p { (crate::portal::diff::summary(&diffs)) "。" }
+                @for f in diffs.iter().filter(|f| f.changed) {
+                    h3 { (f.field) }
+                    div.diff-body { (PreEscaped(&f.html)) }
+                }
+            } @else {
+                p { "文字未变，栏目、附件等信息有修改。" }
+            }
+            p { a href=(format!("/admin/articles/{}/history?from={}&to={}", now.id, approved.revision, now.revision)) { "在修订记录中比较这两个版本" } }
+        }
+    }
+}
+
 fn conflict_markup(c: &Conflict) -> Markup {
     let diffs = crate::portal::diff::diff_articles(&c.current, &c.mine);
     html! {
@@ -311,6 +331,7 @@ fn done_notice(done: &str) -> Option<&'static str> {
     Some(match done {
         "saved" => "已保存。",
         "corrected" => "已保存更正，公众页面已即时更新。",
+        "revised" => "已保存。报送后的内容有修改，已退回撰稿人核对；重新报送后将逐级重新审核。",
         "uploaded" => "文件已上传。",
         fa::SUBMIT => "已报送，等待审核。",
         fa::RECALL => "已撤回，可以继续修改。",
@@ -379,13 +400,13 @@ pub async fn edit_form(
     item_page_with(&st, &s, &ic, fs, StatusCode::OK, None, done_notice(&q.done)).await
 }
 /// The people and places a transition taken with a save needs.
-struct Around {
+pub(super) struct Around {
     users: Vec<crate::auth::model::User>,
-    units: Units,
-    snap: std::sync::Arc<crate::portal::Snapshot>,
+    pub(super) units: Units,
+    pub(super) snap: std::sync::Arc<crate::portal::Snapshot>,
 }
 
-async fn around(st: &Shared, units: &Units) -> Result<Around> {
+pub(super) async fn around(st: &Shared, units: &Units) -> Result<Around> {
     Ok(Around {
         users: st.store.read(crate::auth::store::list_users).await?,
         units: Units::new(units.units.clone()),
@@ -396,7 +417,7 @@ async fn around(st: &Shared, units: &Units) -> Result<Around> {
 /// In a save's transaction: takes `transition` as `s` after the save, with its audit
 /// record and notices.
 #[allow(clippy::too_many_arguments)]
-fn take_after_save(
+pub(super) fn take_after_save(
     txn: &redb::WriteTransaction,
     saved: &Article,
     transition: &str,
@@ -559,8 +580,13 @@ pub async fn edit_submit(
         .store
         .write(move |txn| {
             // Built on the stored row in this transaction, so uploads made meanwhile are kept.
-            let mut a = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let stored = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let mut a = stored.clone();
             apply(&mut a, d);
+            let state = crate::portal::review::instance_of(&stored).state;
+            let after_save =
+                revise::on_save(&stored, &a, &state, &ar.snap, &ar.units, &user.display_name)
+                    .map_err(Error::BadRequest)?;
             let saved = store::save_article(txn, a, base, now)?;
             audit::append(
                 txn,
@@ -577,6 +603,13 @@ pub async fn edit_submit(
             if correcting {
                 return take_after_save(txn, &saved, fa::CORRECT, &note, &user, &ctx, &ar, now);
             }
+            if let AfterSave::Return {
+                transition,
+                comment,
+            } = after_save
+            {
+                return take_after_save(txn, &saved, transition, &comment, &user, &ctx, &ar, now);
+            }
             if submit {
                 return take_after_save(txn, &saved, fa::SUBMIT, "", &user, &ctx, &ar, now);
             }
@@ -586,8 +619,12 @@ pub async fn edit_submit(
     match r {
         Ok(after) => {
             st.portal.article_changed(Some(&before), &after);
+            let returned = crate::portal::review::instance_of(&after).state == fstate::RETURNED
+                && crate::portal::review::instance_of(&before).state != fstate::RETURNED;
             let done = if correcting {
                 "corrected"
+            } else if returned {
+                "revised"
             } else if submit {
                 fa::SUBMIT
             } else {

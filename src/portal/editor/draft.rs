@@ -158,20 +158,35 @@ pub async fn parse_draft(
             None
         }
     };
-    // The ids must name existing items.
+    // The ids must name items the writer may see: public ones, or ones `may_view` lets
+    // them open. Another unit's unpublished item answers exactly like a missing one, so the
+    // form does not tell which ids exist. Ids the item already holds stay allowed (the
+    // writer sees them in the form anyway).
     let check: Vec<u64> = related.iter().copied().chain(interprets).collect();
-    let missing = st
+    let (held, found) = st
         .store
         .read(move |txn| {
-            let mut m = Vec::new();
+            let held: Vec<u64> = match store::get_article(txn, self_id)? {
+                Some(me) if self_id != 0 => me.related.into_iter().chain(me.interprets).collect(),
+                _ => Vec::new(),
+            };
+            let mut found = Vec::new();
             for id in check {
-                if store::get_article(txn, id)?.is_none() {
-                    m.push(id);
-                }
+                found.push((id, store::get_article(txn, id)?));
             }
-            Ok(m)
+            Ok((held, found))
         })
         .await?;
+    let missing: Vec<u64> = found
+        .into_iter()
+        .filter(|(id, a)| {
+            !held.contains(id)
+                && !a
+                    .as_ref()
+                    .is_some_and(|a| a.is_public() || levels::may_view(&s.user, a, units))
+        })
+        .map(|(id, _)| id)
+        .collect();
     if let Some(i) = interprets
         && missing.contains(&i)
     {

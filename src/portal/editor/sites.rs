@@ -59,10 +59,37 @@ pub fn parse_host(s: &str) -> std::result::Result<Option<String>, &'static str> 
                 && l.bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         });
+    // An address such as 127.0.0.1 is not a name: bound, it would capture every visitor who
+    // reaches the server by that address. Top-level domains never start with a digit.
+    let ip_like = h
+        .rsplit('.')
+        .next()
+        .is_some_and(|tld| tld.starts_with(|c: char| c.is_ascii_digit()));
+    if ip_like {
+        return Err("不能绑定 IP 地址，请填写域名，如 swj.example.gov.cn");
+    }
     if ok {
         Ok(Some(h))
     } else {
         Err("请填写有效的域名，如 swj.example.gov.cn（不含 http:// 和端口）")
+    }
+}
+
+/// A bound name must lie under one of the configured suffixes (`site.host_suffixes`), so a
+/// sub-site can never claim a name the district does not own or the address of the box.
+fn suffix_check(st: &Shared, host: Option<&str>, fs: &mut FormState) {
+    let Some(h) = host else { return };
+    let suffixes = st.cfg.host_suffixes();
+    let under = suffixes.iter().any(|s| {
+        h.len() > s.len() && h.ends_with(s.as_str()) && h[..h.len() - s.len()].ends_with('.')
+    });
+    if !under {
+        let list = suffixes
+            .iter()
+            .map(|s| format!("*.{s}"))
+            .collect::<Vec<_>>()
+            .join("、");
+        fs.add_error("host", format!("只能绑定本区的域名（{list}）"));
     }
 }
 
@@ -214,6 +241,7 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
     });
     if unit.as_ref().is_some_and(|u| u.parent.is_some()) {
         main_domain_check(&st, host.as_deref(), &mut fs);
+        suffix_check(&st, host.as_deref(), &mut fs);
     }
     let (Some(unit), false) = (unit, fs.has_errors()) else {
         return Ok(html_invalid(list_view(&st, &s, &scope, &sites, true, &fs)));
@@ -282,7 +310,16 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
 
 // ---- one site's settings
 
-fn edit_view(st: &Shared, s: &Staff, site: &Site, notice: Option<&str>, fs: &FormState) -> Markup {
+/// `may_bind`: only a 系统管理员 binds host names (a bound name decides which site a visitor
+/// of that address sees); others see the binding without a field for it.
+fn edit_view(
+    st: &Shared,
+    s: &Staff,
+    site: &Site,
+    notice: Option<&str>,
+    fs: &FormState,
+    may_bind: bool,
+) -> Markup {
     let body = html! {
         p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}/channels", site.unit)) { "栏目管理" } }
         @if let Some(n) = notice { div.notice.ok role="status" { (n) } }
@@ -295,7 +332,11 @@ fn edit_view(st: &Shared, s: &Staff, site: &Site, notice: Option<&str>, fs: &For
             }
             (form::field(&Field::new("name", "站点名称"), fs))
             (form::select("theme", "主题色", &theme_options(), fs))
-            (form::field(&Field::new("host", "绑定域名").optional().hint("可不填；填写后访问该域名即显示本站点，如 swj.example.gov.cn"), fs))
+            @if may_bind && !site.is_main {
+                (form::field(&Field::new("host", "绑定域名").optional().hint("可不填；填写后访问该域名即显示本站点，如 swj.example.gov.cn"), fs))
+            } @else if !site.is_main {
+                dl.kv { dt { "绑定域名" } dd { (site.host.as_deref().unwrap_or("未绑定")) " （由系统管理员设置）" } }
+            }
             (form::field(&Field::new("review_days", "审核时限（工作日）").kind("number").optional().hint("本单位审核信息的期限，0 或不填表示不设期限；门户主站的设置用于区政府办公室审核。待审信息和通知中会显示到期日"), fs))
             button.primary type="submit" { "保存设置" }
         }
@@ -325,7 +366,15 @@ pub async fn edit_form(
     let unit = parse_unit(&unit)?;
     let site = site_of(&st, &unit)?;
     scope.require(&st, &s, Action::ManageSite, &unit).await?;
-    Ok(page(edit_view(&st, &s, &site, None, &site_values(&site))))
+    let may_bind = may_create(&st, &s).await;
+    Ok(page(edit_view(
+        &st,
+        &s,
+        &site,
+        None,
+        &site_values(&site),
+        may_bind,
+    )))
 }
 
 pub async fn edit_submit(
@@ -351,13 +400,23 @@ pub async fn edit_submit(
     if !THEMES.iter().any(|(k, _)| *k == theme) {
         fs.add_error("theme", "请从列表中选择主题色");
     }
-    let host = parse_host(p.get("host")).unwrap_or_else(|m| {
-        fs.add_error("host", m);
-        None
-    });
-    if !site.is_main {
+    let may_bind = may_create(&st, &s).await;
+    let host = if may_bind && !site.is_main {
+        let host = parse_host(p.get("host")).unwrap_or_else(|m| {
+            fs.add_error("host", m);
+            None
+        });
         main_domain_check(&st, host.as_deref(), &mut fs);
-    }
+        suffix_check(&st, host.as_deref(), &mut fs);
+        host
+    } else {
+        // The form has no host field for them; a posted one is refused, not silently dropped.
+        let posted = p.get("host").trim();
+        if !posted.is_empty() && Some(posted) != site.host.as_deref() {
+            return Err(Error::Forbidden("绑定域名只能由系统管理员设置".into()));
+        }
+        site.host.clone()
+    };
     let review_days = match p.get("review_days").trim() {
         "" => 0,
         v => v
@@ -370,7 +429,7 @@ pub async fn edit_submit(
             }),
     };
     if fs.has_errors() {
-        return Ok(html_invalid(edit_view(&st, &s, &site, None, &fs)));
+        return Ok(html_invalid(edit_view(&st, &s, &site, None, &fs, may_bind)));
     }
     let now = st.now_ms();
     let ev = event(
@@ -420,11 +479,12 @@ pub async fn edit_submit(
                 &site,
                 Some("已保存。"),
                 &site_values(&site),
+                may_bind,
             )))
         }
         Err(m) => {
             fs.add_error("host", m);
-            Ok(html_invalid(edit_view(&st, &s, &site, None, &fs)))
+            Ok(html_invalid(edit_view(&st, &s, &site, None, &fs, may_bind)))
         }
     }
 }

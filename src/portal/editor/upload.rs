@@ -1,20 +1,28 @@
 //! Cover picture and attachment uploads (multipart/form-data). `Posted` reads only
-//! urlencoded forms, so this route checks the same things itself, in the same order:
-//! origin first, then the `csrf` field — which must come before any file — compared in
-//! constant time with the session's token; then the staff gate through `Posted::staff`.
+//! urlencoded forms, so this route checks the same things itself, and before it reads any
+//! of the body: origin first, then the session (a fully logged-in staff member, past
+//! two-factor login, through `Ctx::staff`), so an anonymous or half-logged-in request is
+//! answered without its body being read; then the `csrf` field — which must come before any
+//! file — compared in constant time with the session's token. Each file is streamed to a
+//! temp file under `data/blobs/tmp/` while it is hashed (`store::blobs::Staged`), within its
+//! size limit, and moved into the blob store only once the upload is accepted; a refused or
+//! broken upload leaves nothing behind.
 
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 
-use super::articles::{item_page, load_editable};
+use super::articles::{around, item_page, load_editable, take_after_save};
 use crate::admin::common::event;
 use crate::auth::audit;
 use crate::error::{Error, Result};
+use crate::flow::editorial::{action as fa, state as fstate};
 use crate::http::Shared;
-use crate::http::extract::{Ctx, Posted, same_origin};
+use crate::http::extract::{Ctx, Posted, Staff, same_origin};
 use crate::portal::model::Attachment;
+use crate::portal::review::revise::{self, AfterSave};
 use crate::portal::store;
+use crate::store::blobs::{Kind, Staged};
 use crate::views::form::FormState;
 
 /// One file at most this size.
@@ -28,17 +36,42 @@ pub const ALLOWED: [&str; 18] = [
 ];
 const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "gif", "webp"];
 
-/// One received file.
+/// One received file, on disk in the blob store's temp folder until committed.
 pub struct File {
     pub field: String,
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub staged: Staged,
 }
 
-/// A multipart form whose origin and CSRF token were checked; `refused` holds a
-/// Chinese message when a file was too large or of a type not allowed.
+impl File {
+    /// What the file's first bytes say it is.
+    pub fn kind(&self) -> Kind {
+        self.staged.kind()
+    }
+
+    /// Moves the file into the blob store (content-addressed); returns the attachment
+    /// record, its type the one its bytes show.
+    async fn commit(self, st: &Shared, name: String) -> Result<Attachment> {
+        let kind = self.kind();
+        let size = self.staged.size();
+        let blobs = st.store.blobs().clone();
+        let staged = self.staged;
+        let sha = tokio::task::spawn_blocking(move || blobs.commit(staged)).await??;
+        Ok(Attachment {
+            sha,
+            name,
+            size,
+            mime: kind.mime().to_owned(),
+        })
+    }
+}
+
+/// A multipart form from a fully logged-in staff member whose origin and CSRF token were
+/// checked; `refused` holds a Chinese message when a file was too large or of a type not
+/// allowed.
 pub struct Upload {
     pub posted: Posted,
+    pub staff: Staff,
     pub files: Vec<File>,
     pub refused: Vec<String>,
     /// How many of `refused` were refused for their size.
@@ -75,8 +108,9 @@ pub struct Rules {
 }
 
 impl Upload {
-    /// Reads the form: origin first, then the `csrf` field (which must come before any
-    /// file), then the files, each checked against `rules`.
+    /// Reads the form: origin first, then the session (before any of the body), then the
+    /// `csrf` field (which must come before any file), then the files, each checked against
+    /// `rules` and streamed to a temp file.
     pub async fn read(req: Request, st: &Shared, rules: Rules) -> Result<Upload> {
         let (mut parts, body) = req.into_parts();
         if !same_origin(&parts.headers) {
@@ -85,8 +119,11 @@ impl Upload {
         let ctx =
             <Ctx as axum::extract::FromRequestParts<Shared>>::from_request_parts(&mut parts, st)
                 .await?;
+        // Nobody but staff gets their body read: an anonymous (or half-logged-in) post is
+        // answered here, whatever it carries.
+        let staff = ctx.staff(st)?;
         let token_ok = |given: &str| {
-            !given.is_empty() && crate::ids::secret_eq(given.as_bytes(), ctx.csrf().as_bytes())
+            !given.is_empty() && crate::ids::secret_eq(given.as_bytes(), staff.csrf.as_bytes())
         };
         let ct = parts
             .headers
@@ -118,6 +155,7 @@ impl Upload {
             }
             return Ok(Upload {
                 posted: Posted { ctx, fields },
+                staff,
                 files: Vec::new(),
                 refused: Vec::new(),
                 too_large: 0,
@@ -184,33 +222,38 @@ impl Upload {
                         while f.chunk().await.map_err(multipart_error)?.is_some() {}
                         continue;
                     }
-                    let mut bytes = Vec::new();
-                    let mut too_big = false;
+                    // To disk as it arrives; dropped (and removed) once it is too large.
+                    let mut staged = Some(st.store.blobs().stage().await?);
                     while let Some(c) = f.chunk().await.map_err(multipart_error)? {
-                        if too_big {
+                        let Some(s) = staged.as_mut() else {
+                            continue;
+                        };
+                        let size = usize::try_from(s.size()).unwrap_or(usize::MAX);
+                        if size.saturating_add(c.len()) > rules.max_file {
+                            staged = None;
                             continue;
                         }
-                        if bytes.len() + c.len() > rules.max_file {
-                            too_big = true;
-                            bytes = Vec::new();
-                            continue;
-                        }
-                        bytes.extend_from_slice(&c);
+                        s.write(&c).await?;
                     }
-                    if too_big {
-                        too_large += 1;
-                        refused.push(format!(
-                            "“{fname}”超过 {} MB，未上传",
-                            rules.max_file / (1024 * 1024)
-                        ));
-                    } else if bytes.is_empty() {
-                        refused.push(format!("“{fname}”是空文件，未上传"));
-                    } else {
-                        files.push(File {
-                            field: name,
-                            name: fname,
-                            bytes,
-                        });
+                    match staged {
+                        None => {
+                            too_large += 1;
+                            refused.push(format!(
+                                "“{fname}”超过 {} MB，未上传",
+                                rules.max_file / (1024 * 1024)
+                            ));
+                        }
+                        Some(s) if s.size() == 0 => {
+                            refused.push(format!("“{fname}”是空文件，未上传"));
+                        }
+                        Some(mut s) => {
+                            s.finish().await?;
+                            files.push(File {
+                                field: name,
+                                name: fname,
+                                staged: s,
+                            });
+                        }
                     }
                 }
             }
@@ -220,6 +263,7 @@ impl Upload {
         }
         Ok(Upload {
             posted: Posted { ctx, fields },
+            staff,
             files,
             refused,
             too_large,
@@ -257,7 +301,7 @@ pub async fn upload(
     up: Upload,
 ) -> Result<Response> {
     let p = &up.posted;
-    let s = p.staff(&st)?;
+    let s = up.staff.clone();
     let ic = load_editable(&st, &s, &id).await?;
     let before = ic.article.clone();
     let refuse = async |msg: String| {
@@ -268,12 +312,18 @@ pub async fn upload(
         };
         item_page(&st, &s, &ic, fs, StatusCode::UNPROCESSABLE_ENTITY).await
     };
-    if !up.refused.is_empty() {
-        return refuse(format!(
-            "{}。请只上传允许的文件类型。",
-            up.refused.join("；")
-        ))
-        .await;
+    let mut refused = up.refused;
+    // A cover is shown as a picture: its bytes must be one, whatever its name says.
+    for f in up.files.iter().filter(|f| f.field == "cover") {
+        if !f.kind().is_raster() {
+            refused.push(format!(
+                "“{}”不是有效的图片文件（内容不是 jpg、png、gif 或 webp），未上传",
+                f.name
+            ));
+        }
+    }
+    if !refused.is_empty() {
+        return refuse(format!("{}。请只上传允许的文件类型。", refused.join("；"))).await;
     }
     if up.files.is_empty() {
         return refuse("请选择要上传的文件".into()).await;
@@ -281,22 +331,8 @@ pub async fn upload(
     // Store the bytes first (content-addressed; unreferenced blobs cost only disk).
     let mut stored: Vec<(String, Attachment)> = Vec::new();
     for f in up.files {
-        let st2 = st.clone();
-        let File { field, name, bytes } = f;
-        let size = bytes.len() as u64;
-        let sha = tokio::task::spawn_blocking(move || st2.store.blobs().put(&bytes)).await??;
-        let mime = mime_guess::from_path(&name)
-            .first_or_octet_stream()
-            .to_string();
-        stored.push((
-            field,
-            Attachment {
-                sha,
-                name,
-                size,
-                mime,
-            },
-        ));
+        let (field, name) = (f.field.clone(), f.name.clone());
+        stored.push((field, f.commit(&st, name).await?));
     }
     let base: u64 = p.get("revision").trim().parse().unwrap_or(0);
     let names: Vec<String> = stored.iter().map(|(_, a)| a.name.clone()).collect();
@@ -310,10 +346,13 @@ pub async fn upload(
     );
     let now = st.now_ms();
     let aid = before.id;
+    let ar = around(&st, &ic.units).await?;
+    let (user, ctx) = (s.user.clone(), p.ctx.clone());
     let r = st
         .store
         .write(move |txn| {
-            let mut a = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let current = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
+            let mut a = current.clone();
             for (field, att) in stored {
                 if field == "cover" {
                     a.cover = Some(att);
@@ -325,19 +364,45 @@ pub async fn upload(
                     a.attachments.push(att);
                 }
             }
+            // Files are content: past submission they send the item back like any change,
+            // and on a published item they are a correction (flagged for review after).
+            let state = crate::portal::review::instance_of(&current).state;
+            let after_save = revise::on_save(
+                &current,
+                &a,
+                &state,
+                &ar.snap,
+                &ar.units,
+                &user.display_name,
+            )
+            .map_err(Error::BadRequest)?;
             let saved = store::save_article(txn, a, base, now)?;
             audit::append(txn, ev, now)?;
-            Ok(saved)
+            match after_save {
+                AfterSave::Return {
+                    transition,
+                    comment,
+                } => take_after_save(txn, &saved, transition, &comment, &user, &ctx, &ar, now),
+                AfterSave::Keep if state == fstate::PUBLISHED => {
+                    let note = format!("上传文件：{}", names.join("、"));
+                    take_after_save(txn, &saved, fa::CORRECT, &note, &user, &ctx, &ar, now)
+                }
+                AfterSave::Keep => Ok(saved),
+            }
         })
         .await;
     match r {
         Ok(after) => {
             st.portal.article_changed(Some(&before), &after);
+            let returned = crate::portal::review::instance_of(&after).state == fstate::RETURNED
+                && crate::portal::review::instance_of(&before).state != fstate::RETURNED;
             Ok(crate::http::respond::see_other(&format!(
-                "/admin/articles/{}?done=uploaded",
-                after.id
+                "/admin/articles/{}?done={}",
+                after.id,
+                if returned { "revised" } else { "uploaded" }
             )))
         }
+        Err(Error::BadRequest(m)) => refuse(m).await,
         Err(Error::Conflict(_)) => {
             refuse("该信息在您打开页面后已被他人修改，文件没有上传。请刷新页面后重新上传".into())
                 .await
@@ -350,22 +415,6 @@ pub async fn upload(
 
 /// One picture at most this size.
 pub const MAX_IMAGE: usize = 10 * 1024 * 1024;
-
-/// What a picture's first bytes say it is: (extension, MIME type). The name alone
-/// proves nothing, and `/files/` serves by name.
-pub fn sniff_image(b: &[u8]) -> Option<(&'static str, &'static str)> {
-    if b.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some(("png", "image/png"))
-    } else if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("jpg", "image/jpeg"))
-    } else if b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a") {
-        Some(("gif", "image/gif"))
-    } else if b.len() >= 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP" {
-        Some(("webp", "image/webp"))
-    } else {
-        None
-    }
-}
 
 /// The file name with the extension of what the bytes really are.
 fn image_name(name: &str, ext: &str) -> String {
@@ -474,13 +523,13 @@ async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
     )
     .await?;
     let p = &up.posted;
-    let s = p.staff(st)?;
+    let s = up.staff.clone();
     let before = load_editable(st, &s, id).await?.article;
     let mut refused = up.refused;
     let mut good = Vec::new();
     for f in up.files {
-        match sniff_image(&f.bytes) {
-            Some((ext, mime)) => good.push((image_name(&f.name, ext), mime, f.bytes)),
+        match f.kind().image_ext() {
+            Some(ext) => good.push((image_name(&f.name, ext), f)),
             None => refused.push(format!(
                 "“{}”不是有效的图片文件（内容不是 jpg、png、gif 或 webp），未上传",
                 f.name
@@ -502,16 +551,8 @@ async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
         ));
     }
     let mut stored = Vec::new();
-    for (name, mime, bytes) in good {
-        let st2 = st.clone();
-        let size = bytes.len() as u64;
-        let sha = tokio::task::spawn_blocking(move || st2.store.blobs().put(&bytes)).await??;
-        stored.push(Attachment {
-            sha,
-            name,
-            size,
-            mime: mime.to_owned(),
-        });
+    for (name, f) in good {
+        stored.push(f.commit(st, name).await?);
     }
     let urls: Vec<String> = stored
         .iter()
@@ -566,26 +607,10 @@ async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
 
 #[cfg(test)]
 mod tests {
-    use super::{image_name, sniff_image};
+    use super::image_name;
 
     #[test]
-    fn pictures_by_their_bytes() {
-        assert_eq!(
-            sniff_image(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").map(|t| t.0),
-            Some("png")
-        );
-        assert_eq!(
-            sniff_image(b"\xff\xd8\xff\xe0\0\x10JFIF").map(|t| t.0),
-            Some("jpg")
-        );
-        assert_eq!(sniff_image(b"GIF89a\x01\0").map(|t| t.0), Some("gif"));
-        assert_eq!(
-            sniff_image(b"RIFF\x24\0\0\0WEBPVP8 ").map(|t| t.0),
-            Some("webp")
-        );
-        assert_eq!(sniff_image(b"<svg xmlns=").map(|t| t.0), None);
-        assert_eq!(sniff_image(b"<html><script>").map(|t| t.0), None);
-        assert_eq!(sniff_image(b"").map(|t| t.0), None);
+    fn picture_names_follow_their_bytes() {
         assert_eq!(image_name("图.png", "png"), "图.png");
         assert_eq!(image_name("照片.JPEG", "jpg"), "照片.JPEG");
         assert_eq!(image_name("截图.png", "jpg"), "截图.jpg");

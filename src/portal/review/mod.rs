@@ -17,6 +17,7 @@ pub mod levels;
 pub mod notices;
 pub mod panel;
 pub mod preview;
+pub mod revise;
 pub mod take;
 pub mod worklist;
 

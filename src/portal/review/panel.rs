@@ -39,7 +39,11 @@ pub fn status(ic: &ItemCtx, scheduled: Option<i64>) -> Markup {
         dt { "报送单位" } dd { (ic.units.name(ic.article.owner())) }
         @if let Some(d) = due { dt { "审核期限" } dd { (crate::clock::show(d)) } }
         @if let Some(reason) = &inst.flagged {
-            dt { "紧急发布" } dd.flagged { strong { "已紧急发布，待事后审核。" } "理由：" (reason) }
+            @if last_flagging(inst) == Some(crate::flow::editorial::action::CORRECT) {
+                dt { "更正" } dd.flagged { strong { "已更正，待事后审核。" } "更正说明：" (reason) }
+            } @else {
+                dt { "紧急发布" } dd.flagged { strong { "已紧急发布，待事后审核。" } "理由：" (reason) }
+            }
         }
         @if let Some(o) = &ic.article.check_override {
             dt { "检查放行" } dd { (o.by) " 已放行 " (o.findings.len()) " 个问题，理由：" (o.reason) }
@@ -133,4 +137,17 @@ pub fn history(def: &Definition, inst: &Instance, units: &super::levels::Units) 
             }
         }
     }
+}
+
+/// The transition that set the item's flag last: 紧急发布 or 更正.
+fn last_flagging(inst: &crate::flow::Instance) -> Option<&'static str> {
+    use crate::flow::editorial::action as a;
+    inst.history
+        .iter()
+        .rev()
+        .find_map(|st| match st.transition.as_str() {
+            a::FORCE_PUBLISH => Some(a::FORCE_PUBLISH),
+            a::CORRECT => Some(a::CORRECT),
+            _ => None,
+        })
 }
