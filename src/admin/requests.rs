@@ -147,6 +147,11 @@ pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
         .copied()
         .filter(|r| may_approve(&s.user, r))
         .collect();
+    let others: Vec<&AccountRequest> = pending
+        .iter()
+        .copied()
+        .filter(|r| !may_approve(&s.user, r))
+        .collect();
     let row = |r: &AccountRequest| {
         html! {
             tr {
@@ -173,10 +178,11 @@ pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
                 table.data { caption.visually-hidden { "待我审批的申请" } (head) tbody { @for r in &mine { (row(r)) } } }
             }
         }
+        // Each request is listed once, so every link on the page has its own name.
         section.card aria-labelledby="req-pending-h" {
-            h2 #req-pending-h { "全部待审批（" (pending.len()) "）" }
-            @if pending.is_empty() { p.muted { "暂无待审批的申请。" } } @else {
-                table.data { caption.visually-hidden { "全部待审批的申请" } (head) tbody { @for r in &pending { (row(r)) } } }
+            h2 #req-pending-h { "其他待审批（" (others.len()) "）" }
+            @if others.is_empty() { p.muted { "暂无其他待审批的申请。" } } @else {
+                table.data { caption.visually-hidden { "其他待审批的申请（您提出的或须由他人审批的）" } (head) tbody { @for r in &others { (row(r)) } } }
             }
         }
         section.card aria-labelledby="req-done-h" {

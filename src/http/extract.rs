@@ -81,7 +81,7 @@ impl Ctx {
     pub fn csrf(&self) -> &str {
         match &self.authed {
             Some(a) => &a.session.csrf,
-            None => self.anon_csrf.get_or_init(crate::ids::random_token),
+            None => self.anon_csrf.get_or_init(super::anon_csrf::mint),
         }
     }
     pub fn ip_string(&self) -> String {

@@ -195,7 +195,7 @@ pub async fn render_errors(State(st): State<Shared>, req: Request, next: Next) -
 /// before login; logged-in forms use the session's own token. Pages without such a form
 /// set no cookie, so public pages stay identical for everyone (and cacheable by proxies).
 pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next) -> Response {
-    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| v.len() == 64);
+    let existing = cookie(req.headers(), CSRF_COOKIE).filter(|v| super::anon_csrf::valid(v));
     let fresh = existing.is_none();
     let cell = std::sync::Arc::new(std::sync::OnceLock::new());
     if let Some(t) = existing {

@@ -1,6 +1,7 @@
 //! HTTP: the server loop (limits, timeouts, TLS, shutdown), the router, extractors,
 //! middleware and embedded assets.
 
+pub mod anon_csrf;
 pub mod assets;
 pub mod client;
 pub mod extract;

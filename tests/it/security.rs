@@ -425,3 +425,46 @@ async fn attachments_added_after_review_are_reviewed() {
     assert!(flag.contains("更正.pdf"), "{flag}");
     app.stop().await;
 }
+
+/// The anonymous double-submit token used to be whatever cookie the client sent; a cookie the
+/// client picked (with the same value in the form) is now refused, a minted one still works.
+#[tokio::test]
+async fn an_anonymous_csrf_token_the_client_picked_is_refused() {
+    let app = TestApp::start().await;
+    let picked = "ab".repeat(32);
+    let post = |token: String, cookie: String| {
+        let url = format!("{}/login", app.base);
+        async move {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap()
+                .post(url)
+                .header("cookie", format!("gk_csrf={cookie}"))
+                .form(&[
+                    ("csrf", token.as_str()),
+                    ("username", "nobody"),
+                    ("password", "x"),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post(picked.clone(), picked.clone()).await;
+    assert_eq!(r.status(), 403, "a picked token is not a token");
+    // The server's own token, from the login page's cookie and form, is accepted.
+    let c = app.client();
+    let page = c.get("/login").await;
+    let minted = c
+        .cookies
+        .lock()
+        .unwrap()
+        .get("gk_csrf")
+        .cloned()
+        .expect("cookie set");
+    assert_eq!(page.csrf(), minted);
+    let r = post(minted.clone(), minted).await;
+    assert_eq!(r.status(), 422, "checked as a login attempt");
+    app.stop().await;
+}
