@@ -468,3 +468,31 @@ async fn an_anonymous_csrf_token_the_client_picked_is_refused() {
     assert_eq!(r.status(), 422, "checked as a login attempt");
     app.stop().await;
 }
+
+/// The demo shows the rule: an item changed by its publisher after approval waits for review
+/// again, with the change since approval to show.
+#[tokio::test]
+async fn the_demo_has_an_item_changed_after_approval() {
+    let app = demo_filled().await;
+    let all = app
+        .state
+        .store
+        .read_blocking(gongkai::portal::store::all_articles)
+        .unwrap();
+    let a = all
+        .into_iter()
+        .find(|a| a.title.contains("年货节"))
+        .expect("demo item");
+    assert_eq!(flow_state(&app, a.id).await, "unit_review");
+    let id = a.id;
+    let revs = app
+        .state
+        .store
+        .read_blocking(move |t| gongkai::portal::store::revisions(t, id))
+        .unwrap();
+    let approved = gongkai::portal::review::revise::changed_since_approval(&revs, &a)
+        .expect("changed since approval");
+    assert!(approved.body_html.contains("腊月二十在"));
+    assert!(a.body_html.contains("腊月二十至二十三"));
+    app.stop().await;
+}

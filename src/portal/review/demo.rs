@@ -1,12 +1,13 @@
 //! Demo items in every workflow state, so a newcomer logging in as any demo account finds
 //! something in its work lists: waiting for unit review, for office review, approved,
-//! scheduled, returned with a comment, a draft, and a force-published item awaiting review
-//! after the fact. Every step is taken through the engine, as staff would.
+//! scheduled, returned with a comment, a draft, a force-published item awaiting review
+//! after the fact, and an item changed after approval that waits for review again. Every step is taken through the engine, as staff would.
 
 use redb::{ReadableTable, WriteTransaction};
 
 use super::levels::{self, Units};
 use super::notices;
+use super::revise::{self, AfterSave};
 use super::take::{Request, take};
 use crate::auth::model::{Unit, User};
 use crate::error::{Error, Result};
@@ -26,6 +27,9 @@ struct Item {
     /// (user, transition, comment)
     steps: &'static [(&'static str, &'static str, &'static str)],
 }
+
+/// A step that changes the item's body (the comment is the new text) as a save would.
+const EDIT: &str = "edit";
 
 const ITEMS: &[Item] = &[
     Item {
@@ -74,6 +78,25 @@ const ITEMS: &[Item] = &[
             ("commerce-reviewer", a::APPROVE_UNIT, ""),
             ("office-reviewer", a::APPROVE_OFFICE, ""),
             ("office-publisher", a::SCHEDULE, ""),
+        ],
+    },
+    Item {
+        author: "commerce-writer",
+        home: "commerce/work",
+        also: &[],
+        title: "区商务局发布年货节活动安排",
+        body: "年货节将于腊月二十在区文化广场举办，设特色农产品、老字号和非遗手作三个展区。",
+        steps: &[
+            ("commerce-writer", a::SUBMIT, ""),
+            ("commerce-reviewer", a::APPROVE_UNIT, ""),
+            // The publisher changes the approved text: it goes back to the writer, who
+            // resubmits; the reviewer then sees what changed since approving.
+            (
+                "commerce-publisher",
+                EDIT,
+                "年货节将于腊月二十至二十三在区文化广场举办，设特色农产品、老字号和非遗手作三个展区，每天上午九时开放。",
+            ),
+            ("commerce-writer", a::SUBMIT, ""),
         ],
     },
     Item {
@@ -177,11 +200,31 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
         for (who, transition, comment) in it.steps {
             at += 5 * 60_000;
             let u = user(who)?;
+            let (transition, comment) = if *transition == EDIT {
+                let edited = Article {
+                    body_html: sanitize::paragraphs(comment),
+                    ..cur.clone()
+                };
+                let state = super::instance_of(&cur).state;
+                let after = revise::on_save(&cur, &edited, &state, &snap, &units, &u.display_name)
+                    .map_err(Error::Internal)?;
+                cur = store::save_article(txn, edited, cur.revision, at)?;
+                match after {
+                    AfterSave::Return {
+                        transition,
+                        comment,
+                    } => (transition, comment),
+                    AfterSave::Keep => continue,
+                }
+            } else {
+                (*transition, (*comment).to_owned())
+            };
+            let (transition, comment) = (&transition, &comment);
             let actor = levels::actor(u, &cur, &units);
             let def_for = |x: &Article| levels::definition(x, &snap, &units);
             let req = Request {
                 transition: (*transition).into(),
-                comment: (*comment).into(),
+                comment: comment.clone(),
                 schedule_at: (*transition == a::SCHEDULE).then_some(tomorrow),
                 ..Default::default()
             };
@@ -196,7 +239,7 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
                     object: format!("article:{}", cur.id),
                     ip: String::new(),
                     outcome: crate::auth::audit::Outcome::Success,
-                    detail: (*comment).to_owned(),
+                    detail: comment.clone(),
                 },
                 at,
             )?;
