@@ -553,6 +553,18 @@ async fn first_run_setup_then_login_in_chromium() {
     axe_check(&c, axe, "/admin (工作台)").await;
     screenshots(&c, "admin").await;
 
+    // 账号审批 (三员分立) and the one-time password page, here with a dead link.
+    c.goto(&format!("{base}/admin/requests")).await.unwrap();
+    wait_path(&c, "/admin/requests").await;
+    assert_eq!(text_of(&c, "main h1").await, "账号审批");
+    axe_check(&c, axe, "/admin/requests").await;
+    c.goto(&format!("{base}/set-password?token=no-such-link"))
+        .await
+        .unwrap();
+    wait_path(&c, "/set-password").await;
+    axe_check(&c, axe, "/set-password (dead link)").await;
+    screenshots(&c, "set-password-dead").await;
+
     // An unknown path: a 404 page in the site's style with a link home.
     c.goto(&format!("{base}/no/such/page")).await.unwrap();
     assert_eq!(text_of(&c, "h1").await, "页面不存在");
