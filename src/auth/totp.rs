@@ -54,17 +54,8 @@ pub fn verify(secret_b32: &str, input: &str, unix_secs: i64, last_step: u64) -> 
 
 /// The otpauth:// URI an authenticator app reads (typed in or from a QR code).
 pub fn uri(issuer: &str, account: &str, secret_b32: &str) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect()
-    }
+    let enc =
+        |s: &str| percent_encoding::utf8_percent_encode(s, crate::ids::URL_COMPONENT).to_string();
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
         enc(issuer),

@@ -41,19 +41,10 @@ pub const PRIVATE_CACHE: &str = "private, no-store";
 
 /// The public address of a stored file.
 pub fn url(sha: &str, name: &str) -> String {
-    format!("/files/{sha}/{}", percent(name))
-}
-
-fn percent(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    format!(
+        "/files/{sha}/{}",
+        percent_encoding::utf8_percent_encode(name, crate::ids::URL_COMPONENT)
+    )
 }
 
 fn is_sha(s: &str) -> bool {
@@ -262,7 +253,7 @@ pub async fn serve(
         } else {
             "attachment"
         },
-        percent(&name)
+        percent_encoding::utf8_percent_encode(&name, crate::ids::URL_COMPONENT)
     );
     if let Ok(v) = HeaderValue::from_str(&disposition) {
         h.insert(header::CONTENT_DISPOSITION, v);
