@@ -187,7 +187,7 @@ mod tests {
         for (known, file) in [
             ("login", "admin/login.rs"),               // an Event literal
             ("audit_verify", "admin/audit_log.rs"),    // common::event with a literal
-            ("user_enable", "admin/users.rs"),         // a local `let` with literals
+            ("user_enable", "admin/user_actions.rs"),  // a local `let` with literals
             ("admin_create", "admin/cli.rs"),          // cli_event
             ("backup", "src/main.rs"),                 // cli::audit_cli
             ("article_publish", "review/handlers.rs"), // a `let` calling audit_action

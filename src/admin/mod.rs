@@ -14,4 +14,5 @@ pub mod set_password;
 pub mod setup;
 pub mod system;
 pub mod units;
+pub mod user_actions;
 pub mod users;

@@ -3,7 +3,9 @@
 use axum::Router;
 use axum::routing::{get, post};
 
-use super::{account, audit_log, login, requests, set_password, setup, system, units, users};
+use super::{
+    account, audit_log, login, requests, set_password, setup, system, units, user_actions, users,
+};
 use crate::http::Shared;
 
 pub fn router() -> Router<Shared> {
@@ -40,11 +42,17 @@ pub fn router() -> Router<Shared> {
         .route("/admin/users/{id}/roles", post(users::set_roles))
         .route(
             "/admin/users/{id}/reset-password",
-            post(users::reset_password),
+            post(user_actions::reset_password),
         )
-        .route("/admin/users/{id}/reset-totp", post(users::reset_totp))
-        .route("/admin/users/{id}/unlock", post(users::unlock))
-        .route("/admin/users/{id}/disable", post(users::toggle_disabled))
+        .route(
+            "/admin/users/{id}/reset-totp",
+            post(user_actions::reset_totp),
+        )
+        .route("/admin/users/{id}/unlock", post(user_actions::unlock))
+        .route(
+            "/admin/users/{id}/disable",
+            post(user_actions::toggle_disabled),
+        )
         .route("/admin/requests", get(requests::list))
         .route("/admin/requests/{id}", get(requests::detail))
         .route("/admin/requests/{id}/flow", post(requests::take))

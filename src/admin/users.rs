@@ -24,7 +24,7 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
-use super::common::{event, facts, render, require, roles_label};
+use super::common::{event, render, require, roles_label};
 use super::requests::{self, ShownLink};
 
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
@@ -348,7 +348,7 @@ async fn load(st: &Shared, id: &str) -> Result<User> {
         .ok_or(Error::NotFound)
 }
 
-fn detail_view(
+pub(super) fn detail_view(
     st: &Shared,
     s: &Staff,
     u: &User,
@@ -449,7 +449,7 @@ pub async fn detail(
 }
 
 /// Loads the target account for a change by a 安全管理员, refusing changes to oneself.
-async fn target(st: &Shared, p: &Posted, id: &str) -> Result<(Staff, User)> {
+pub(super) async fn target(st: &Shared, p: &Posted, id: &str) -> Result<(Staff, User)> {
     let s = p.staff(st)?;
     require(st, &s, Action::ManageAccounts, Object::System).await?;
     let u = load(st, id).await?;
@@ -520,191 +520,27 @@ pub async fn set_roles(
     );
     let now = st.now_ms();
     let uid = u.id;
-    st.store
-        .write(move |txn| {
-            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            u.grants = grants;
-            users::save_user(txn, &u)?;
-            audit::append(txn, ev, now).map(|_| ())
-        })
-        .await?;
+    change_user(&st, uid, ev, now, move |u| {
+        u.grants = grants;
+    })
+    .await?;
     Ok(see_other(&format!("/admin/users/{id}")))
 }
 
-/// A random temporary password that satisfies any allowed policy.
-fn temp_password() -> String {
-    let mut b = [0u8; 9];
-    crate::ids::fill_random(&mut b);
-    format!("Gk-{}7a", data_encoding::BASE64URL_NOPAD.encode(&b))
-}
-
-pub async fn reset_password(
-    State(st): State<Shared>,
-    Path(id): Path<String>,
-    p: Posted,
-) -> Result<Response> {
-    let (s, u) = target(&st, &p, &id).await?;
-    if u.is_privileged() {
-        let change = Change::ResetPassword {
-            user: u.id,
-            username: u.username.clone(),
-        };
-        return submit_or_show(&st, &s, &p, &u, change).await;
-    }
-    let temp = temp_password();
-    let hash = password::hash_async(temp.clone()).await?;
-    let ev = event(
-        &s.user,
-        &p.ctx,
-        "password_reset",
-        format!("user:{}", u.username),
-        true,
-        String::new(),
-    );
-    let now = st.now_ms();
-    let uid = u.id;
-    let updated = st
-        .store
-        .write(move |txn| {
-            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            u.password_hash = hash;
-            u.must_change_password = true;
-            u.session_epoch += 1;
-            lockout::unlock(&mut u);
-            users::save_user(txn, &u)?;
-            audit::append(txn, ev, now)?;
-            Ok(u)
-        })
-        .await?;
-    let units = st.store.read(users::list_units).await?;
-    let msg = format!("已重置密码。临时密码（只显示这一次）：{temp}　用户登录后须立即修改。");
-    Ok(page(detail_view(
-        &st,
-        &s,
-        &updated,
-        &units,
-        Some(&msg),
-        &FormState::default(),
-    )))
-}
-
-/// Submits a request about `u` and goes to it, or shows why not on the account's page.
-async fn submit_or_show(
+/// Changes one account with its audit record, in one write transaction.
+pub(super) async fn change_user(
     st: &Shared,
-    s: &Staff,
-    p: &Posted,
-    u: &User,
-    change: Change,
-) -> Result<Response> {
-    match requests::submit(st, s, &p.ctx, change).await? {
-        Ok(rid) => Ok(see_other(&format!("/admin/requests/{rid}"))),
-        Err(e) => {
-            let units = st.store.read(users::list_units).await?;
-            let fs = FormState {
-                notice: Some(e.message),
-                ..Default::default()
-            };
-            Ok(html_invalid(detail_view(st, s, u, &units, None, &fs)))
-        }
-    }
-}
-
-/// 重置两步验证: the owner enrols again at the next login. For the three duties a request.
-pub async fn reset_totp(
-    State(st): State<Shared>,
-    Path(id): Path<String>,
-    p: Posted,
-) -> Result<Response> {
-    let (s, u) = target(&st, &p, &id).await?;
-    if u.totp_secret.is_none() {
-        return Ok(see_other(&format!("/admin/users/{id}")));
-    }
-    if u.is_privileged() {
-        let change = Change::ResetTotp {
-            user: u.id,
-            username: u.username.clone(),
-        };
-        return submit_or_show(&st, &s, &p, &u, change).await;
-    }
-    let ev = event(
-        &s.user,
-        &p.ctx,
-        "totp_reset",
-        format!("user:{}", u.username),
-        true,
-        String::new(),
-    );
-    let now = st.now_ms();
-    let uid = u.id;
+    uid: u64,
+    ev: audit::Event,
+    now: i64,
+    change: impl FnOnce(&mut crate::auth::model::User) + Send + 'static,
+) -> Result<()> {
     st.store
         .write(move |txn| {
             let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            u.totp_secret = None;
-            u.session_epoch += 1;
+            change(&mut u);
             users::save_user(txn, &u)?;
             audit::append(txn, ev, now).map(|_| ())
         })
-        .await?;
-    Ok(see_other(&format!("/admin/users/{id}")))
-}
-
-pub async fn unlock(
-    State(st): State<Shared>,
-    Path(id): Path<String>,
-    p: Posted,
-) -> Result<Response> {
-    let (s, u) = target(&st, &p, &id).await?;
-    let ev = event(
-        &s.user,
-        &p.ctx,
-        "user_unlock",
-        format!("user:{}", u.username),
-        true,
-        String::new(),
-    );
-    let now = st.now_ms();
-    let uid = u.id;
-    st.store
-        .write(move |txn| {
-            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            lockout::unlock(&mut u);
-            users::save_user(txn, &u)?;
-            audit::append(txn, ev, now).map(|_| ())
-        })
-        .await?;
-    Ok(see_other(&format!("/admin/users/{id}")))
-}
-
-pub async fn toggle_disabled(
-    State(st): State<Shared>,
-    Path(id): Path<String>,
-    p: Posted,
-) -> Result<Response> {
-    let (s, u) = target(&st, &p, &id).await?;
-    let action = if u.disabled {
-        "user_enable"
-    } else {
-        "user_disable"
-    };
-    let ev = event(
-        &s.user,
-        &p.ctx,
-        action,
-        format!("user:{}", u.username),
-        true,
-        String::new(),
-    );
-    let now = st.now_ms();
-    let uid = u.id;
-    st.store
-        .write(move |txn| {
-            let mut u = users::get_user_w(txn, uid)?.ok_or(Error::NotFound)?;
-            u.disabled = !u.disabled;
-            u.session_epoch += 1;
-            users::save_user(txn, &u)?;
-            audit::append(txn, ev, now).map(|_| ())
-        })
-        .await?;
-    let _ = facts(&st).await?;
-    Ok(see_other(&format!("/admin/users/{id}")))
+        .await
 }

@@ -21,7 +21,7 @@ use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+use redb::{ReadTransaction, WriteTransaction};
 
 use super::model::Article;
 use super::review::levels::{Units, may_view};
@@ -110,15 +110,7 @@ pub fn update(txn: &WriteTransaction, before: Option<&Article>, after: &Article)
 
 /// Builds the index from every article (schema migration 3 → 4).
 pub fn rebuild(txn: &WriteTransaction) -> Result<()> {
-    let mut all = Vec::new();
-    {
-        let arts = txn.open_table(tables::ARTICLES)?;
-        for row in arts.iter()? {
-            let (_, v) = row?;
-            all.push(serde_json::from_slice::<Article>(v.value())?);
-        }
-    }
-    for a in &all {
+    for a in &crate::portal::store::all_articles_w(txn)? {
         update(txn, None, a)?;
     }
     Ok(())

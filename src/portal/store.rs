@@ -373,7 +373,15 @@ pub fn channel_page(
 
 /// All articles, for rebuilding the search index and the staff list.
 pub fn all_articles(txn: &ReadTransaction) -> Result<Vec<Article>> {
-    let t = txn.open_table(tables::ARTICLES)?;
+    decode_all(&txn.open_table(tables::ARTICLES)?)
+}
+
+/// Every article, inside a write transaction (index rebuilds in migrations).
+pub fn all_articles_w(txn: &WriteTransaction) -> Result<Vec<Article>> {
+    decode_all(&txn.open_table(tables::ARTICLES)?)
+}
+
+fn decode_all(t: &impl ReadableTable<u64, &'static [u8]>) -> Result<Vec<Article>> {
     let mut out = Vec::new();
     for row in t.iter()? {
         let (_, v) = row?;

@@ -3,7 +3,7 @@
 //! (`tables::ARTICLE_OWNERS`). Written with every article write (`portal::store`), so work
 //! lists and a unit's item list are range reads however many items the district has.
 
-use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+use redb::{ReadTransaction, WriteTransaction};
 
 use super::instance_of;
 use crate::error::Result;
@@ -124,15 +124,7 @@ pub fn ids(txn: &ReadTransaction, list: &str) -> Result<Vec<u64>> {
 
 /// Builds the index from every article (schema migration 2 → 3).
 pub fn rebuild(txn: &WriteTransaction) -> Result<()> {
-    let mut all = Vec::new();
-    {
-        let arts = txn.open_table(tables::ARTICLES)?;
-        for row in arts.iter()? {
-            let (_, v) = row?;
-            all.push(serde_json::from_slice::<Article>(v.value())?);
-        }
-    }
-    for a in &all {
+    for a in &crate::portal::store::all_articles_w(txn)? {
         update(txn, None, a)?;
     }
     Ok(())
