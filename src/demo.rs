@@ -143,9 +143,12 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
             )?
             .map_err(|e| Error::Internal(e.message))?;
         }
-        crate::portal::demo::fill(txn, store.blobs(), &site, now)?;
-        crate::workflow::rules_store::save(txn, &crate::workflow::demo::demo_rules(&site))?;
-        crate::portal::review::demo::fill(txn, now)?;
+        crate::publishing::demo::fill(txn, store.blobs(), &site, now)?;
+        crate::publishing::checks::rules_store::save(
+            txn,
+            &crate::publishing::checks::demo::demo_rules(&site),
+        )?;
+        crate::publishing::review::demo::fill(txn, now)?;
         audit::append(
             txn,
             Event {

@@ -4,6 +4,7 @@
 //! the bound addresses; `App::run` serves until shutdown. `main.rs` is only the CLI.
 
 pub mod admin;
+pub mod app;
 pub mod auth;
 pub mod calendar;
 pub mod clock;
@@ -13,14 +14,14 @@ pub mod error;
 pub mod flow;
 pub mod http;
 pub mod ids;
-pub mod jobs;
 pub mod notify;
 pub mod ops;
 pub mod portal;
+pub mod publishing;
 pub mod search;
+pub mod staff;
 pub mod store;
 pub mod views;
-pub mod workflow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -148,10 +149,10 @@ impl App {
     /// Serves until `stop` becomes true, then drains and closes the database.
     pub async fn run(self, stop: watch::Receiver<bool>) -> Result<(), StartError> {
         let st = self.state.clone();
-        let jobs = jobs::spawn(st.clone(), stop.clone());
+        let jobs = app::jobs::spawn(st.clone(), stop.clone());
         let control = ops::control::listen(st.clone(), stop.clone())
             .map_err(|e| StartError(format!("控制套接字无法创建：{e}")))?;
-        let router = http::router::build(st.clone());
+        let router = app::router::build(st.clone());
         let limits = http::server::Limits::from_config(&st.cfg);
         http::server::serve(self.listeners, router, self.tls, limits, stop).await;
         // Wait for the background tasks so the database is closed when `run` returns.

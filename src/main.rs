@@ -286,7 +286,7 @@ fn run(cli: Cli) -> Result<(), String> {
             if articles > 0 {
                 // Instant measures how long the fill took; it stamps nothing.
                 let t0 = std::time::Instant::now();
-                let added = gongkai::portal::demo::bulk(&store, articles, now)
+                let added = gongkai::publishing::demo::bulk(&store, articles, now)
                     .map_err(|e| e.to_string())?;
                 println!(
                     "已生成 {} 条演示信息，用时 {:.1} 秒",

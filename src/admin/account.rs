@@ -15,7 +15,7 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
-use super::common::{event, render};
+use crate::staff::shell::{event, render};
 
 fn with_cookie(mut r: Response, cookie: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(cookie) {
@@ -40,7 +40,7 @@ pub async fn page_view(st: &Shared, s: &Staff, notice: Option<&str>) -> Markup {
                 dt { "用户名" } dd { (u.username) }
                 dt { "姓名" } dd { (u.display_name) }
                 dt { "所属单位" } dd { (u.unit) }
-                dt { "角色" } dd { (super::common::roles_label(u)) }
+                dt { "角色" } dd { (crate::staff::shell::roles_label(u)) }
                 dt { "密码修改时间" } dd { (crate::clock::show(u.password_changed_ms)) }
             }
             p { a.button href="/account/password" { "修改密码" } }
@@ -105,7 +105,7 @@ pub async fn logout_all(State(st): State<Shared>, p: Posted) -> Result<Response>
         .await?;
     Ok(with_cookie(
         see_other("/account"),
-        &super::common::session_cookie(&p.ctx, &token),
+        &crate::staff::shell::session_cookie(&p.ctx, &token),
     ))
 }
 
@@ -139,7 +139,7 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
     if !password::verify_async(cur, s.user.password_hash.clone()).await? {
         fs.add_error("current_password", "当前密码不正确");
     }
-    if let Err(m) = super::common::policy(&st).check(&new, &s.user.username) {
+    if let Err(m) = crate::staff::shell::policy(&st).check(&new, &s.user.username) {
         fs.add_error("new_password", m);
     } else if new != p.get("new_password2") {
         fs.add_error("new_password2", "两次输入的新密码不一致");
@@ -179,7 +179,7 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
         .await?;
     Ok(with_cookie(
         see_other("/account"),
-        &super::common::session_cookie(&p.ctx, &token),
+        &crate::staff::shell::session_cookie(&p.ctx, &token),
     ))
 }
 

@@ -12,7 +12,7 @@ use crate::http::Shared;
 use crate::http::extract::Staff;
 use crate::http::respond::html as page;
 
-use super::common::{record, render, require};
+use crate::staff::shell::{record, render, require};
 
 #[derive(Deserialize, Default)]
 pub struct AuditQuery {
@@ -37,7 +37,7 @@ pub async fn list(
     let verified = if q.verify == Some(1) {
         let store = st.store.clone();
         let v = tokio::task::spawn_blocking(move || audit::verify(&store)).await??;
-        let ev = super::common::event(
+        let ev = crate::staff::shell::event(
             &s.user,
             &s.ctx,
             "audit_verify",

@@ -234,7 +234,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
             };
             Ok(with_cookie(
                 see_other(to),
-                &super::common::session_cookie(&p.ctx, &token),
+                &crate::staff::shell::session_cookie(&p.ctx, &token),
             ))
         }
         Verdict::Refused => {
@@ -388,7 +388,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
             st.metrics.logins_ok.fetch_add(1, Relaxed);
             Ok(with_cookie(
                 see_other("/admin"),
-                &super::common::session_cookie(&p.ctx, &token),
+                &crate::staff::shell::session_cookie(&p.ctx, &token),
             ))
         }
         Some(verdict) => {
@@ -397,7 +397,10 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
                 // Whoever is here knew the password: telling them of the lock gives nothing
                 // away. The half-way session is gone, so no form: a way back to /login.
                 let r = html_invalid(code_locked_view(&st, &p.ctx));
-                return Ok(with_cookie(r, &super::common::clear_session_cookie(&p.ctx)));
+                return Ok(with_cookie(
+                    r,
+                    &crate::staff::shell::clear_session_cookie(&p.ctx),
+                ));
             }
             let mut fs = FormState::default();
             fs.add_error("code", "动态验证码不正确或已使用，请输入最新的验证码");
@@ -409,7 +412,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
 pub async fn logout(State(st): State<Shared>, p: Posted) -> Result<Response> {
     if let Some(a) = p.ctx.authed.clone() {
         let now = st.now_ms();
-        let ev = super::common::event(
+        let ev = crate::staff::shell::event(
             &a.user,
             &p.ctx,
             "logout",
@@ -426,6 +429,6 @@ pub async fn logout(State(st): State<Shared>, p: Posted) -> Result<Response> {
     }
     Ok(with_cookie(
         see_other("/"),
-        &super::common::clear_session_cookie(&p.ctx),
+        &crate::staff::shell::clear_session_cookie(&p.ctx),
     ))
 }

@@ -6,8 +6,9 @@
 pub mod account;
 pub mod audit_log;
 pub mod cli;
-pub mod common;
 pub mod login;
+pub mod request_flow;
+pub mod request_store;
 pub mod requests;
 pub mod routes;
 pub mod set_password;

@@ -14,14 +14,14 @@ use axum::response::Response;
 use maud::{Markup, html};
 use redb::WriteTransaction;
 
-use crate::auth::account_request::{self as requests, AccountRequest, Change};
+use crate::admin::request_flow::{action as a, definition};
+use crate::admin::request_store::{self as requests, AccountRequest, Change};
 use crate::auth::audit::{self, Event};
 use crate::auth::model::User;
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, FieldError};
 use crate::auth::{password, password_link};
 use crate::error::{Error, Result};
-use crate::flow::account_request::{action as a, definition};
 use crate::flow::{self, FlowError};
 use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted, Staff};
@@ -29,7 +29,7 @@ use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::notify::store::{self as notify, NewNotice, NoticeKind};
 use crate::views::form::{self, FormState};
 
-use super::common::{event, render, require};
+use crate::staff::shell::{event, render, require};
 
 fn url(id: u64) -> String {
     format!("/admin/requests/{id}")

@@ -60,7 +60,8 @@ pub fn router() -> Router<Shared> {
         .route("/admin/audit", get(audit_log::list))
         .route(
             "/admin/checks",
-            get(crate::workflow::rules_admin::page_get).post(crate::workflow::rules_admin::submit),
+            get(crate::publishing::checks::rules_admin::page_get)
+                .post(crate::publishing::checks::rules_admin::submit),
         )
         .route("/admin/system", get(system::show))
         .route("/admin/system/backup", post(system::backup))

@@ -88,7 +88,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         .map_err(bad_link)?;
     let mut fs = FormState::default();
     let new = p.get("new_password").to_owned();
-    if let Err(m) = super::common::policy(&st).check(&new, &u.username) {
+    if let Err(m) = crate::staff::shell::policy(&st).check(&new, &u.username) {
         fs.add_error("new_password", m);
     } else if new != p.get("new_password2") {
         fs.add_error("new_password2", "两次输入的新密码不一致");

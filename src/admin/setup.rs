@@ -88,7 +88,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         fs.add_error("display_name", "请填写姓名（不超过 32 个字）");
     }
     let pw = p.get("password").to_owned();
-    if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
+    if let Err(m) = crate::staff::shell::policy(&st).check(&pw, p.get("username")) {
         fs.add_error("password", m);
     } else if pw != p.get("password2") {
         fs.add_error("password2", "两次输入的密码不一致");

@@ -13,7 +13,7 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, see_other};
 use crate::views::form;
 
-use super::common::{facts, render, require};
+use crate::staff::shell::{facts, render, require};
 
 pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     require(&st, &s, Action::StaffHome, Object::System).await?;
@@ -29,7 +29,7 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     });
     // The work lists' counts, for staff who write, review or publish.
     let work = if writes {
-        Some(crate::portal::review::worklist::load(&st, &s).await?)
+        Some(crate::publishing::review::worklist::load(&st, &s).await?)
     } else {
         None
     };
@@ -41,8 +41,10 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     };
     let checks = {
         let (st2, u2) = (st.clone(), u.clone());
-        tokio::task::spawn_blocking(move || crate::workflow::rules_admin::nav_allowed(&st2, &u2))
-            .await?
+        tokio::task::spawn_blocking(move || {
+            crate::publishing::checks::rules_admin::nav_allowed(&st2, &u2)
+        })
+        .await?
     };
     let body = html! {
         p { "您好，" (u.display_name) "。" }
@@ -185,6 +187,6 @@ pub async fn backup(State(st): State<Shared>, p: Posted) -> Result<Response> {
         now.second()
     );
     let out = st.cfg.backup_dir().join(name);
-    crate::jobs::backup_now(&st, &out, &s.user.username).await?;
+    crate::app::jobs::backup_now(&st, &out, &s.user.username).await?;
     Ok(see_other("/admin/system?done=backup"))
 }

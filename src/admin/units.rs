@@ -14,7 +14,7 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
-use super::common::{event, render, require};
+use crate::staff::shell::{event, render, require};
 
 fn view(st: &Shared, s: &Staff, units: &[Unit], fs: &FormState) -> Markup {
     let kinds: Vec<(String, String)> = UnitKind::ALL

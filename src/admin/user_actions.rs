@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use axum::response::Response;
 
-use crate::auth::account_request::Change;
+use crate::admin::request_store::Change;
 use crate::auth::model::User;
 use crate::auth::store as users;
 use crate::auth::{audit, lockout, password};
@@ -15,9 +15,9 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::FormState;
 
-use super::common::{event, facts};
 use super::requests;
 use super::users::{change_user, detail_view, target};
+use crate::staff::shell::{event, facts};
 
 /// A random temporary password that satisfies any allowed policy.
 fn temp_password() -> String {

@@ -13,7 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
-use crate::auth::account_request::{self as account_requests, Change};
+use crate::admin::request_store::{self as account_requests, Change};
 use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, NewUser};
@@ -24,8 +24,8 @@ use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
-use super::common::{event, render, require, roles_label};
 use super::requests::{self, ShownLink};
+use crate::staff::shell::{event, render, require, roles_label};
 
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
 async fn may_manage(st: &Shared, s: &Staff, bootstrap_ok: bool) -> Result<bool> {
@@ -180,7 +180,7 @@ pub async fn new_submit(
                 "系统管理员、安全管理员、审计管理员账号不由管理员设置密码，请留空：批准后由本人通过一次性链接设置",
             );
         }
-    } else if let Err(m) = super::common::policy(&st).check(&pw, p.get("username")) {
+    } else if let Err(m) = crate::staff::shell::policy(&st).check(&pw, p.get("username")) {
         fs.add_error("password", m);
     }
     let (Ok(username), Some(unit), Some(role), false) = (username, unit, role, fs.has_errors())

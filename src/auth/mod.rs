@@ -1,6 +1,5 @@
 //! Accounts, sessions, roles and scopes, the permission check, the audit log.
 
-pub mod account_request;
 pub mod audit;
 pub mod lockout;
 pub mod model;
@@ -11,3 +10,4 @@ pub mod session;
 pub mod setup;
 pub mod store;
 pub mod totp;
+pub mod units;

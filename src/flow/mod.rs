@@ -14,9 +14,7 @@
 //! for the item's unit, the roles held at the office, and whether the actor wrote the item.
 //! Errors (`FlowError`) display as Chinese sentences for the user.
 
-pub mod account_request;
 pub mod definition;
-pub mod editorial;
 pub mod engine;
 pub mod instance;
 

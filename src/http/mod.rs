@@ -7,7 +7,6 @@ pub mod client;
 pub mod extract;
 pub mod middleware;
 pub mod respond;
-pub mod router;
 pub mod server;
 pub mod state;
 

@@ -11,12 +11,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::store::{self, Notice};
-use crate::admin::common::{render, require};
 use crate::auth::permission::{Action, Object};
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, see_other};
+use crate::staff::shell::{render, require};
 use crate::views::form::csrf;
 
 pub const TITLE: &str = "消息通知";

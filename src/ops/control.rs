@@ -86,16 +86,18 @@ async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
                 },
             }
         }
-        Ok(Command::Backup { out }) => match crate::jobs::backup_now(&st, &out, "命令行").await {
-            Ok(m) => Reply {
-                ok: true,
-                message: format!("备份已写入 {}（{} 个文件）", out.display(), m.files.len()),
-            },
-            Err(e) => Reply {
-                ok: false,
-                message: format!("备份失败：{e}"),
-            },
-        },
+        Ok(Command::Backup { out }) => {
+            match crate::app::jobs::backup_now(&st, &out, "命令行").await {
+                Ok(m) => Reply {
+                    ok: true,
+                    message: format!("备份已写入 {}（{} 个文件）", out.display(), m.files.len()),
+                },
+                Err(e) => Reply {
+                    ok: false,
+                    message: format!("备份失败：{e}"),
+                },
+            }
+        }
     };
     let mut text = serde_json::to_string(&reply).unwrap_or_default();
     text.push('\n');

@@ -23,9 +23,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use redb::{ReadTransaction, WriteTransaction};
 
+use super::access::may_view;
 use super::model::Article;
-use super::review::levels::{Units, may_view};
 use crate::auth::model::User;
+use crate::auth::units::Units;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
@@ -331,7 +332,7 @@ mod tests {
                     cover: Some(att(B, "b.png")),
                     ..Article::blank(1, gov.clone(), "w")
                 };
-                ps::save_article(txn, a, 0, 1)
+                crate::publishing::store::save_article(txn, a, 0, 1)
             })
             .unwrap();
         let users = |sha: &str| s.read_blocking(|t| users_of(t, sha)).unwrap();
@@ -342,7 +343,8 @@ mod tests {
         assert_eq!(s.read_blocking(|t| access(t, A, None)).unwrap(), None);
 
         // Published: public, under its stored name.
-        s.write_blocking(|txn| ps::publish(txn, a.id, 2)).unwrap();
+        s.write_blocking(|txn| crate::publishing::store::publish(txn, a.id, 2))
+            .unwrap();
         assert_eq!(users(A), vec![(a.id, true)]);
         assert_eq!(
             s.read_blocking(|t| access(t, A, None)).unwrap(),
@@ -357,13 +359,13 @@ mod tests {
                 x.cover = None;
                 x.body_html = format!(r#"<p><img src="/files/{C}/c.png"></p>"#);
                 let rev = x.revision;
-                ps::save_article(txn, x, rev, 3)
+                crate::publishing::store::save_article(txn, x, rev, 3)
             })
             .unwrap();
         assert!(users(B).is_empty());
         assert_eq!(users(C), vec![(a.id, true)]);
         // Withdrawn: no longer public.
-        s.write_blocking(|txn| ps::withdraw(txn, a.id, "撤", 4))
+        s.write_blocking(|txn| crate::publishing::store::withdraw(txn, a.id, "撤", 4))
             .unwrap();
         assert_eq!(users(A), vec![(a.id, false)]);
         assert_eq!(s.read_blocking(|t| access(t, A, None)).unwrap(), None);

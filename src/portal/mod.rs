@@ -1,17 +1,14 @@
 //! The public portal: the site group (the main portal and units' sub-sites), channels,
 //! articles, the page cache, and the public pages.
 
+pub mod access;
 pub mod cache;
-pub mod demo;
-pub mod diff;
-pub mod editor;
 pub mod feeds;
 pub mod files;
 pub mod host;
 pub mod indexer;
 pub mod model;
 pub mod pages;
-pub mod review;
 pub mod routes;
 pub mod sanitize;
 pub mod search_page;

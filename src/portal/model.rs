@@ -244,7 +244,7 @@ pub struct Article {
     pub meta: DisclosureMeta,
     /// A reviewer's decision to let blocking check findings through (`workflow::checks`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_override: Option<crate::workflow::checks::Override>,
+    pub check_override: Option<crate::publishing::checks::content::Override>,
 }
 
 impl Article {

@@ -4,7 +4,7 @@
 
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 
-use super::model::{Article, ArticleState, Channel, Site, Slug};
+use super::model::{Article, Channel, Site, Slug};
 use crate::auth::model::UnitCode;
 use crate::auth::store::FieldError;
 use crate::error::{Error, Result};
@@ -114,14 +114,6 @@ pub fn all_channels(txn: &ReadTransaction) -> Result<Vec<Channel>> {
 
 // ---- articles
 
-/// Writes an article row and keeps the work-list index (`review::index`) and the index of
-/// the files it uses (`portal::files`) in step.
-fn put_article(txn: &WriteTransaction, before: Option<&Article>, a: &Article) -> Result<()> {
-    put_json_u64(txn, tables::ARTICLES, a.id, a)?;
-    crate::portal::review::index::update(txn, before, a)?;
-    crate::portal::files::update(txn, before, a)
-}
-
 pub fn get_article(txn: &ReadTransaction, id: u64) -> Result<Option<Article>> {
     get_json_u64(&txn.open_table(tables::ARTICLES)?, id)
 }
@@ -142,7 +134,7 @@ fn count_key(channel: u64) -> String {
     channel.to_string()
 }
 
-fn index_add(txn: &WriteTransaction, a: &Article) -> Result<()> {
+pub fn index_add(txn: &WriteTransaction, a: &Article) -> Result<()> {
     let Some(ms) = a.publish_ms else {
         return Ok(());
     };
@@ -159,7 +151,7 @@ fn index_add(txn: &WriteTransaction, a: &Article) -> Result<()> {
     Ok(())
 }
 
-fn index_remove(txn: &WriteTransaction, a: &Article) -> Result<()> {
+pub fn index_remove(txn: &WriteTransaction, a: &Article) -> Result<()> {
     let Some(ms) = a.publish_ms else {
         return Ok(());
     };
@@ -176,7 +168,7 @@ fn index_remove(txn: &WriteTransaction, a: &Article) -> Result<()> {
     Ok(())
 }
 
-fn blob_shas(a: &Article) -> Vec<String> {
+pub fn blob_shas(a: &Article) -> Vec<String> {
     a.attachments
         .iter()
         .chain(a.images.iter())
@@ -185,7 +177,7 @@ fn blob_shas(a: &Article) -> Vec<String> {
         .collect()
 }
 
-fn adjust_refs(txn: &WriteTransaction, old: &[String], new: &[String]) -> Result<()> {
+pub fn adjust_refs(txn: &WriteTransaction, old: &[String], new: &[String]) -> Result<()> {
     let mut t = txn.open_table(tables::BLOB_REFS)?;
     for s in new.iter().filter(|s| !old.contains(s)) {
         let n = t.get(s.as_str())?.map(|v| v.value()).unwrap_or(0);
@@ -202,7 +194,7 @@ fn adjust_refs(txn: &WriteTransaction, old: &[String], new: &[String]) -> Result
     Ok(())
 }
 
-fn link_interpretation(
+pub fn link_interpretation(
     txn: &WriteTransaction,
     old: Option<u64>,
     new: Option<u64>,
@@ -226,115 +218,6 @@ fn link_interpretation(
         put_json_u64(txn, tables::ARTICLES, p.id, &p)?;
     }
     Ok(())
-}
-
-/// Saves an article (new when `a.id == 0`). Checks the revision the editor started
-/// from, keeps the channel index, blob references and 解读 links in step.
-/// Returns the saved article.
-pub fn save_article(
-    txn: &WriteTransaction,
-    mut a: Article,
-    base_revision: u64,
-    now: i64,
-) -> Result<Article> {
-    let old = if a.id == 0 {
-        a.id = next_id(txn, "article")?;
-        a.created_ms = now;
-        None
-    } else {
-        let old = get_article_w(txn, a.id)?.ok_or(Error::NotFound)?;
-        if old.revision != base_revision {
-            return Err(Error::Conflict(
-                "该信息已被他人修改，请刷新后在最新版本上重新编辑".into(),
-            ));
-        }
-        Some(old)
-    };
-    if let Some(o) = &old {
-        index_remove(txn, o)?;
-        // The publish time belongs to the system, never to the editor.
-        a.publish_ms = o.publish_ms;
-        a.created_ms = o.created_ms;
-        a.created_by = o.created_by.clone();
-        a.interpretations = o.interpretations.clone();
-        // State, flow and owner change only through `review::take`, never through a save.
-        a.state = o.state.clone();
-        a.flow = o.flow.clone();
-        a.unit = o.unit.clone();
-        a.check_override = o.check_override.clone();
-    } else if a.flow.is_none() {
-        a.flow = Some(crate::portal::review::instance_of(&a));
-    }
-    a.revision = old.as_ref().map(|o| o.revision + 1).unwrap_or(1);
-    a.updated_ms = now;
-    adjust_refs(
-        txn,
-        &old.as_ref().map(blob_shas).unwrap_or_default(),
-        &blob_shas(&a),
-    )?;
-    link_interpretation(
-        txn,
-        old.as_ref().and_then(|o| o.interprets),
-        a.interprets,
-        a.id,
-    )?;
-    if a.is_public() {
-        index_add(txn, &a)?;
-    }
-    put_article(txn, old.as_ref(), &a)?;
-    put_revision(txn, &a)?;
-    Ok(a)
-}
-
-/// Writes an article whose state changed (`review::take`): the channel index follows the
-/// public state, the revision moves on, the work-list index follows the flow state.
-pub fn commit_state(
-    txn: &WriteTransaction,
-    before: &Article,
-    mut a: Article,
-    now: i64,
-) -> Result<Article> {
-    index_remove(txn, before)?;
-    if a.is_public() {
-        if a.publish_ms.is_none() {
-            a.publish_ms = Some(now);
-        }
-        index_add(txn, &a)?;
-    }
-    a.revision = before.revision + 1;
-    a.updated_ms = now;
-    put_article(txn, Some(before), &a)?;
-    put_revision(txn, &a)?;
-    Ok(a)
-}
-
-/// Makes an article public without a workflow: for seeding content (the demo, imports,
-/// tests). Staff publishing goes through `review::take`. The flow instance is moved to
-/// published without a step (there was no review to record).
-pub fn publish(txn: &WriteTransaction, id: u64, now: i64) -> Result<Article> {
-    let before = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
-    unschedule(txn, id)?;
-    let mut a = before.clone();
-    a.state = ArticleState::Published;
-    let mut f = crate::portal::review::instance_of(&a);
-    f.state = crate::flow::editorial::state::PUBLISHED.to_owned();
-    a.flow = Some(f);
-    commit_state(txn, &before, a, now)
-}
-
-/// Takes an article down without a workflow (tests, imports); staff withdraw through
-/// `review::take`.
-pub fn withdraw(txn: &WriteTransaction, id: u64, reason: &str, now: i64) -> Result<Article> {
-    let before = get_article_w(txn, id)?.ok_or(Error::NotFound)?;
-    unschedule(txn, id)?;
-    let mut a = before.clone();
-    a.state = ArticleState::Withdrawn {
-        reason: reason.to_owned(),
-    };
-    let mut f = crate::portal::review::instance_of(&a);
-    f.state = crate::flow::editorial::state::WITHDRAWN.to_owned();
-    a.flow = Some(f);
-    commit_state(txn, &before, a, now)
 }
 
 pub fn channel_count(txn: &ReadTransaction, channel: u64) -> Result<u64> {
@@ -437,7 +320,7 @@ fn revision_key(id: u64, rev: u64) -> String {
     format!("{id:016x}/{rev:016x}")
 }
 
-fn put_revision(txn: &WriteTransaction, a: &Article) -> Result<()> {
+pub fn put_revision(txn: &WriteTransaction, a: &Article) -> Result<()> {
     put_json(
         txn,
         tables::ARTICLE_REVISIONS,

@@ -15,7 +15,7 @@ const MIGRATIONS: &[Step] = &[
     // 1 → 2: the audit chain head is kept in `meta`.
     crate::auth::audit::write_head_from_last,
     // 2 → 3: articles get the editorial work-list index.
-    crate::portal::review::index::rebuild,
+    crate::publishing::review::index::rebuild,
     // 3 → 4: which items use which stored file (`/files/` serves by it).
     crate::portal::files::rebuild,
 ];

@@ -3,8 +3,8 @@
 
 use gongkai::auth::audit;
 use gongkai::auth::model::{Role, Unit, UnitCode, UnitKind};
-use gongkai::workflow::checks::CheckRules;
-use gongkai::workflow::rules_store;
+use gongkai::publishing::checks::content::CheckRules;
+use gongkai::publishing::checks::rules_store;
 
 use crate::helpers::{Client, PASSWORD, Resp, TestApp, main_of};
 

@@ -134,11 +134,11 @@ async fn add_article(app: &TestApp, site: &str, slug: &str, title: &str, draft: 
         .state
         .store
         .write(move |txn| {
-            let s = store::save_article(txn, a, 0, now)?;
+            let s = gongkai::publishing::store::save_article(txn, a, 0, now)?;
             if draft {
                 Ok(s)
             } else {
-                store::publish(txn, s.id, now)
+                gongkai::publishing::store::publish(txn, s.id, now)
             }
         })
         .await
@@ -152,7 +152,7 @@ async fn withdraw(app: &TestApp, a: &Article) {
     let after = app
         .state
         .store
-        .write(move |txn| store::withdraw(txn, id, "信息已过期", now))
+        .write(move |txn| gongkai::publishing::store::withdraw(txn, id, "信息已过期", now))
         .await
         .unwrap();
     app.state.portal.article_changed(Some(a), &after);

@@ -550,7 +550,7 @@ pub async fn publish_new(
     body: &str,
 ) -> gongkai::portal::model::Article {
     use gongkai::portal::model::Article;
-    use gongkai::portal::store;
+
     let st = app.state.clone();
     let channel = channel_id(app, site, slug);
     let (site, title, body) = (site.to_owned(), title.to_owned(), body.to_owned());
@@ -565,8 +565,8 @@ pub async fn publish_new(
         let a = st
             .store
             .write_blocking(|t| {
-                let saved = store::save_article(t, a, 0, now)?;
-                store::publish(t, saved.id, now)
+                let saved = gongkai::publishing::store::save_article(t, a, 0, now)?;
+                gongkai::publishing::store::publish(t, saved.id, now)
             })
             .unwrap();
         st.portal.article_changed(None, &a);
@@ -608,7 +608,7 @@ pub async fn stored(app: &TestApp, id: u64) -> gongkai::portal::model::Article {
 
 /// Its flow state id (draft, unit_review, …).
 pub async fn flow_state(app: &TestApp, id: u64) -> String {
-    gongkai::portal::review::instance_of(&stored(app, id).await).state
+    gongkai::publishing::review::instance_of(&stored(app, id).await).state
 }
 
 /// Takes a flow transition over HTTP, as the item page's 办理 form does.

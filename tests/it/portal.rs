@@ -309,7 +309,9 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
         edited.title = "缓存失效测试新闻（修订）".into();
         let after = st
             .store
-            .write_blocking(|t| store::save_article(t, edited, before.revision, now))
+            .write_blocking(|t| {
+                gongkai::publishing::store::save_article(t, edited, before.revision, now)
+            })
             .unwrap();
         assert_eq!(
             after.publish_ms, before.publish_ms,
@@ -343,7 +345,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
             .unwrap();
         let after = st
             .store
-            .write_blocking(|t| store::withdraw(t, id, "测试撤稿", now))
+            .write_blocking(|t| gongkai::publishing::store::withdraw(t, id, "测试撤稿", now))
             .unwrap();
         st.portal.article_changed(Some(&before), &after);
     })

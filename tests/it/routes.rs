@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+use gongkai::app::router::ROUTES;
 use gongkai::auth::model::Role;
-use gongkai::http::router::ROUTES;
 
 use crate::helpers::{Client, PASSWORD, Resp, TestApp, main_of};
 
@@ -186,7 +186,7 @@ async fn draft_with_attachment(app: &TestApp) -> String {
             ..Article::blank(0, gov, "t-reporter")
         };
         st.store
-            .write_blocking(|t| gongkai::portal::store::save_article(t, a, 0, 0))
+            .write_blocking(|t| gongkai::publishing::store::save_article(t, a, 0, 0))
             .unwrap();
         sha
     })

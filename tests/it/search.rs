@@ -112,7 +112,7 @@ async fn chinese_words_titles_filters_and_snippets() {
             .unwrap();
         let after = st
             .store
-            .write_blocking(|t| store::withdraw(t, id, "测试", 0))
+            .write_blocking(|t| gongkai::publishing::store::withdraw(t, id, "测试", 0))
             .unwrap();
         st.portal.article_changed(Some(&before), &after);
         st.portal.indexer.get().unwrap().flush();

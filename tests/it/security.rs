@@ -490,7 +490,7 @@ async fn the_demo_has_an_item_changed_after_approval() {
         .store
         .read_blocking(move |t| gongkai::portal::store::revisions(t, id))
         .unwrap();
-    let approved = gongkai::portal::review::revise::changed_since_approval(&revs, &a)
+    let approved = gongkai::publishing::review::revise::changed_since_approval(&revs, &a)
         .expect("changed since approval");
     assert!(approved.body_html.contains("腊月二十在"));
     assert!(a.body_html.contains("腊月二十至二十三"));

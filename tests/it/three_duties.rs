@@ -56,7 +56,7 @@ async fn state_of(app: &TestApp, request: &str) -> String {
     let id: u64 = request.rsplit('/').next().unwrap().parse().unwrap();
     app.state
         .store
-        .read(move |txn| gongkai::auth::account_request::get(txn, id))
+        .read(move |txn| gongkai::admin::request_store::get(txn, id))
         .await
         .unwrap()
         .expect("request stored")

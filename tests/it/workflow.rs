@@ -55,10 +55,10 @@ fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
 }
 
 async fn set_rules(app: &TestApp, text: &str) {
-    let rules = gongkai::workflow::checks::CheckRules::parse(text).unwrap();
+    let rules = gongkai::publishing::checks::content::CheckRules::parse(text).unwrap();
     app.state
         .store
-        .write(move |txn| gongkai::workflow::rules_store::save(txn, &rules))
+        .write(move |txn| gongkai::publishing::checks::rules_store::save(txn, &rules))
         .await
         .unwrap();
 }
@@ -329,7 +329,7 @@ async fn force_publish_is_flagged_until_reviewed_after_the_fact() {
     assert_eq!(r.status, 303, "{}", r.body);
     let a = stored(&app, id).await;
     assert!(a.is_public());
-    let f = gongkai::portal::review::instance_of(&a);
+    let f = gongkai::publishing::review::instance_of(&a);
     assert_eq!(f.flagged.as_deref(), Some("暴雨预警须立即发布"));
     assert_eq!(app.client().get(&format!("/a/{id}")).await.status, 200);
     // Shown flagged on the item, in the office reviewer's list, and told by the bell.
@@ -355,7 +355,7 @@ async fn force_publish_is_flagged_until_reviewed_after_the_fact() {
         &[("comment", "内容无误")],
     )
     .await;
-    let f = gongkai::portal::review::instance_of(&stored(&app, id).await);
+    let f = gongkai::publishing::review::instance_of(&stored(&app, id).await);
     assert!(f.flagged.is_none());
     refused(
         &take(&p.office_reviewer, &app, id, "review_after", &[]).await,

@@ -1,0 +1,96 @@
+//! 修订记录: every saved version of an item, and what changed between any two of them,
+//! with insertions and deletions marked.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use maud::{PreEscaped, html};
+use serde::Deserialize;
+
+use super::articles::state_label;
+use crate::error::{Error, Result};
+use crate::http::Shared;
+use crate::http::extract::Staff;
+use crate::http::respond::html as page;
+use crate::portal::store;
+use crate::publishing::diff;
+use crate::publishing::review::handlers::ItemCtx;
+use crate::staff::shell::render;
+
+#[derive(Deserialize, Default)]
+pub struct HistoryQuery {
+    from: Option<u64>,
+    to: Option<u64>,
+}
+
+pub async fn history(
+    State(st): State<Shared>,
+    s: Staff,
+    Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Response> {
+    let a = ItemCtx::load(&st, &s, &id).await?.article;
+    let aid = a.id;
+    let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
+    let latest = revs.last().map(|r| r.revision).unwrap_or(a.revision);
+    let to = q.to.unwrap_or(latest);
+    let from = q.from.unwrap_or(to.saturating_sub(1));
+    let pick = |n: u64| revs.iter().find(|r| r.revision == n);
+    let (old, new) = match (pick(from), pick(to)) {
+        (Some(o), Some(n)) => (Some(o), Some(n)),
+        (None, Some(n)) if q.from.is_none() => (None, Some(n)),
+        _ => return Err(Error::NotFound),
+    };
+    let diffs = match (old, new) {
+        (Some(o), Some(n)) => Some(diff::diff_with(
+            &diff::Fields::from(o),
+            &diff::Fields::from(n),
+            &diff::Options {
+                context: Some(2),
+                ..Default::default()
+            },
+        )),
+        _ => None,
+    };
+    let body = html! {
+        p { a href=(format!("/admin/articles/{}", a.id)) { "← 返回编辑" } }
+        section.card {
+            h2 { "修订记录" }
+            table.data {
+                caption { "共 " (revs.len()) " 个版本（最新在后）" }
+                thead { tr { th scope="col" { "版本" } th scope="col" { "保存时间" } th scope="col" { "状态" } th scope="col" { "标题" } th scope="col" { "比较" } } }
+                tbody {
+                    @for r in &revs {
+                        tr {
+                            td { (r.revision) }
+                            td { (crate::clock::show(r.updated_ms)) }
+                            td { (state_label(r)) }
+                            td { (r.title) }
+                            td {
+                                @if r.revision > 1 {
+                                    a href=(format!("/admin/articles/{}/history?from={}&to={}", a.id, r.revision - 1, r.revision)) { "与上一版比较" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if let (Some(d), Some(o), Some(n)) = (&diffs, old, new) {
+            section.card.diff {
+                h2 { "第 " (o.revision) " 版 → 第 " (n.revision) " 版：" (diff::summary(d)) }
+                @for f in d.iter().filter(|f| f.changed) {
+                    h3 { (f.field) }
+                    div.diff-body { (PreEscaped(&f.html)) }
+                }
+            }
+        } @else {
+            p.muted { "这是第一个版本，没有可比较的早先版本。" }
+        }
+    };
+    Ok(page(render(
+        &st,
+        &s,
+        &format!("修订记录：{}", a.title),
+        body,
+    )))
+}

@@ -1,0 +1,146 @@
+//! Who is told after a transition (the bell, `notify`): whoever can now act on the item
+//! (its reviewers, its publishers, the reviewer after a force publish), and its author
+//! about returns, approvals, publishing and withdrawal. Never the person who acted.
+
+use redb::WriteTransaction;
+
+use super::levels::Units;
+use super::take::Taken;
+use crate::auth::model::User;
+use crate::calendar::WorkCalendar;
+use crate::error::Result;
+use crate::flow::{self, Definition};
+use crate::notify::store::{self as notify, NewNotice, NoticeKind};
+use crate::portal::Snapshot;
+use crate::portal::model::Article;
+use crate::publishing::flow::{action as a, state as s};
+
+/// Transitions that make someone "the one the item waits on".
+const HANDLING: [&str; 4] = [
+    a::APPROVE_UNIT,
+    a::APPROVE_OFFICE,
+    a::PUBLISH,
+    a::REVIEW_AFTER,
+];
+
+/// The review deadline for an item entering a review queue, from the reviewing unit's site
+/// setting (`Site::review_days`), counted in working days from today (Beijing time).
+pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
+    let state = super::instance_of(after).state;
+    let days = match state.as_str() {
+        s::UNIT_REVIEW => snap.site(after.owner().as_str()).map(|x| x.review_days),
+        s::OFFICE_REVIEW => snap.main_site().map(|x| x.review_days),
+        _ => None,
+    }?;
+    if days == 0 {
+        return None;
+    }
+    let today = crate::clock::from_ms(now)
+        .to_offset(crate::clock::CST)
+        .date();
+    let due = WorkCalendar::builtin().add_workdays(today, u32::from(days));
+    // The end of that working day.
+    let end = due
+        .with_hms(23, 59, 59)
+        .ok()?
+        .assume_offset(crate::clock::CST);
+    Some(crate::clock::to_ms(end))
+}
+
+/// Pushes the notices one transition causes, in the transition's write transaction.
+#[allow(clippy::too_many_arguments)]
+pub fn after_step(
+    txn: &WriteTransaction,
+    taken: &Taken,
+    def: &Definition,
+    actor_id: Option<u64>,
+    users: &[User],
+    units: &Units,
+    snap: &Snapshot,
+    now: i64,
+) -> Result<()> {
+    let item = &taken.after;
+    let inst = super::instance_of(item);
+    let Some(step) = inst.history.last() else {
+        return Ok(());
+    };
+    let url = format!("/admin/articles/{}", item.id);
+    let by = &step.by_name;
+    let comment = if step.comment.is_empty() {
+        String::new()
+    } else {
+        format!("：{}", step.comment)
+    };
+    let due = due_for(item, snap, now);
+    let mut told: Vec<u64> = Vec::new();
+    for u in users
+        .iter()
+        .filter(|u| Some(u.id) != actor_id && !u.disabled)
+    {
+        let actor = super::levels::actor(u, item, units);
+        let waits: Vec<&str> = flow::available(def, &inst, &actor)
+            .into_iter()
+            .map(|t| t.id)
+            .filter(|id| HANDLING.contains(id))
+            .collect();
+        let Some(first) = waits.first() else {
+            continue;
+        };
+        let (kind, text) = if *first == a::REVIEW_AFTER {
+            (
+                NoticeKind::Flagged,
+                format!("{by}紧急发布了此信息，请进行事后审核{comment}"),
+            )
+        } else {
+            let what = def.state_label(&inst.state);
+            (
+                NoticeKind::Waiting,
+                format!("{what}：{by}已{}", def.transition_label(&step.transition)),
+            )
+        };
+        notify::push(
+            txn,
+            u.id,
+            NewNotice {
+                kind,
+                title: item.title.clone(),
+                text,
+                url: url.clone(),
+                due_ms: if kind == NoticeKind::Waiting {
+                    due
+                } else {
+                    None
+                },
+            },
+            now,
+        )?;
+        told.push(u.id);
+    }
+    let author_kind = match step.transition.as_str() {
+        a::RETURN_UNIT | a::RETURN_OFFICE | a::RETURN_PUBLISH => Some(NoticeKind::Returned),
+        a::APPROVE_UNIT | a::APPROVE_OFFICE => Some(NoticeKind::Approved),
+        a::PUBLISH | a::PUBLISH_DUE | a::FORCE_PUBLISH => Some(NoticeKind::Published),
+        a::WITHDRAW | a::REPLACE => Some(NoticeKind::Withdrawn),
+        _ => None,
+    };
+    if let Some(kind) = author_kind
+        && let Some(author) = users
+            .iter()
+            .find(|u| u.username == item.created_by && Some(u.id) != actor_id)
+        && !told.contains(&author.id)
+    {
+        notify::push(
+            txn,
+            author.id,
+            NewNotice {
+                kind,
+                title: item.title.clone(),
+                text: format!("{by}{}{comment}", def.transition_label(&step.transition)),
+                url,
+                due_ms: None,
+            },
+            now,
+        )?;
+    }
+    Ok(())
+}
