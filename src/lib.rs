@@ -82,7 +82,7 @@ impl App {
             .iter()
             .filter_map(|l| l.local_addr().ok())
             .collect();
-        let assets = http::assets::Assets::load();
+        let assets = views::assets::Assets::load();
         let site = views::Site::from_config(&cfg, &assets);
         let state = Arc::new(AppState {
             tls: tls.is_some(),
@@ -95,12 +95,14 @@ impl App {
             login_throttle: Default::default(),
             metrics: Default::default(),
             scheduler_beat_ms: AtomicI64::new(0),
-            portal: Default::default(),
+            pages: Default::default(),
+            unread: notify::store::unread_count,
+            parts: http::parts::Parts::default().with(portal::Portal::default()),
         });
-        state.portal.cache.set_limit(state.cfg.page_cache_bytes());
+        state.pages.set_limit(state.cfg.page_cache_bytes());
         state
-            .portal
-            .reload(&state.store)
+            .portal()
+            .reload(&state)
             .map_err(|e| StartError(e.to_string()))?;
         let (st2, data) = (state.clone(), state.cfg.data_dir());
         let mem = state.cfg.search_memory();
@@ -115,7 +117,7 @@ impl App {
                     ops::memory::release_free_memory();
                 }
                 let _ = state
-                    .portal
+                    .portal()
                     .indexer
                     .set(portal::indexer::Indexer::start(index));
             }

@@ -73,7 +73,7 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
         st.store.read(crate::auth::store::list_units).await?,
     );
     let users = st.store.read(crate::auth::store::list_users).await?;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let units = std::sync::Arc::new(units);
     let users = std::sync::Arc::new(users);
     let mut n = 0;
@@ -120,7 +120,7 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
             .await;
         match r {
             Ok(Some(t)) => {
-                st.portal.article_changed(Some(&t.before), &t.after);
+                st.portal().article_changed(&st, Some(&t.before), &t.after);
                 n += 1;
             }
             Ok(None) => {}

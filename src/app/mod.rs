@@ -3,4 +3,5 @@
 //! anything; nothing imports it but `lib.rs`, `main.rs` and the demo.
 
 pub mod jobs;
+pub mod migrations;
 pub mod router;

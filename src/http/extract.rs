@@ -129,6 +129,7 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
     }
     let now = st.now_ms();
     let lim = limits(st);
+    let unread_count = st.unread;
     let found = st
         .store
         .read(move |txn| {
@@ -138,7 +139,7 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
             let Some(u) = crate::auth::store::get_user(txn, s.user_id)? else {
                 return Ok(None);
             };
-            let unread = crate::notify::store::unread_count(txn, u.id)?;
+            let unread = unread_count(txn, u.id)?;
             Ok(Some((session::key(&token), s, u, unread)))
         })
         .await?;

@@ -94,12 +94,12 @@ pub async fn cached_fast_path(State(st): State<Shared>, req: Request, next: Next
     }
     let care = cookie(req.headers(), "gk_care").as_deref() == Some("1");
     let key = format!("{}|{}", u8::from(care), req.uri().path());
-    let Some(page) = st.portal.cache.peek(&key) else {
+    let Some(page) = st.pages.peek(&key) else {
         return next.run(req).await;
     };
     let t0 = Instant::now();
     let client = super::client::of(req.extensions(), st.tls);
-    let mut resp = crate::portal::cache::respond(&page, req.headers());
+    let mut resp = crate::http::page_cache::respond(&page, req.headers());
     apply_security_headers(resp.headers_mut(), client.https);
     let rid = crate::ids::request_id();
     if let Ok(v) = HeaderValue::from_str(&rid) {

@@ -6,6 +6,8 @@ pub mod assets;
 pub mod client;
 pub mod extract;
 pub mod middleware;
+pub mod page_cache;
+pub mod parts;
 pub mod respond;
 pub mod server;
 pub mod state;

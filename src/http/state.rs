@@ -15,7 +15,7 @@ pub struct AppState {
     pub cfg: Arc<Config>,
     pub store: Store,
     pub clock: SharedClock,
-    pub assets: super::assets::Assets,
+    pub assets: crate::views::assets::Assets,
     pub site: Site,
     pub tls: bool,
     /// `server.trusted_proxies`, parsed: whose forwarding headers are believed.
@@ -26,8 +26,16 @@ pub struct AppState {
     pub metrics: Metrics,
     /// When the scheduler last woke (ms), for /readyz.
     pub scheduler_beat_ms: AtomicI64,
-    pub portal: crate::portal::Portal,
+    /// Rendered public pages, dropped by tag when what they show changes.
+    pub pages: super::page_cache::PageCache,
+    /// How many unread notices a user has (the bell in the staff bar), registered by the
+    /// composition root so the extractor need not know where notices live.
+    pub unread: UnreadCount,
+    /// Each capability's own long-lived state (`parts::Parts`).
+    pub parts: super::parts::Parts,
 }
+
+pub type UnreadCount = fn(&redb::ReadTransaction, u64) -> crate::error::Result<u64>;
 
 #[derive(Default)]
 pub struct Metrics {

@@ -127,9 +127,9 @@ async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Resp
         m.logins_failed.load(Relaxed),
         free,
         st.scheduler_beat_ms.load(Relaxed) / 1000,
-        st.portal.cache.bytes(),
+        st.pages.bytes(),
         st.store.cache_bytes(),
-        st.portal
+        st.portal()
             .indexer
             .get()
             .map_or(0, |i| i.index.docstore_cache_bytes()),

@@ -414,25 +414,27 @@ async fn cached_doc<F>(
 where
     F: FnOnce(&Shared, &Snapshot) -> Result<(Vec<(String, String)>, Vec<String>)> + Send + 'static,
 {
-    if let Some(p) = st.portal.cache.get(&key) {
-        return Ok(with_type(super::cache::respond(&p, headers), content_type));
+    if let Some(p) = st.pages.get(&key) {
+        return Ok(with_type(
+            crate::http::page_cache::respond(&p, headers),
+            content_type,
+        ));
     }
     let st2 = st.clone();
     let page = tokio::task::spawn_blocking(move || {
         let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(p) = st2.portal.cache.get(&key) {
+        if let Some(p) = st2.pages.get(&key) {
             return Ok(p);
         }
-        let generation = st2.portal.cache.generation();
-        let snap = st2.portal.snapshot();
+        let generation = st2.pages.generation();
+        let snap = st2.portal().snapshot();
         let (docs, mut tags) = build(&st2, &snap)?;
         tags.push("feeds".into());
         tags.push("site".into());
         let mut wanted = None;
         for (k, body) in docs {
             let p = st2
-                .portal
-                .cache
+                .pages
                 .put(k.clone(), StatusCode::OK, body, tags.clone(), generation);
             if k == key {
                 wanted = Some(p);
@@ -442,7 +444,7 @@ where
     })
     .await??;
     Ok(with_type(
-        super::cache::respond(&page, headers),
+        crate::http::page_cache::respond(&page, headers),
         content_type,
     ))
 }
@@ -481,7 +483,7 @@ async fn sub_channel_feed(
 }
 
 async fn site_feed(st: Shared, h: HeaderMap, code: Option<String>) -> Result<Response> {
-    let site = site_of(&st.portal.snapshot(), code.as_deref())?;
+    let site = site_of(&st.portal().snapshot(), code.as_deref())?;
     let key = format!("feeds|{}/feed.xml", site.prefix());
     let k2 = key.clone();
     cached_doc(&st, &h, &FEED_BUILD, key, ATOM_TYPE, move |st, snap| {
@@ -521,7 +523,7 @@ async fn channel_feed(
     code: Option<String>,
     slug: String,
 ) -> Result<Response> {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let ch = snap
         .channels_of(&site.unit)
@@ -579,8 +581,8 @@ async fn sitemap_doc(st: Shared, h: HeaderMap, part: usize) -> Result<Response> 
     // All documents are kept together, so with the root cached a missing part does not
     // exist (and asking for it must not rebuild the whole sitemap).
     if part > 0
-        && st.portal.cache.get(&sitemap_key(0)).is_some()
-        && st.portal.cache.get(&sitemap_key(part)).is_none()
+        && st.pages.get(&sitemap_key(0)).is_some()
+        && st.pages.get(&sitemap_key(part)).is_none()
     {
         return Err(Error::NotFound);
     }

@@ -21,7 +21,7 @@ pub async fn rewrite(State(st): State<Shared>, mut req: Request) -> Request {
     let Some(host) = host else {
         return req;
     };
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let Some(site) = snap.site_for_host(&host).filter(|s| !s.is_main) else {
         return req;
     };

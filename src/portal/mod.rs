@@ -2,7 +2,6 @@
 //! articles, the page cache, and the public pages.
 
 pub mod access;
-pub mod cache;
 pub mod feeds;
 pub mod files;
 pub mod host;
@@ -20,6 +19,18 @@ use model::{Article, Channel, Site};
 
 use crate::auth::model::UnitCode;
 use crate::error::Result;
+use crate::http::AppState;
+
+impl AppState {
+    /// The portal's state, put in by the composition root (`lib.rs`) before serving.
+    pub fn portal(&self) -> &Portal {
+        // Only a composition-root bug can leave it out, and every test would show it.
+        #[allow(clippy::expect_used)]
+        self.parts
+            .get::<Portal>()
+            .expect("the composition root registers the portal's state")
+    }
+}
 
 /// Sites and channels change rarely and are read on every public request, so a
 /// snapshot is kept in memory and replaced whole after each change.
@@ -82,10 +93,11 @@ impl Snapshot {
     }
 }
 
+/// The portal's part of the shared state (`http::parts`): the snapshot and the search
+/// indexer. Rendered pages live in the foundation's page cache (`AppState::pages`).
 #[derive(Default)]
 pub struct Portal {
     snapshot: RwLock<Arc<Snapshot>>,
-    pub cache: cache::PageCache,
     /// Set once at start-up (absent only if the index could not be opened).
     pub indexer: std::sync::OnceLock<indexer::Indexer>,
 }
@@ -96,8 +108,8 @@ impl Portal {
     }
 
     /// Re-reads sites and channels after a change and drops the pages that show them.
-    pub fn reload(&self, store: &crate::store::Store) -> Result<()> {
-        let snap = store.read_blocking(|txn| {
+    pub fn reload(&self, st: &AppState) -> Result<()> {
+        let snap = st.store.read_blocking(|txn| {
             Ok(Snapshot {
                 sites: store::list_sites(txn)?,
                 channels: store::all_channels(txn)?,
@@ -106,13 +118,13 @@ impl Portal {
         if let Ok(mut s) = self.snapshot.write() {
             *s = Arc::new(snap);
         }
-        self.cache.clear();
+        st.pages.clear();
         Ok(())
     }
 
     /// Drops the cached pages that show an article, before and after a change, and
     /// updates the search index.
-    pub fn article_changed(&self, before: Option<&Article>, after: &Article) {
+    pub fn article_changed(&self, st: &AppState, before: Option<&Article>, after: &Article) {
         if let Some(ix) = self.indexer.get() {
             ix.article(&self.snapshot(), after);
         }
@@ -130,6 +142,6 @@ impl Portal {
                 tags.push(format!("a:{r}"));
             }
         }
-        self.cache.invalidate(&tags);
+        st.pages.invalidate(&tags);
     }
 }

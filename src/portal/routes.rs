@@ -90,23 +90,22 @@ where
         return Ok(Redirect::permanent(&path).into_response());
     }
     let key = format!("{}|{}", u8::from(ctx.care), path);
-    if let Some(p) = st.portal.cache.get(&key) {
-        return Ok(super::cache::respond(&p, headers));
+    if let Some(p) = st.pages.get(&key) {
+        return Ok(crate::http::page_cache::respond(&p, headers));
     }
-    let generation = st.portal.cache.generation();
+    let generation = st.pages.generation();
     let st2 = st.clone();
     let page = tokio::task::spawn_blocking(move || {
-        let snap = st2.portal.snapshot();
+        let snap = st2.portal().snapshot();
         let (status, markup, mut tags) = render(&st2, &snap)?;
         tags.push("site".into());
         Ok::<_, Error>(
-            st2.portal
-                .cache
+            st2.pages
                 .put(key, status, markup.into_string(), tags, generation),
         )
     })
     .await??;
-    Ok(super::cache::respond(&page, headers))
+    Ok(crate::http::page_cache::respond(&page, headers))
 }
 
 fn meta(ctx: &Ctx, title: &str, column: &str, chrome: SiteChrome) -> PageMeta {
@@ -133,7 +132,7 @@ fn site_of(snap: &Snapshot, code: Option<&str>) -> Result<Site> {
 // ---- home
 
 async fn main_home(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Result<Response> {
-    if st.portal.snapshot().main_site().is_none() {
+    if st.portal().snapshot().main_site().is_none() {
         return Ok(page(bare_home(&st, &ctx).await?));
     }
     home(st, ctx, headers, None).await
@@ -149,7 +148,7 @@ async fn sub_home(
 }
 
 async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) -> Result<Response> {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
     let path = format!("{}/", site.prefix());
@@ -297,7 +296,7 @@ async fn sub_channel_page(
 }
 
 async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Result<Response> {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let site = site_of(&snap, p.code.as_deref())?;
     let page_no = match &p.n {
         None => 1,
@@ -406,7 +405,7 @@ async fn article(
     print: bool,
 ) -> Result<Response> {
     let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let site = site_of(&snap, code.as_deref())?;
     let c2 = ctx.clone();
     let path = format!(
@@ -518,7 +517,7 @@ async fn care(Query(q): Query<CareQuery>, headers: HeaderMap) -> Response {
 }
 
 async fn sitemap(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let body = html! {
         h1 { "网站地图" }
         @for site in &snap.sites {
@@ -549,7 +548,7 @@ async fn sitemap(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
 
 async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
     let s = &st.site;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let body = html! {
         h1 { "联系我们" }
         dl.kv {

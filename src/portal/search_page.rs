@@ -71,7 +71,7 @@ fn day_ms(s: &str, end: bool) -> Option<i64> {
 
 async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> Result<Response> {
     let p = parse(raw.as_deref())?;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let site = snap.site(&p.site).or(snap.main_site()).cloned();
     let mut notes: Vec<&str> = Vec::new();
     let page_no = match p.page.as_str() {
@@ -104,7 +104,7 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         .filter(|c| snap.channel(*c).is_some());
     let site_filter = snap.site(&p.site).map(|s| s.unit.to_string());
     let cleaned = clean_query(&p.q);
-    let (results, problem) = match (&cleaned, st.portal.indexer.get()) {
+    let (results, problem) = match (&cleaned, st.portal().indexer.get()) {
         (Ok(text), Some(ix)) => {
             let q = Query {
                 text: text.clone(),

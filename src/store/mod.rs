@@ -46,16 +46,13 @@ impl std::fmt::Display for OpenError {
 }
 
 impl Store {
-    /// Opens (creating if needed) the data folder and runs migrations.
-    pub fn open(dir: &Path, clock: &dyn Clock) -> std::result::Result<Store, OpenError> {
-        Self::open_with_cache(dir, clock, DEFAULT_CACHE_BYTES)
-    }
-
-    /// `open` with redb's page cache bounded at `cache_bytes` (`memory.store_cache_mib`).
-    pub fn open_with_cache(
+    /// Opens (creating if needed) the data folder and runs `steps`, the migrations the
+    /// composition root registers (`app::migrations`, which also gives `Store::open`).
+    pub fn open_migrating(
         dir: &Path,
         clock: &dyn Clock,
         cache_bytes: usize,
+        steps: &[schema::Step],
     ) -> std::result::Result<Store, OpenError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| OpenError(format!("数据目录 {} 无法创建：{e}", dir.display())))?;
@@ -82,7 +79,7 @@ impl Store {
                 blobs,
             }),
         };
-        schema::migrate(&store, crate::clock::to_ms(clock.now()))
+        schema::migrate(&store, crate::clock::to_ms(clock.now()), steps)
             .map_err(|e| OpenError(format!("数据库 {}：{e}", path.display())))?;
         Ok(store)
     }

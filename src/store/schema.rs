@@ -6,22 +6,15 @@ use redb::ReadableTable;
 use super::{Store, tables};
 use crate::error::{Error, Result};
 
-/// The schema this build writes. Bump it and add a step to `MIGRATIONS` together.
+/// The schema this build writes. Bump it and add a step to `app::migrations::STEPS` together.
 pub const CURRENT: u64 = 4;
 
-/// `MIGRATIONS[n]` takes a store from version n+1 to n+2.
-type Step = fn(&redb::WriteTransaction) -> Result<()>;
-const MIGRATIONS: &[Step] = &[
-    // 1 → 2: the audit chain head is kept in `meta`.
-    crate::auth::audit::write_head_from_last,
-    // 2 → 3: articles get the editorial work-list index.
-    crate::publishing::review::index::rebuild,
-    // 3 → 4: which items use which stored file (`/files/` serves by it).
-    crate::portal::files::rebuild,
-];
+/// One migration step. Steps that need a capability's code are registered by the
+/// composition root (`app::migrations::STEPS`): `steps[n]` takes a store from version n+1 to n+2.
+pub type Step = fn(&redb::WriteTransaction) -> Result<()>;
 
 /// `now_ms` names the pre-migration backup.
-pub fn migrate(store: &Store, now_ms: i64) -> Result<()> {
+pub fn migrate(store: &Store, now_ms: i64, steps: &[Step]) -> Result<()> {
     let found = version(store).unwrap_or(0);
     if found > 0 && found < CURRENT {
         // An upgrade: keep a way back before touching anything.
@@ -57,7 +50,7 @@ pub fn migrate(store: &Store, now_ms: i64) -> Result<()> {
         drop(meta);
         while v < CURRENT {
             let idx = usize::try_from(v - 1).map_err(Error::internal)?;
-            let step = MIGRATIONS
+            let step = steps
                 .get(idx)
                 .ok_or_else(|| Error::Internal(format!("缺少从版本 {v} 升级的步骤")))?;
             step(txn)?;

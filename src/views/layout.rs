@@ -27,7 +27,7 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn from_config(c: &Config, assets: &crate::http::assets::Assets) -> Site {
+    pub fn from_config(c: &Config, assets: &crate::views::assets::Assets) -> Site {
         Site {
             name: c.site.name.clone(),
             sponsor: c.site.sponsor.clone(),
@@ -42,7 +42,7 @@ impl Site {
             css: assets.url("css/site.css"),
             js: assets.url("js/site.js"),
             icon: if c.site.emblem.is_empty() {
-                assets.url(crate::http::assets::FAVICON)
+                assets.url(crate::views::assets::FAVICON)
             } else {
                 c.site.emblem.clone()
             },

@@ -1,6 +1,7 @@
 //! Shared views: the public and staff layouts, form components, error pages.
 //! Views take plain data, never a transaction.
 
+pub mod assets;
 pub mod form;
 pub mod layout;
 pub mod script_json;

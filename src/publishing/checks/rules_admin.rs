@@ -411,7 +411,7 @@ async fn try_rules(
         return Ok(html_invalid(view(st, s, stored, &fs, None, None)));
     };
     let home = st
-        .portal
+        .portal()
         .snapshot()
         .main_site()
         .map(|m| m.unit.clone())

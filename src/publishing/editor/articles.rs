@@ -76,7 +76,7 @@ pub async fn list(
 ) -> Result<Response> {
     let units = load_units(&st).await?;
     require_writer(&s, &units)?;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let filter: Option<UnitCode> = UnitCode::parse(&q.site)
         .ok()
         .filter(|c| snap.site(c.as_str()).is_some());
@@ -411,7 +411,7 @@ pub(super) async fn around(st: &Shared, units: &Units) -> Result<Around> {
     Ok(Around {
         users: st.store.read(crate::auth::store::list_users).await?,
         units: Units::new(units.units.clone()),
-        snap: st.portal.snapshot(),
+        snap: st.portal().snapshot(),
     })
 }
 
@@ -517,7 +517,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         .await;
     match r {
         Ok(after) => {
-            st.portal.article_changed(None, &after);
+            st.portal().article_changed(&st, None, &after);
             let done = if submit { fa::SUBMIT } else { "saved" };
             Ok(see_other(&format!(
                 "/admin/articles/{}?done={done}",
@@ -619,7 +619,7 @@ pub async fn edit_submit(
         .await;
     match r {
         Ok(after) => {
-            st.portal.article_changed(Some(&before), &after);
+            st.portal().article_changed(&st, Some(&before), &after);
             let returned = crate::publishing::review::instance_of(&after).state == fstate::RETURNED
                 && crate::publishing::review::instance_of(&before).state != fstate::RETURNED;
             let done = if correcting {

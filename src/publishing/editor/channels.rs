@@ -97,7 +97,7 @@ fn channel_fields(site_channels: &[Channel], editing: Option<&Channel>, fs: &For
 }
 
 fn channels_view(st: &Shared, s: &Staff, site: &Site, chans: &[Channel], fs: &FormState) -> Markup {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let body = html! {
         p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}", site.unit)) { "站点设置" } }
         table.data.channel-tree {
@@ -135,7 +135,7 @@ fn channels_view(st: &Shared, s: &Staff, site: &Site, chans: &[Channel], fs: &Fo
 }
 
 fn site_channels(st: &Shared, unit: &UnitCode) -> Vec<Channel> {
-    st.portal.snapshot().channels_of(unit).cloned().collect()
+    st.portal().snapshot().channels_of(unit).cloned().collect()
 }
 
 /// Checks the site exists and the user may manage it.
@@ -322,7 +322,7 @@ pub async fn channel_create(
         .await?;
     match r {
         Ok(_) => {
-            st.portal.reload(&st.store)?;
+            st.portal().reload(&st)?;
             Ok(see_other(&format!("/admin/sites/{}/channels", site.unit)))
         }
         Err(e) => {
@@ -418,7 +418,7 @@ pub async fn channel_submit(
             audit::append(txn, ev, now).map(|_| ())
         })
         .await?;
-    st.portal.reload(&st.store)?;
+    st.portal().reload(&st)?;
     let chans = site_channels(&st, &site.unit);
     Ok(page(channel_view(
         &st,

@@ -92,7 +92,7 @@ pub async fn parse_draft(
     if body.len() > 2_000_000 {
         fs.add_error("body", "正文过长");
     }
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let channel = p
         .get("channel")
         .parse::<u64>()

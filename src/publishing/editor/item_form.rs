@@ -21,7 +21,7 @@ fn home_channels(
     units: &Units,
     owner: Option<&UnitCode>,
 ) -> Vec<(String, String)> {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let mut out = vec![(String::new(), "请选择栏目".to_owned())];
     for site in &snap.sites {
         for (d, c) in super::sites::tree(&snap.channels_of(&site.unit).cloned().collect::<Vec<_>>())
@@ -88,7 +88,7 @@ pub fn edit_form_markup(
     ic: Option<&ItemCtx>,
     fs: &FormState,
 ) -> Markup {
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let a = ic.map(|i| &i.article);
     let owner = a.map(Article::owner);
     let action = match a {

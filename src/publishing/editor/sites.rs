@@ -107,7 +107,7 @@ pub fn parse_unit(code: &str) -> Result<UnitCode> {
 }
 
 pub fn site_of(st: &Shared, unit: &UnitCode) -> Result<Site> {
-    st.portal
+    st.portal()
         .snapshot()
         .site(unit.as_str())
         .cloned()
@@ -125,7 +125,7 @@ fn list_view(
     fs: &FormState,
 ) -> Markup {
     let with_site: Vec<UnitCode> = st
-        .portal
+        .portal()
         .snapshot()
         .sites
         .iter()
@@ -186,7 +186,7 @@ fn list_view(
 async fn visible_sites(st: &Shared, s: &Staff, scope: &Scope) -> Result<Vec<Site>> {
     let allowed = scope.require_any(st, s, Action::ManageSite).await?;
     Ok(st
-        .portal
+        .portal()
         .snapshot()
         .sites
         .iter()
@@ -298,7 +298,7 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         .await?;
     match r {
         Ok(code) => {
-            st.portal.reload(&st.store)?;
+            st.portal().reload(&st)?;
             Ok(see_other(&format!("/admin/sites/{code}/channels")))
         }
         Err((field, msg)) => {
@@ -471,7 +471,7 @@ pub async fn edit_submit(
         .await?;
     match r {
         Ok(()) => {
-            st.portal.reload(&st.store)?;
+            st.portal().reload(&st)?;
             let site = site_of(&st, &unit)?;
             Ok(page(edit_view(
                 &st,

@@ -57,7 +57,7 @@ impl ItemCtx {
     }
 
     pub fn of(st: &Shared, s: &Staff, units: Units, article: Article) -> ItemCtx {
-        let snap = st.portal.snapshot();
+        let snap = st.portal().snapshot();
         let def = levels::definition(&article, &snap, &units);
         let instance = instance_of(&article);
         let actor = levels::actor(&s.user, &article, &units);
@@ -293,7 +293,7 @@ pub async fn take_step(
         .await;
     match r {
         Ok(t) => {
-            st.portal.article_changed(Some(&t.before), &t.after);
+            st.portal().article_changed(&st, Some(&t.before), &t.after);
             Ok(see_other(&format!(
                 "/admin/articles/{aid}?done={transition}"
             )))

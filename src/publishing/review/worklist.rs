@@ -75,7 +75,7 @@ pub async fn load(st: &Shared, staff: &Staff) -> Result<WorkLists> {
             Ok((by_state, recent))
         })
         .await?;
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let user = &staff.user;
     let of = |list: &str| -> Vec<Article> {
         by_state
@@ -160,7 +160,7 @@ pub async fn page_work(
                 .map(|(id, _, _)| *id)
         })
         .unwrap_or("drafts");
-    let snap = st.portal.snapshot();
+    let snap = st.portal().snapshot();
     let now = st.now_ms();
     let (_, label, items) = wl
         .lists
