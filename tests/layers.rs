@@ -22,8 +22,8 @@ const LAYERS: &[(Layer, &[&str])] = &[
     (
         Foundation,
         &[
-            "clock", "ids", "error", "calendar", "config", "search", "store", "auth", "flow",
-            "views", "http", "notify", "staff",
+            "clock", "ids", "error", "calendar", "search", "config", "store", "auth", "flow",
+            "views", "http", "staff", "notify",
         ],
     ),
     // Capabilities: what the office does. They build on the foundation and may use one another

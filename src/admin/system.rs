@@ -187,6 +187,6 @@ pub async fn backup(State(st): State<Shared>, p: Posted) -> Result<Response> {
         now.second()
     );
     let out = st.cfg.backup_dir().join(name);
-    crate::app::jobs::backup_now(&st, &out, &s.user.username).await?;
+    crate::ops::backup::backup_now(&st, &out, &s.user.username).await?;
     Ok(see_other("/admin/system?done=backup"))
 }

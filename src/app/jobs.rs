@@ -2,19 +2,17 @@
 //! heartbeat (for /readyz), sweeps expired sessions, account requests and set-password
 //! links, and makes the daily backup.
 
-use std::path::Path;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
 
 use tokio::sync::watch;
 
-use crate::auth::audit::{self, Event, Outcome};
 use crate::error::{Error, Result};
 use crate::http::Shared;
-use crate::store::backup::{self, Manifest};
+use crate::store::backup::{self};
 use crate::store::{get_json, put_json, tables};
 
-pub const TICK_MS: i64 = 5_000;
+use crate::ops::backup::{TICK_MS, backup_now};
 
 pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -44,7 +42,7 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                     tracing::warn!("account request sweep failed: {e}");
                 }
             }
-            if let Err(e) = publish_due(&st).await {
+            if let Err(e) = crate::publishing::review::due::publish_due(&st).await {
                 tracing::error!("scheduled publishing failed: {e}");
             }
             if let Err(e) = daily_backup(&st).await {
@@ -56,103 +54,6 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
             }
         }
     })
-}
-
-/// Publishes the items whose scheduled time has come (定时发布), each in its own
-/// transaction with its audit record, then refreshes the pages that show them.
-pub async fn publish_due(st: &Shared) -> Result<usize> {
-    let now = st.now_ms();
-    let due = st
-        .store
-        .read(move |txn| crate::portal::store::due(txn, now))
-        .await?;
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let units = crate::publishing::review::levels::Units::new(
-        st.store.read(crate::auth::store::list_units).await?,
-    );
-    let users = st.store.read(crate::auth::store::list_users).await?;
-    let snap = st.portal().snapshot();
-    let units = std::sync::Arc::new(units);
-    let users = std::sync::Arc::new(users);
-    let mut n = 0;
-    for id in due {
-        let (units, users, snap) = (units.clone(), users.clone(), snap.clone());
-        let r = st
-            .store
-            .write(move |txn| {
-                use crate::publishing::review::{levels, notices, take};
-                let def_for =
-                    |x: &crate::portal::model::Article| levels::definition(x, &snap, &units);
-                let req = take::Request {
-                    transition: crate::publishing::flow::action::PUBLISH_DUE.into(),
-                    ..Default::default()
-                };
-                let actor = crate::flow::Actor::system("定时发布");
-                let taken = match take::take(txn, id, def_for, &actor, &req, now) {
-                    Ok(t) => t,
-                    // No longer scheduled in its flow (e.g. taken back): drop the stale entry.
-                    Err(crate::error::Error::BadRequest(m)) => {
-                        crate::portal::store::unschedule(txn, id)?;
-                        tracing::warn!("scheduled item {id} not published: {m}");
-                        return Ok(None);
-                    }
-                    Err(e) => return Err(e),
-                };
-                audit::append(
-                    txn,
-                    Event {
-                        user: "计划任务".into(),
-                        unit: taken.after.owner().to_string(),
-                        action: "article_publish_scheduled",
-                        object: format!("article:{id}"),
-                        ip: String::new(),
-                        outcome: Outcome::Success,
-                        detail: taken.after.title.clone(),
-                    },
-                    now,
-                )?;
-                let def = def_for(&taken.after);
-                notices::after_step(txn, &taken, def, None, &users, &units, &snap, now)?;
-                Ok(Some(taken))
-            })
-            .await;
-        match r {
-            Ok(Some(t)) => {
-                st.portal().article_changed(&st, Some(&t.before), &t.after);
-                n += 1;
-            }
-            Ok(None) => {}
-            Err(e) => tracing::error!("scheduled publishing of article {id} failed: {e}"),
-        }
-    }
-    Ok(n)
-}
-
-/// Makes one backup and records it in the audit log.
-pub async fn backup_now(st: &Shared, out: &Path, by: &str) -> Result<Manifest> {
-    let store = st.store.clone();
-    let out2 = out.to_path_buf();
-    let now = st.now_ms();
-    let r = tokio::task::spawn_blocking(move || backup::backup_to(&store, &out2, now)).await?;
-    let (outcome, detail) = match &r {
-        Ok(m) => (Outcome::Success, format!("{} 个文件", m.files.len())),
-        Err(e) => (Outcome::Failure, e.to_string()),
-    };
-    let ev = Event {
-        user: by.to_owned(),
-        unit: String::new(),
-        action: "backup",
-        object: out.display().to_string(),
-        ip: String::new(),
-        outcome,
-        detail,
-    };
-    st.store
-        .write(move |txn| audit::append(txn, ev, now).map(|_| ()))
-        .await?;
-    r
 }
 
 /// Runs once a day at `backup.hour` (Beijing time) when `backup.daily` is on.

@@ -87,7 +87,7 @@ async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
             }
         }
         Ok(Command::Backup { out }) => {
-            match crate::app::jobs::backup_now(&st, &out, "命令行").await {
+            match crate::ops::backup::backup_now(&st, &out, "命令行").await {
                 Ok(m) => Reply {
                     ok: true,
                     message: format!("备份已写入 {}（{} 个文件）", out.display(), m.files.len()),

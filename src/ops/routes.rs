@@ -59,7 +59,7 @@ async fn readyz(State(st): State<Shared>) -> Response {
     let disk_ok = free.is_some_and(|f| f >= min);
     let beat = st.scheduler_beat_ms.load(Relaxed);
     let age_ms = st.now_ms() - beat;
-    let sched_ok = beat > 0 && age_ms < 3 * crate::app::jobs::TICK_MS;
+    let sched_ok = beat > 0 && age_ms < 3 * crate::ops::backup::TICK_MS;
     let ok = db_ok && disk_ok && sched_ok;
     let body = json!({
         "status": if ok { "ready" } else { "not_ready" },

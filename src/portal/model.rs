@@ -242,9 +242,19 @@ pub struct Article {
     pub original_date: String,
     #[serde(default, skip_serializing_if = "DisclosureMeta::is_empty")]
     pub meta: DisclosureMeta,
-    /// A reviewer's decision to let blocking check findings through (`workflow::checks`).
+    /// A reviewer's decision to let blocking check findings through (publishing's checks).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_override: Option<crate::publishing::checks::content::Override>,
+    pub check_override: Option<CheckOverride>,
+}
+
+/// A reviewer's decision to publish despite blocking check findings, as kept with the item.
+/// The findings are publishing's own type (`publishing::checks::content::Override` reads
+/// them back); the public side never looks at them, so here they stay as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckOverride {
+    pub by: String,
+    pub reason: String,
+    pub findings: Vec<serde_json::Value>,
 }
 
 impl Article {

@@ -709,7 +709,7 @@ async fn sites_and_channels() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("已保存"));
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let ch = snap.channel(id).unwrap();
     assert_eq!(ch.slug.as_str(), "guide");
     assert_eq!(ch.name, "办事服务指南");
@@ -768,7 +768,7 @@ async fn sites_and_channels() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let site = snap.site("commerce").unwrap();
     assert_eq!(site.host.as_deref(), Some("swj.example.gov.cn"));
     assert_eq!(site.theme, "blue");
@@ -789,7 +789,7 @@ async fn sites_and_channels() {
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
         app.state
-            .portal
+            .portal()
             .snapshot()
             .site("commerce")
             .unwrap()
@@ -841,7 +841,7 @@ async fn sites_and_channels() {
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location(), Some("/admin/sites/edu/channels"));
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let edu = snap.site("edu").unwrap();
     assert!(!edu.is_main);
     assert_eq!(app.client().get("/u/edu/").await.status, 200);

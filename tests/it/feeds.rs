@@ -105,7 +105,7 @@ fn canonical(app: &TestApp, a: &Article) -> String {
     format!(
         "{}{}",
         base(app),
-        app.state.portal.snapshot().article_url(a)
+        app.state.portal().snapshot().article_url(a)
     )
 }
 
@@ -143,7 +143,7 @@ async fn add_article(app: &TestApp, site: &str, slug: &str, title: &str, draft: 
         })
         .await
         .unwrap();
-    app.state.portal.article_changed(None, &saved);
+    app.state.portal().article_changed(&app.state, None, &saved);
     saved
 }
 
@@ -155,7 +155,9 @@ async fn withdraw(app: &TestApp, a: &Article) {
         .write(move |txn| gongkai::publishing::store::withdraw(txn, id, "信息已过期", now))
         .await
         .unwrap();
-    app.state.portal.article_changed(Some(a), &after);
+    app.state
+        .portal()
+        .article_changed(&app.state, Some(a), &after);
 }
 
 // ---- feeds
@@ -265,7 +267,7 @@ async fn site_feed_lists_the_newest_items_of_its_channels() {
     assert_eq!(e.author, "区商务局");
 
     // Exactly the public items listed in the portal's channels.
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let expected: BTreeSet<String> = all_articles(&app)
         .iter()
         .filter(|a| a.is_public())
@@ -413,8 +415,7 @@ async fn feeds_are_cached_with_etags_and_refreshed_on_publish() {
     let body = first.text().await.unwrap();
     let hits = app
         .state
-        .portal
-        .cache
+        .pages
         .hits
         .load(std::sync::atomic::Ordering::Relaxed);
     let again = http
@@ -426,8 +427,7 @@ async fn feeds_are_cached_with_etags_and_refreshed_on_publish() {
     assert_eq!(again.status(), 304);
     assert!(
         app.state
-            .portal
-            .cache
+            .pages
             .hits
             .load(std::sync::atomic::Ordering::Relaxed)
             > hits
@@ -507,7 +507,7 @@ async fn sitemap_lists_every_public_page_by_its_canonical_url() {
     let app = demo_app().await;
     let draft = add_article(&app, "gov", "notices", "草稿不进网站地图", true).await;
     let locs = sitemap_locs(&app).await;
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let b = base(&app);
     let mut expected: BTreeSet<String> = BTreeSet::new();
     for s in &snap.sites {
@@ -537,15 +537,13 @@ async fn sitemap_lists_every_public_page_by_its_canonical_url() {
     // A second request is served from the cache, not rebuilt.
     let hits = app
         .state
-        .portal
-        .cache
+        .pages
         .hits
         .load(std::sync::atomic::Ordering::Relaxed);
     sitemap_locs(&app).await;
     assert!(
         app.state
-            .portal
-            .cache
+            .pages
             .hits
             .load(std::sync::atomic::Ordering::Relaxed)
             > hits
@@ -556,7 +554,7 @@ async fn sitemap_lists_every_public_page_by_its_canonical_url() {
 #[tokio::test]
 async fn sitemap_splits_into_an_index_beyond_the_limit() {
     let app = demo_app().await;
-    let snap = app.state.portal.snapshot();
+    let snap = app.state.portal().snapshot();
     let b = base(&app);
     let urls: Vec<SitemapUrl> = app
         .state

@@ -501,14 +501,14 @@ pub async fn demo_filled() -> TestApp {
         .unwrap()
         .unwrap()
         .expect("demo filled an empty store");
-    app.state.portal.reload(&app.state.store).unwrap();
+    app.state.portal().reload(&app.state).unwrap();
     app
 }
 
 /// The id of the channel `slug` on the site `site`.
 pub fn channel_id(app: &TestApp, site: &str, slug: &str) -> u64 {
     app.state
-        .portal
+        .portal()
         .snapshot()
         .channels
         .iter()
@@ -529,9 +529,9 @@ pub async fn demo_portal() -> TestApp {
             .read_blocking(gongkai::portal::store::all_articles)
             .unwrap()
         {
-            st.portal.article_changed(None, &a);
+            st.portal().article_changed(&st, None, &a);
         }
-        st.portal.indexer.get().unwrap().flush();
+        st.portal().indexer.get().unwrap().flush();
     })
     .await
     .unwrap();
@@ -569,8 +569,8 @@ pub async fn publish_new(
                 gongkai::publishing::store::publish(t, saved.id, now)
             })
             .unwrap();
-        st.portal.article_changed(None, &a);
-        st.portal.indexer.get().unwrap().flush();
+        st.portal().article_changed(&st, None, &a);
+        st.portal().indexer.get().unwrap().flush();
         a
     })
     .await

@@ -245,8 +245,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
     assert_eq!(get("/", "br", Some(&etag)).await.unwrap().status(), 304);
     let hits_before = app
         .state
-        .portal
-        .cache
+        .pages
         .hits
         .load(std::sync::atomic::Ordering::Relaxed);
     let hit = get("/", "br", None).await.unwrap();
@@ -262,8 +261,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
     assert_eq!(hit.headers()["etag"].to_str().unwrap(), etag);
     assert!(
         app.state
-            .portal
-            .cache
+            .pages
             .hits
             .load(std::sync::atomic::Ordering::Relaxed)
             > hits_before
@@ -317,7 +315,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
             after.publish_ms, before.publish_ms,
             "edits never move the publish time"
         );
-        st.portal.article_changed(Some(&before), &after);
+        st.portal().article_changed(&st, Some(&before), &after);
     })
     .await
     .unwrap();
@@ -347,7 +345,7 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
             .store
             .write_blocking(|t| gongkai::publishing::store::withdraw(t, id, "测试撤稿", now))
             .unwrap();
-        st.portal.article_changed(Some(&before), &after);
+        st.portal().article_changed(&st, Some(&before), &after);
     })
     .await
     .unwrap();
@@ -393,7 +391,7 @@ async fn sub_sites_have_their_own_home_theme_and_bound_host() {
                 store::put_site(txn, &s)
             })
             .unwrap();
-        st.portal.reload(&st.store).unwrap();
+        st.portal().reload(&st).unwrap();
     })
     .await
     .unwrap();

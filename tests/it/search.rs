@@ -114,8 +114,8 @@ async fn chinese_words_titles_filters_and_snippets() {
             .store
             .write_blocking(|t| gongkai::publishing::store::withdraw(t, id, "测试", 0))
             .unwrap();
-        st.portal.article_changed(Some(&before), &after);
-        st.portal.indexer.get().unwrap().flush();
+        st.portal().article_changed(&st, Some(&before), &after);
+        st.portal().indexer.get().unwrap().flush();
     })
     .await
     .unwrap();

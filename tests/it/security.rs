@@ -42,7 +42,7 @@ async fn other_spellings_of_a_page_redirect_to_its_one_address() {
     let c = app.client();
     let id = a.id.to_string();
     assert_eq!(c.get(&format!("/a/{id}")).await.status, 200);
-    let cached = app.state.portal.cache.len();
+    let cached = app.state.pages.len();
     let first = id.as_bytes()[0];
     let spellings = [
         format!("/a/0{id}"),
@@ -62,7 +62,7 @@ async fn other_spellings_of_a_page_redirect_to_its_one_address() {
     assert_eq!(r.status, 308);
     assert_eq!(r.location(), Some("/c/gov-news/page/2/"));
     assert_eq!(
-        app.state.portal.cache.len(),
+        app.state.pages.len(),
         cached,
         "no page stored under another spelling"
     );
@@ -88,7 +88,7 @@ async fn host_names_are_bound_by_the_system_administrator_only_and_never_address
         .await;
     assert_eq!(r.status, 403);
     assert_eq!(
-        app.state.portal.snapshot().site("commerce").unwrap().host,
+        app.state.portal().snapshot().site("commerce").unwrap().host,
         None
     );
     let sys = staff(&app, "t-sys", Role::Sysadmin, "office").await;
@@ -109,7 +109,7 @@ async fn host_names_are_bound_by_the_system_administrator_only_and_never_address
         assert!(r.body.contains(message), "{host}: {message}");
     }
     assert_eq!(
-        app.state.portal.snapshot().site("commerce").unwrap().host,
+        app.state.portal().snapshot().site("commerce").unwrap().host,
         None
     );
     // The home page by address is still the portal's.

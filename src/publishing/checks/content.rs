@@ -42,7 +42,7 @@ pub use rules::{
 
 use matcher::{PatternSet, Prepared};
 
-use crate::portal::model::Article;
+use crate::portal::model::{Article, CheckOverride};
 
 /// What the resolver says about a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -436,6 +436,33 @@ pub struct Override {
 }
 
 impl Override {
+    /// The form kept with the item (`Article::check_override`).
+    pub fn stored(&self) -> CheckOverride {
+        CheckOverride {
+            by: self.by.clone(),
+            reason: self.reason.clone(),
+            findings: self
+                .findings
+                .iter()
+                .filter_map(|f| serde_json::to_value(f).ok())
+                .collect(),
+        }
+    }
+
+    /// The override kept with an item, read back (findings that no longer parse are dropped,
+    /// so they are not covered and block again).
+    pub fn of(a: &Article) -> Option<Override> {
+        let o = a.check_override.as_ref()?;
+        Some(Override {
+            by: o.by.clone(),
+            reason: o.reason.clone(),
+            findings: o
+                .findings
+                .iter()
+                .filter_map(|f| serde_json::from_value(f.clone()).ok())
+                .collect(),
+        })
+    }
     /// Records an override of the blocking findings among `findings`. The reason is required.
     pub fn new(by: &str, reason: &str, findings: &[Finding]) -> Result<Override, &'static str> {
         let (by, reason) = (by.trim(), reason.trim());

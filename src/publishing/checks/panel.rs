@@ -5,7 +5,9 @@
 
 use maud::{Markup, PreEscaped, html};
 
-use super::content::{Finding, Place, Severity, blocking, body_text, findings_at, highlight};
+use super::content::{
+    Finding, Override, Place, Severity, blocking, body_text, findings_at, highlight,
+};
 use crate::portal::model::Article;
 use crate::views::form::FormState;
 
@@ -16,8 +18,8 @@ pub const OVERRIDE_FIELD: &str = "override_reason";
 /// through (the caller then also shows `override_field` in its form).
 pub fn findings_panel(a: &Article, findings: &[Finding], can_override: bool) -> Markup {
     let names: Vec<&str> = a.attachments.iter().map(|x| x.name.as_str()).collect();
-    let covered = a
-        .check_override
+    let stored = Override::of(a);
+    let covered = stored
         .as_ref()
         .filter(|_| blocking(findings))
         .map(|o| (o, o.covers(findings)));
@@ -212,7 +214,11 @@ mod tests {
     fn shows_whether_an_override_still_covers() {
         let mut a = article();
         let f = findings(&a);
-        a.check_override = Some(Override::new("审核员甲", "已核实无误", &f).unwrap());
+        a.check_override = Some(
+            Override::new("审核员甲", "已核实无误", &f)
+                .unwrap()
+                .stored(),
+        );
         let html = findings_panel(&a, &f, false).into_string();
         assert!(html.contains("已由 审核员甲 放行"), "{html}");
         a.title.push_str("违禁甲");

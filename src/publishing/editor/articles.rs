@@ -215,8 +215,10 @@ pub async fn item_page_with(
         revise::changed_since_approval(&revs, a).cloned()
     };
     let findings = crate::publishing::checks::run::run(st, a).await?;
-    let blocked =
-        !crate::publishing::checks::content::may_publish(&findings, a.check_override.as_ref());
+    let blocked = !crate::publishing::checks::content::may_publish(
+        &findings,
+        crate::publishing::checks::content::Override::of(a).as_ref(),
+    );
     let snap = &ic.snap;
     let may_edit = ic.may_edit();
     let body = html! {

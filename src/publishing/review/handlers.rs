@@ -143,7 +143,7 @@ pub fn gate(
     override_reason: &str,
 ) -> std::result::Result<Option<Override>, String> {
     if !CHECKED.contains(&transition)
-        || checks::may_publish(findings, ic.article.check_override.as_ref())
+        || checks::may_publish(findings, Override::of(&ic.article).as_ref())
     {
         return Ok(None);
     }

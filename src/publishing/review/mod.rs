@@ -11,6 +11,7 @@
 //!   (state, history, buttons); `worklist`: 我的工作 with counts; `preview`.
 
 pub mod demo;
+pub mod due;
 pub mod handlers;
 pub mod index;
 pub mod levels;

@@ -93,7 +93,7 @@ pub fn take(
         _ => {}
     }
     if let Some(o) = &req.check_override {
-        after.check_override = Some(o.clone());
+        after.check_override = Some(o.stored());
     }
     after.flow = Some(inst);
     let after = crate::publishing::store::commit_state(txn, &before, after, now)?;
