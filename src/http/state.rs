@@ -27,6 +27,9 @@ pub struct AppState {
     /// When the scheduler last woke (ms), for /readyz.
     pub scheduler_beat_ms: AtomicI64,
     pub portal: crate::portal::Portal,
+    /// The one search indexer, set once at start-up (absent only if the index could not be
+    /// opened: search is derived data, the site serves without it).
+    pub search: std::sync::OnceLock<crate::search::Indexer>,
 }
 
 #[derive(Default)]

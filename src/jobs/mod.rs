@@ -120,7 +120,8 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
             .await;
         match r {
             Ok(Some(t)) => {
-                st.portal.article_changed(Some(&t.before), &t.after);
+                st.portal
+                    .article_changed(st.search.get(), Some(&t.before), &t.after);
                 n += 1;
             }
             Ok(None) => {}

@@ -8,12 +8,12 @@ pub mod editor;
 pub mod feeds;
 pub mod files;
 pub mod host;
-pub mod indexer;
 pub mod model;
 pub mod pages;
 pub mod review;
 pub mod routes;
 pub mod sanitize;
+pub mod search_docs;
 pub mod search_page;
 pub mod store;
 
@@ -89,8 +89,6 @@ impl Snapshot {
 pub struct Portal {
     snapshot: RwLock<Arc<Snapshot>>,
     pub cache: cache::PageCache,
-    /// Set once at start-up (absent only if the index could not be opened).
-    pub indexer: std::sync::OnceLock<indexer::Indexer>,
 }
 
 impl Portal {
@@ -114,10 +112,15 @@ impl Portal {
     }
 
     /// Drops the cached pages that show an article, before and after a change, and
-    /// updates the search index.
-    pub fn article_changed(&self, before: Option<&Article>, after: &Article) {
-        if let Some(ix) = self.indexer.get() {
-            ix.article(&self.snapshot(), after);
+    /// updates the search index (`None` when search could not be opened).
+    pub fn article_changed(
+        &self,
+        search: Option<&crate::search::Indexer>,
+        before: Option<&Article>,
+        after: &Article,
+    ) {
+        if let Some(ix) = search {
+            search_docs::index_article(ix, &self.snapshot(), after);
         }
         let mut tags = vec![format!("a:{}", after.id), "feeds".to_owned()];
         for a in before.into_iter().chain(std::iter::once(after)) {

@@ -143,7 +143,9 @@ async fn add_article(app: &TestApp, site: &str, slug: &str, title: &str, draft: 
         })
         .await
         .unwrap();
-    app.state.portal.article_changed(None, &saved);
+    app.state
+        .portal
+        .article_changed(app.state.search.get(), None, &saved);
     saved
 }
 
@@ -155,7 +157,9 @@ async fn withdraw(app: &TestApp, a: &Article) {
         .write(move |txn| store::withdraw(txn, id, "信息已过期", now))
         .await
         .unwrap();
-    app.state.portal.article_changed(Some(a), &after);
+    app.state
+        .portal
+        .article_changed(app.state.search.get(), Some(a), &after);
 }
 
 // ---- feeds

@@ -529,9 +529,9 @@ pub async fn demo_portal() -> TestApp {
             .read_blocking(gongkai::portal::store::all_articles)
             .unwrap()
         {
-            st.portal.article_changed(None, &a);
+            st.portal.article_changed(st.search.get(), None, &a);
         }
-        st.portal.indexer.get().unwrap().flush();
+        st.search.get().unwrap().flush();
     })
     .await
     .unwrap();
@@ -569,8 +569,8 @@ pub async fn publish_new(
                 store::publish(t, saved.id, now)
             })
             .unwrap();
-        st.portal.article_changed(None, &a);
-        st.portal.indexer.get().unwrap().flush();
+        st.portal.article_changed(st.search.get(), None, &a);
+        st.search.get().unwrap().flush();
         a
     })
     .await

@@ -315,7 +315,8 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
             after.publish_ms, before.publish_ms,
             "edits never move the publish time"
         );
-        st.portal.article_changed(Some(&before), &after);
+        st.portal
+            .article_changed(st.search.get(), Some(&before), &after);
     })
     .await
     .unwrap();
@@ -345,7 +346,8 @@ async fn pages_are_cached_compressed_and_invalidated_precisely() {
             .store
             .write_blocking(|t| store::withdraw(t, id, "测试撤稿", now))
             .unwrap();
-        st.portal.article_changed(Some(&before), &after);
+        st.portal
+            .article_changed(st.search.get(), Some(&before), &after);
     })
     .await
     .unwrap();

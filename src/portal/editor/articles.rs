@@ -516,7 +516,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         .await;
     match r {
         Ok(after) => {
-            st.portal.article_changed(None, &after);
+            st.portal.article_changed(st.search.get(), None, &after);
             let done = if submit { fa::SUBMIT } else { "saved" };
             Ok(see_other(&format!(
                 "/admin/articles/{}?done={done}",
@@ -618,7 +618,8 @@ pub async fn edit_submit(
         .await;
     match r {
         Ok(after) => {
-            st.portal.article_changed(Some(&before), &after);
+            st.portal
+                .article_changed(st.search.get(), Some(&before), &after);
             let returned = crate::portal::review::instance_of(&after).state == fstate::RETURNED
                 && crate::portal::review::instance_of(&before).state != fstate::RETURNED;
             let done = if correcting {

@@ -393,7 +393,8 @@ pub async fn upload(
         .await;
     match r {
         Ok(after) => {
-            st.portal.article_changed(Some(&before), &after);
+            st.portal
+                .article_changed(st.search.get(), Some(&before), &after);
             let returned = crate::portal::review::instance_of(&after).state == fstate::RETURNED
                 && crate::portal::review::instance_of(&before).state != fstate::RETURNED;
             Ok(crate::http::respond::see_other(&format!(
@@ -592,7 +593,8 @@ async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
         })
         .await?;
     if changed {
-        st.portal.article_changed(Some(&before), &after);
+        st.portal
+            .article_changed(st.search.get(), Some(&before), &after);
     }
     Ok(jodit_answer(
         StatusCode::OK,

@@ -293,7 +293,8 @@ pub async fn take_step(
         .await;
     match r {
         Ok(t) => {
-            st.portal.article_changed(Some(&t.before), &t.after);
+            st.portal
+                .article_changed(st.search.get(), Some(&t.before), &t.after);
             Ok(see_other(&format!(
                 "/admin/articles/{aid}?done={transition}"
             )))
