@@ -36,6 +36,9 @@ use crate::config::Config;
 use crate::http::{AppState, Shared};
 use crate::store::Store;
 
+/// Every kind of search document, with how to rebuild it: one line per capability.
+pub const SEARCH_SOURCES: &[search::Source] = &[portal::search_docs::SOURCE];
+
 /// Why start-up failed: one line for the console, exit code 2.
 #[derive(Debug)]
 pub struct StartError(pub String);
@@ -98,6 +101,7 @@ impl App {
             pages: Default::default(),
             unread: notify::store::unread_count,
             parts: http::parts::Parts::default().with(portal::Portal::default()),
+            search: Default::default(),
         });
         state.pages.set_limit(state.cfg.page_cache_bytes());
         state
@@ -106,9 +110,11 @@ impl App {
             .map_err(|e| StartError(e.to_string()))?;
         let (st2, data) = (state.clone(), state.cfg.data_dir());
         let mem = state.cfg.search_memory();
-        match tokio::task::spawn_blocking(move || portal::indexer::open(&data, &st2.store, mem))
-            .await
-            .map_err(|e| StartError(e.to_string()))?
+        match tokio::task::spawn_blocking(move || {
+            search::indexer::open(&data, &st2.store, mem, SEARCH_SOURCES)
+        })
+        .await
+        .map_err(|e| StartError(e.to_string()))?
         {
             Ok((index, rebuilt)) => {
                 if let Some(n) = rebuilt {
@@ -117,9 +123,8 @@ impl App {
                     ops::memory::release_free_memory();
                 }
                 let _ = state
-                    .portal()
-                    .indexer
-                    .set(portal::indexer::Indexer::start(index));
+                    .search
+                    .set(search::Indexer::start(index, SEARCH_SOURCES));
             }
             // Search is derived data: the portal still serves without it.
             Err(e) => tracing::error!("search unavailable: {e}"),

@@ -33,6 +33,9 @@ pub struct AppState {
     pub unread: UnreadCount,
     /// Each capability's own long-lived state (`parts::Parts`).
     pub parts: super::parts::Parts,
+    /// The one search indexer, set once at start-up (absent only if the index could not be
+    /// opened: search is derived data, the site serves without it).
+    pub search: std::sync::OnceLock<crate::search::Indexer>,
 }
 
 pub type UnreadCount = fn(&redb::ReadTransaction, u64) -> crate::error::Result<u64>;

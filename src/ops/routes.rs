@@ -129,8 +129,7 @@ async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Resp
         st.scheduler_beat_ms.load(Relaxed) / 1000,
         st.pages.bytes(),
         st.store.cache_bytes(),
-        st.portal()
-            .indexer
+        st.search
             .get()
             .map_or(0, |i| i.index.docstore_cache_bytes()),
         alloc.in_use,

@@ -5,11 +5,11 @@ pub mod access;
 pub mod feeds;
 pub mod files;
 pub mod host;
-pub mod indexer;
 pub mod model;
 pub mod pages;
 pub mod routes;
 pub mod sanitize;
+pub mod search_docs;
 pub mod search_page;
 pub mod store;
 
@@ -98,8 +98,6 @@ impl Snapshot {
 #[derive(Default)]
 pub struct Portal {
     snapshot: RwLock<Arc<Snapshot>>,
-    /// Set once at start-up (absent only if the index could not be opened).
-    pub indexer: std::sync::OnceLock<indexer::Indexer>,
 }
 
 impl Portal {
@@ -125,8 +123,8 @@ impl Portal {
     /// Drops the cached pages that show an article, before and after a change, and
     /// updates the search index.
     pub fn article_changed(&self, st: &AppState, before: Option<&Article>, after: &Article) {
-        if let Some(ix) = self.indexer.get() {
-            ix.article(&self.snapshot(), after);
+        if let Some(ix) = st.search.get() {
+            search_docs::index_article(ix, &self.snapshot(), after);
         }
         let mut tags = vec![format!("a:{}", after.id), "feeds".to_owned()];
         for a in before.into_iter().chain(std::iter::once(after)) {

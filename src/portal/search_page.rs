@@ -1,5 +1,6 @@
 //! `/search`: full-text search over every public item and attachment name, with
-//! filters by site, channel and date, highlighted snippets and pagination.
+//! filters by kind, site, channel and date, highlighted snippets and pagination. The kinds
+//! offered are the ones registered with the indexer.
 
 use axum::Router;
 use axum::extract::{RawQuery, State};
@@ -27,6 +28,7 @@ pub fn router() -> Router<Shared> {
 #[derive(Default)]
 struct Params {
     q: String,
+    kind: String,
     site: String,
     channel: String,
     from: String,
@@ -44,6 +46,7 @@ fn parse(raw: Option<&str>) -> Result<Params> {
         let v = v.into_owned();
         match k.as_ref() {
             "q" => p.q = v,
+            "kind" => p.kind = v,
             "site" => p.site = v,
             "channel" => p.channel = v,
             "from" => p.from = v,
@@ -103,11 +106,17 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         .ok()
         .filter(|c| snap.channel(*c).is_some());
     let site_filter = snap.site(&p.site).map(|s| s.unit.to_string());
+    let kinds = st.search.get().map(|ix| ix.kinds()).unwrap_or_default();
+    let kind = kinds.iter().find(|k| k.key == p.kind);
+    if !p.kind.is_empty() && kind.is_none() {
+        notes.push("没有这个类别，已显示全部类别的结果。");
+    }
     let cleaned = clean_query(&p.q);
-    let (results, problem) = match (&cleaned, st.portal().indexer.get()) {
+    let (results, problem) = match (&cleaned, st.search.get()) {
         (Ok(text), Some(ix)) => {
             let q = Query {
                 text: text.clone(),
+                kind: kind.map(|k| k.key.to_owned()),
                 site: site_filter.clone(),
                 channel,
                 unit: None,
@@ -139,6 +148,7 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         let mut s = form_urlencoded::Serializer::new(String::new());
         s.append_pair("q", &p.q);
         for (k, v) in [
+            ("kind", &kind.map(|k| k.key.to_owned()).unwrap_or_default()),
             ("site", &p.site),
             ("channel", &p.channel),
             ("from", &p.from),
@@ -166,6 +176,15 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
                     input #q type="search" name="q" value=(p.q.chars().take(64).collect::<String>()) maxlength="64";
                 }
                 div.filters {
+                    @if !kinds.is_empty() {
+                        div.field {
+                            label for="f-kind" { "类别" }
+                            select #f-kind name="kind" {
+                                option value="" { "全部" }
+                                @for k in kinds { option value=(k.key) selected[Some(k) == kind] { (k.label) } }
+                            }
+                        }
+                    }
                     div.field {
                         label for="f-site" { "站点" }
                         select #f-site name="site" {
@@ -195,6 +214,8 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
                             h2 { a href=(h.url) { (PreEscaped(&h.title_html)) } }
                             p { (PreEscaped(&h.snippet_html)) }
                             p.muted {
+                                span.kind { (kinds.iter().find(|k| k.key == h.kind).map_or("", |k| k.label)) }
+                                " · "
                                 time { (date(h.publish_ms)) }
                                 " · " (snap.site(&h.site).map(|s| s.name.clone()).unwrap_or_default())
                             }

@@ -111,6 +111,7 @@ fn generate(n: u64) -> impl Iterator<Item = SearchDoc> {
             channels.push(40 + rng.next() % 10);
         }
         SearchDoc {
+            kind: "article",
             id,
             site: rng.pick(SITES).to_string(),
             channels,

@@ -27,6 +27,13 @@ const WRITER_THREADS: usize = 1;
 const MAX_OFFSET: usize = 10_000;
 const MAX_PER_PAGE: usize = 100;
 
+/// What the documents in an index mean, beyond what tantivy's schema check sees (2: documents
+/// have kinds and `kind:id` keys). An index of another format, or one without the marker file
+/// (written before it existed), is rebuilt from the store.
+const FORMAT: &str = "2";
+/// Beside tantivy's own files; tantivy leaves files it did not write alone.
+const FORMAT_FILE: &str = "gongkai-format";
+
 fn err(what: &str) -> impl FnOnce(tantivy::TantivyError) -> Error + '_ {
     move |e| Error::Internal(format!("search: {what}: {e}"))
 }
@@ -71,10 +78,32 @@ impl SearchIndex {
                 dir.display()
             )))
         })?;
+        let existed = dir.join("meta.json").exists();
         let (schema, _) = schema::build();
         let index =
             Index::open_or_create(mmap, schema).map_err(|e| broken(err("open index")(e)))?;
-        Self::from_index(index, mem).map_err(|(e, locked)| OpenFailure { locked, error: e })
+        // The format is checked holding the writer: an index another process has open must
+        // come back as locked, never as broken (which would wipe it).
+        let opened =
+            Self::from_index(index, mem).map_err(|(e, locked)| OpenFailure { locked, error: e })?;
+        let marker = dir.join(FORMAT_FILE);
+        if existed {
+            let found = std::fs::read_to_string(&marker).unwrap_or_default();
+            if found.trim() != FORMAT {
+                return Err(broken(Error::Internal(format!(
+                    "search: index format {:?}, expected {FORMAT}",
+                    found.trim()
+                ))));
+            }
+        } else {
+            std::fs::write(&marker, FORMAT).map_err(|e| {
+                broken(Error::Internal(format!(
+                    "search: write {}: {e}",
+                    marker.display()
+                )))
+            })?;
+        }
+        Ok(opened)
     }
 
     /// An index in memory, for tests and tools.
@@ -118,6 +147,8 @@ impl SearchIndex {
     fn to_document(&self, d: &SearchDoc) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::new();
+        doc.add_text(f.key, schema::key(d.kind, d.id));
+        doc.add_text(f.kind, d.kind);
         doc.add_u64(f.id, d.id);
         doc.add_text(f.site, &d.site);
         doc.add_text(f.unit, &d.unit);
@@ -145,17 +176,21 @@ impl SearchIndex {
         self.reader.reload().map_err(err("reload reader"))
     }
 
-    /// Queues the document; with `replace`, first deletes any older version with its id.
+    fn key_term(&self, kind: &str, id: u64) -> Term {
+        Term::from_field_text(self.fields.key, &schema::key(kind, id))
+    }
+
+    /// Queues the document; with `replace`, first deletes any older version with its key.
     fn stage(&self, w: &IndexWriter, d: &SearchDoc, replace: bool) -> Result<()> {
         if replace {
-            w.delete_term(Term::from_field_u64(self.fields.id, d.id));
+            w.delete_term(self.key_term(d.kind, d.id));
         }
         w.add_document(self.to_document(d))
             .map_err(err("add document"))?;
         Ok(())
     }
 
-    /// Adds or replaces the document with this id; searchable when this returns.
+    /// Adds or replaces the document with this kind and id; searchable when this returns.
     pub fn upsert(&self, doc: &SearchDoc) -> Result<()> {
         let mut w = self.writer()?;
         self.stage(&w, doc, true)?;
@@ -164,7 +199,7 @@ impl SearchIndex {
 
     /// Adds or replaces many documents with one commit (rebuilds, bulk loads). Returns how many.
     ///
-    /// A delete is queued only for ids already in the index or earlier in this batch: tantivy
+    /// A delete is queued only for keys already in the index or earlier in this batch: tantivy
     /// keeps every queued delete until the commit (~1 KB each), which for a 100,000-document
     /// rebuild into an empty index doubled the process RSS for nothing.
     pub fn upsert_many(&self, docs: impl IntoIterator<Item = SearchDoc>) -> Result<usize> {
@@ -173,10 +208,9 @@ impl SearchIndex {
         let mut seen = HashSet::new();
         let mut n = 0;
         for d in docs {
-            let replace = !seen.insert(d.id)
-                || searcher
-                    .doc_freq(&Term::from_field_u64(self.fields.id, d.id))
-                    .map_or(true, |f| f > 0);
+            let key = self.key_term(d.kind, d.id);
+            let replace =
+                !seen.insert(key.clone()) || searcher.doc_freq(&key).map_or(true, |f| f > 0);
             if let Err(e) = self.stage(&w, &d, replace) {
                 let _ = w.rollback();
                 return Err(e);
@@ -194,10 +228,26 @@ impl SearchIndex {
         &self,
         mut next: impl FnMut() -> Result<Option<Vec<SearchDoc>>>,
     ) -> Result<usize> {
+        self.rebuild_with(|put| {
+            while let Some(batch) = next()? {
+                for d in batch {
+                    put(d)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The same full rebuild, with `fill` handing over every document (the sources push
+    /// theirs; what they hold in memory meanwhile is up to them).
+    pub fn rebuild_with(
+        &self,
+        fill: impl FnOnce(&mut dyn FnMut(SearchDoc) -> Result<()>) -> Result<()>,
+    ) -> Result<usize> {
         let mut w = self.writer()?;
         // No background merges while rebuilding: they would race the one merge at the end.
         w.set_merge_policy(Box::new(NoMergePolicy));
-        let r = self.rebuild_locked(&mut w, &mut next);
+        let r = self.rebuild_locked(&mut w, fill);
         w.set_merge_policy(Box::new(LogMergePolicy::default()));
         r
     }
@@ -205,30 +255,22 @@ impl SearchIndex {
     fn rebuild_locked(
         &self,
         w: &mut IndexWriter,
-        next: &mut impl FnMut() -> Result<Option<Vec<SearchDoc>>>,
+        fill: impl FnOnce(&mut dyn FnMut(SearchDoc) -> Result<()>) -> Result<()>,
     ) -> Result<usize> {
         if let Err(e) = w.delete_all_documents() {
             let _ = w.rollback();
             return Err(err("delete all")(e));
         }
         let mut n = 0;
-        loop {
-            let batch = match next() {
-                Ok(Some(b)) => b,
-                Ok(None) => break,
-                Err(e) => {
-                    let _ = w.rollback();
-                    return Err(e);
-                }
-            };
-            for d in &batch {
-                // The index was emptied above: nothing to delete first.
-                if let Err(e) = self.stage(w, d, false) {
-                    let _ = w.rollback();
-                    return Err(e);
-                }
-                n += 1;
-            }
+        // The index was emptied above: nothing to delete first.
+        let filled = fill(&mut |d| {
+            self.stage(w, &d, false)?;
+            n += 1;
+            Ok(())
+        });
+        if let Err(e) = filled {
+            let _ = w.rollback();
+            return Err(e);
         }
         self.commit(w)?;
         let ids = w
@@ -247,9 +289,10 @@ impl SearchIndex {
         self.reader.searcher().segment_readers().len()
     }
 
-    pub fn remove(&self, id: u64) -> Result<()> {
+    /// Removes the document with this kind and id, if there is one.
+    pub fn remove(&self, kind: &str, id: u64) -> Result<()> {
         let mut w = self.writer()?;
-        w.delete_term(Term::from_field_u64(self.fields.id, id));
+        w.delete_term(self.key_term(kind, id));
         self.commit(&mut w)
     }
 
@@ -356,6 +399,7 @@ impl SearchIndex {
             })
             .unwrap_or_else(|| highlight::lead(body));
         Ok(Hit {
+            kind: text(f.kind).to_string(),
             id: doc
                 .get_first(f.id)
                 .and_then(|v| v.as_u64())

@@ -1,16 +1,22 @@
 //! Full-text search over public content, in Chinese (tantivy, Han unigrams and bigrams).
 //!
-//! The index is derived data (`data/search/`): the store is the truth, and a missing or broken
-//! index is rebuilt from it (`open_or_recreate` + `rebuild_from`). One `IndexWriter` lives
-//! behind a mutex (tantivy allows one per index); the reader is reloaded by hand after every
-//! commit, so a search right after `upsert` returns sees the change.
+//! The index is derived data (`data/search/`): the store is the truth, and a missing, broken or
+//! older-format index is rebuilt from it (`indexer::open`). One `IndexWriter` lives behind a
+//! mutex (tantivy allows one per index); the reader is reloaded by hand after every commit, so
+//! a search right after `upsert` returns sees the change.
+//!
+//! Every document has a kind (an article, later a catalog item, a letter…). A capability
+//! registers a `Source` (its kind and how to produce all its documents from the store) with
+//! the composition root and hands changes to the one `Indexer`; only this module touches
+//! tantivy.
 //!
 //! Files: `schema` (fields), `tokenize` (Han unigrams and bigrams, other letters and digits as runs), `query` (user text →
 //! query, `clean_query`), `highlight` (escaped HTML with `<mark>`), `index` (open, write,
-//! search).
+//! search), `indexer` (the worker thread, rebuilds from the registered sources).
 
 mod highlight;
 mod index;
+pub mod indexer;
 mod query;
 mod schema;
 mod tokenize;
@@ -21,6 +27,7 @@ mod bench;
 mod tests;
 
 pub use index::{SearchIndex, open_or_recreate};
+pub use indexer::{Indexer, Source};
 pub use query::{MAX_QUERY_CHARS, QueryProblem, clean_query};
 
 /// How much memory the index may use (`[memory]` in the config).
@@ -41,10 +48,21 @@ impl Default for Memory {
     }
 }
 
+/// A kind of document, as registered by the capability that owns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind {
+    /// Stored in the index and used in the search page's `kind=` parameter: ASCII, stable.
+    pub key: &'static str,
+    /// What the search page calls it.
+    pub label: &'static str,
+}
+
 /// One public item as the index sees it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchDoc {
-    /// Article id; `upsert` replaces the document with the same id.
+    /// The kind's key (`Kind::key`).
+    pub kind: &'static str,
+    /// Id within its kind; `upsert` replaces the document with the same kind and id.
     pub id: u64,
     /// Site code (the unit code of the site, e.g. "gov", "commerce").
     pub site: String,
@@ -66,6 +84,8 @@ pub struct SearchDoc {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     pub text: String,
+    /// A kind's key.
+    pub kind: Option<String>,
     pub site: Option<String>,
     pub channel: Option<u64>,
     pub unit: Option<String>,
@@ -83,6 +103,7 @@ impl Default for Query {
     fn default() -> Self {
         Query {
             text: String::new(),
+            kind: None,
             site: None,
             channel: None,
             unit: None,
@@ -106,6 +127,8 @@ impl Query {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
+    /// The kind's key.
+    pub kind: String,
     pub id: u64,
     pub url: String,
     /// The title, HTML-escaped, matched words in `<mark>`.

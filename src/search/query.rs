@@ -234,6 +234,9 @@ pub fn build(f: &Fields, q: &Query, words: &[String], relaxed: bool) -> Option<B
         .iter()
         .filter_map(|w| Some((Occur::Must, word_query(f, w, relaxed)?)))
         .collect();
+    if let Some(kind) = &q.kind {
+        must.push(filter(term(f.kind, kind)));
+    }
     if let Some(site) = &q.site {
         must.push(filter(term(f.site, site)));
     }

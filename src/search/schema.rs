@@ -15,6 +15,8 @@ use super::tokenize::{GRAMS, Grams};
 /// Field handles, resolved once per index.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
+    pub key: Field,
+    pub kind: Field,
     pub id: Field,
     pub site: Field,
     pub unit: Field,
@@ -28,6 +30,12 @@ pub struct Fields {
 
 pub const PUBLISH_MS: &str = "publish_ms";
 
+/// A document's identity across kinds, `article:123`: the delete term of upsert and remove, so
+/// catalog item 123 never replaces article 123.
+pub fn key(kind: &str, id: u64) -> String {
+    format!("{kind}:{id}")
+}
+
 fn text(tokenizer: &str, stored: bool) -> TextOptions {
     // An index written with another analyzer (jieba words before 0.2) has another schema:
     // `open_or_create` refuses it and the caller rebuilds the index from the store.
@@ -40,7 +48,10 @@ fn text(tokenizer: &str, stored: bool) -> TextOptions {
 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    // id: the delete term of upsert, and fast so a future "sort by id" costs nothing.
+    // key (`kind:id`): the delete term of upsert; kind: the search page's filter.
+    let key = b.add_text_field("key", STRING);
+    let kind = b.add_text_field("kind", STRING | STORED);
+    // id within its kind: fast so a future "sort by id" costs nothing.
     let id = b.add_u64_field(
         "id",
         NumericOptions::default()
@@ -66,6 +77,8 @@ pub fn build() -> (Schema, Fields) {
     let body = b.add_text_field("body", text(GRAMS, true));
     let attachments = b.add_text_field("attachments", text(GRAMS, true));
     let fields = Fields {
+        key,
+        kind,
         id,
         site,
         unit,

@@ -8,6 +8,7 @@ const T0: i64 = 1_740_787_200_000;
 
 fn doc(id: u64, title: &str, body: &str) -> SearchDoc {
     SearchDoc {
+        kind: "article",
         id,
         site: "gov".into(),
         channels: vec![1],
@@ -298,9 +299,10 @@ fn upsert_replaces_remove_and_clear_delete() {
     assert!(find(&idx, "植树").is_empty());
     assert_eq!(find(&idx, "运动会"), [7]);
     idx.upsert(&doc(8, "运动会志愿者招募", "")).expect("upsert");
-    idx.remove(7).expect("remove");
+    idx.remove("article", 7).expect("remove");
     assert_eq!(find(&idx, "运动会"), [8]);
-    idx.remove(12345).expect("removing an unknown id is fine");
+    idx.remove("article", 12345)
+        .expect("removing an unknown id is fine");
     assert_eq!(
         idx.upsert_many((1..=3).map(|i| doc(i, "防灾减灾宣传周", "")))
             .expect("bulk"),
@@ -446,4 +448,136 @@ fn rebuild_takes_batches_ends_in_one_segment_and_rolls_back_on_error() {
     assert!(r.is_err());
     assert_eq!(idx.num_docs(), 200);
     assert!(find(&idx, "新的").is_empty());
+}
+
+#[test]
+fn kinds_keep_their_own_ids_and_filter() {
+    let idx = SearchIndex::open_in_ram().expect("open");
+    idx.upsert(&doc(5, "政府信息公开目录", "")).expect("upsert");
+    let item = |title: &str| SearchDoc {
+        kind: "catalog",
+        url: "/catalog/5".into(),
+        ..doc(5, title, "")
+    };
+    // Catalog item 5 does not replace article 5, nor does replacing or removing it.
+    idx.upsert(&item("公开目录第一版")).expect("upsert");
+    idx.upsert(&item("公开目录第二版")).expect("upsert");
+    assert_eq!(idx.num_docs(), 2);
+    idx.upsert_many(vec![item("公开目录第三版"), doc(6, "其他信息", "")])
+        .expect("bulk");
+    assert_eq!(idx.num_docs(), 3);
+    let kinds = |q: &Query| {
+        let mut v: Vec<(String, u64, String)> = idx
+            .search(q)
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| (h.kind, h.id, h.url))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        kinds(&Query::text("公开目录")),
+        [
+            ("article".into(), 5, "/a/5/".into()),
+            ("catalog".into(), 5, "/catalog/5".into())
+        ]
+    );
+    let mut only = Query::text("公开目录");
+    only.kind = Some("catalog".into());
+    assert_eq!(kinds(&only), [("catalog".into(), 5, "/catalog/5".into())]);
+    only.kind = Some("nosuchkind".into());
+    assert!(kinds(&only).is_empty());
+    idx.remove("catalog", 5).expect("remove");
+    assert_eq!(
+        kinds(&Query::text("公开目录")),
+        [("article".into(), 5, "/a/5/".into())]
+    );
+}
+
+#[test]
+fn index_of_an_older_format_is_recreated() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("search");
+    {
+        let idx = SearchIndex::open(&dir, Memory::default()).expect("open");
+        idx.upsert(&doc(1, "政府信息公开指南", "")).expect("upsert");
+    }
+    // Written before the format marker existed.
+    std::fs::remove_file(dir.join("gongkai-format")).expect("rm marker");
+    assert!(SearchIndex::open(&dir, Memory::default()).is_err());
+    let (idx, recreated) = open_or_recreate(&dir, Memory::default()).expect("recreate");
+    assert!(recreated);
+    assert_eq!(idx.num_docs(), 0);
+    drop(idx);
+    // The recreated index carries the marker: reopened as it is.
+    let (idx, recreated) = open_or_recreate(&dir, Memory::default()).expect("reopen");
+    assert!(!recreated);
+    drop(idx);
+    // Another schema (the article-only index had no kind or key fields) is refused as well.
+    let old = tmp.path().join("old");
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        b.add_u64_field("id", tantivy::schema::INDEXED | tantivy::schema::STORED);
+        std::fs::create_dir_all(&old).expect("mkdir");
+        let dir = tantivy::directory::MmapDirectory::open(&old).expect("mmap");
+        tantivy::Index::create(dir, b.build(), Default::default()).expect("create");
+        std::fs::write(old.join("gongkai-format"), "2").expect("marker");
+    }
+    let (_, recreated) = open_or_recreate(&old, Memory::default()).expect("recreate");
+    assert!(recreated);
+}
+
+#[test]
+fn rebuild_asks_every_source() {
+    fn articles(
+        _: &crate::store::Store,
+        put: &mut dyn FnMut(SearchDoc) -> crate::error::Result<()>,
+    ) -> crate::error::Result<()> {
+        put(doc(1, "河道治理进展", ""))?;
+        put(doc(2, "河道清淤通知", ""))
+    }
+    fn guides(
+        _: &crate::store::Store,
+        put: &mut dyn FnMut(SearchDoc) -> crate::error::Result<()>,
+    ) -> crate::error::Result<()> {
+        put(SearchDoc {
+            kind: "guide",
+            ..doc(1, "河道采砂许可办事指南", "")
+        })
+    }
+    let sources = [
+        Source {
+            kind: Kind {
+                key: "article",
+                label: "信息",
+            },
+            rebuild: articles,
+        },
+        Source {
+            kind: Kind {
+                key: "guide",
+                label: "办事指南",
+            },
+            rebuild: guides,
+        },
+    ];
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = crate::clock::ManualClock::new(crate::clock::from_ms(T0));
+    let store = crate::store::Store::open(tmp.path(), &*clock).expect("store");
+    let (idx, rebuilt) =
+        indexer::open(tmp.path(), &store, Memory::default(), &sources).expect("open");
+    assert_eq!(rebuilt, Some(3));
+    assert_eq!(idx.search(&Query::text("河道")).expect("search").total, 3);
+    let ix = Indexer::start(idx, &sources);
+    assert_eq!(
+        ix.kinds().iter().map(|k| k.key).collect::<Vec<_>>(),
+        ["article", "guide"]
+    );
+    ix.remove("guide", 1);
+    ix.flush();
+    let mut left = find(&ix.index, "河道");
+    left.sort();
+    assert_eq!(left, [1, 2]);
 }

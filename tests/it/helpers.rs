@@ -531,7 +531,7 @@ pub async fn demo_portal() -> TestApp {
         {
             st.portal().article_changed(&st, None, &a);
         }
-        st.portal().indexer.get().unwrap().flush();
+        st.search.get().unwrap().flush();
     })
     .await
     .unwrap();
@@ -570,7 +570,7 @@ pub async fn publish_new(
             })
             .unwrap();
         st.portal().article_changed(&st, None, &a);
-        st.portal().indexer.get().unwrap().flush();
+        st.search.get().unwrap().flush();
         a
     })
     .await

@@ -115,7 +115,7 @@ async fn chinese_words_titles_filters_and_snippets() {
             .write_blocking(|t| gongkai::publishing::store::withdraw(t, id, "测试", 0))
             .unwrap();
         st.portal().article_changed(&st, Some(&before), &after);
-        st.portal().indexer.get().unwrap().flush();
+        st.search.get().unwrap().flush();
     })
     .await
     .unwrap();
@@ -194,5 +194,51 @@ async fn pagination_and_bad_queries() {
     // Absurdly long query strings.
     let r = c.get(&format!("/search?q=a&x={}", "b".repeat(3000))).await;
     assert_eq!(r.status, 400);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kinds_filter_and_label_results() {
+    let app = demo_portal().await;
+    let c = app.client();
+    let a = publish_new(
+        &app,
+        "gov",
+        "notices",
+        "关于开展河湖巡查的通知",
+        "各街道做好巡查。",
+    )
+    .await;
+    let link = format!("href=\"/a/{}\"", a.id);
+    // The form offers the registered kinds, under a visible label.
+    let r = c
+        .get("/search?q=%E6%B2%B3%E6%B9%96%E5%B7%A1%E6%9F%A5")
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<label for=\"f-kind\">类别</label>"));
+    assert!(r.body.contains("<select id=\"f-kind\" name=\"kind\">"));
+    assert!(r.body.contains("<option value=\"\">全部</option>"));
+    assert!(r.body.contains("<option value=\"article\">信息</option>"));
+    // Each result says its kind.
+    assert!(r.body.contains(&link));
+    assert!(r.body.contains("<span class=\"kind\">信息</span>"));
+    // Filtering by kind finds the article and keeps the choice in the form.
+    let r = c
+        .get("/search?q=%E6%B2%B3%E6%B9%96%E5%B7%A1%E6%9F%A5&kind=article")
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains(&link));
+    assert!(
+        r.body
+            .contains("<option value=\"article\" selected>信息</option>")
+    );
+    // An unknown kind is a bad filter like a bad date: dropped, with a note, never a 500.
+    let r = c
+        .get("/search?q=%E6%B2%B3%E6%B9%96%E5%B7%A1%E6%9F%A5&kind=%3Cb%3Eletter")
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("没有这个类别，已显示全部类别的结果。"));
+    assert!(r.body.contains(&link));
+    assert!(!r.body.contains("<b>letter"), "the bad value is not echoed");
     app.stop().await;
 }

@@ -482,7 +482,7 @@ async fn withdrawal_answers_410_and_leaves_search_feeds_and_sitemap_and_replace_
     let flush = || {
         let st = app.state.clone();
         async move {
-            tokio::task::spawn_blocking(move || st.portal().indexer.get().unwrap().flush())
+            tokio::task::spawn_blocking(move || st.search.get().unwrap().flush())
                 .await
                 .unwrap()
         }
