@@ -36,9 +36,6 @@ use crate::config::Config;
 use crate::http::{AppState, Shared};
 use crate::store::Store;
 
-/// Every kind of search document, with how to rebuild it: one line per capability.
-pub const SEARCH_SOURCES: &[search::Source] = &[portal::search_docs::SOURCE];
-
 /// Why start-up failed: one line for the console, exit code 2.
 #[derive(Debug)]
 pub struct StartError(pub String);
@@ -100,7 +97,9 @@ impl App {
             scheduler_beat_ms: AtomicI64::new(0),
             pages: Default::default(),
             unread: notify::store::unread_count,
-            parts: http::parts::Parts::default().with(portal::Portal::default()),
+            parts: http::parts::Parts::default()
+                .with(portal::Portal::default())
+                .with(app::registry::staff()),
             search: Default::default(),
         });
         state.pages.set_limit(state.cfg.page_cache_bytes());
@@ -111,7 +110,7 @@ impl App {
         let (st2, data) = (state.clone(), state.cfg.data_dir());
         let mem = state.cfg.search_memory();
         match tokio::task::spawn_blocking(move || {
-            search::indexer::open(&data, &st2.store, mem, SEARCH_SOURCES)
+            search::indexer::open(&data, &st2.store, mem, app::registry::SEARCH_SOURCES)
         })
         .await
         .map_err(|e| StartError(e.to_string()))?
@@ -124,7 +123,7 @@ impl App {
                 }
                 let _ = state
                     .search
-                    .set(search::Indexer::start(index, SEARCH_SOURCES));
+                    .set(search::Indexer::start(index, app::registry::SEARCH_SOURCES));
             }
             // Search is derived data: the portal still serves without it.
             Err(e) => tracing::error!("search unavailable: {e}"),

@@ -346,8 +346,9 @@ fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
     let (index, _) =
         gongkai::search::open_or_recreate(&cfg.data_dir().join("search"), cfg.search_memory())
             .map_err(|e| format!("搜索索引无法打开：{e}"))?;
-    let n = gongkai::search::indexer::rebuild(&index, store, gongkai::SEARCH_SOURCES)
-        .map_err(|e| e.to_string())?;
+    let n =
+        gongkai::search::indexer::rebuild(&index, store, gongkai::app::registry::SEARCH_SOURCES)
+            .map_err(|e| e.to_string())?;
     println!(
         "搜索索引已重建：{n} 条信息，用时 {:.1} 秒",
         t0.elapsed().as_secs_f64()

@@ -22,7 +22,7 @@ const LAYERS: &[(Layer, &[&str])] = &[
     (
         Foundation,
         &[
-            "clock", "ids", "error", "calendar", "search", "config", "store", "auth", "flow",
+            "clock", "ids", "error", "calendar", "store", "search", "config", "auth", "flow",
             "views", "http", "staff", "notify",
         ],
     ),

@@ -17,3 +17,36 @@ pub mod system;
 pub mod units;
 pub mod user_actions;
 pub mod users;
+
+use crate::auth::permission::Action;
+use crate::staff::registry::{NavEntry, Shows};
+
+/// The admin panel's places in the staff navigation and on the workbench.
+pub const NAV: &[NavEntry] = &[
+    NavEntry::new(
+        "/admin/users",
+        "账号与角色",
+        Shows::System(Action::ManageAccounts),
+    )
+    .tile("新建账号、授予角色、重置密码、解除锁定"),
+    NavEntry::new("/admin/units", "组织机构", Shows::System(Action::RunSystem))
+        .tile("区政府、部门、街道、社区的单位树"),
+    NavEntry::new(
+        "/admin/system",
+        "系统运行",
+        Shows::System(Action::RunSystem),
+    )
+    .tile("配置、存储、备份"),
+    NavEntry::new("/admin/audit", "审计日志", Shows::System(Action::ReadAudit))
+        .tile("查阅全部操作记录并校验哈希链"),
+    NavEntry::new(
+        "/admin/requests",
+        "账号审批",
+        Shows::System(Action::ReviewAccountRequests),
+    )
+    .tile("三员账号的新建、角色和重置须由另一位管理员批准"),
+];
+
+/// Every staff member's own account page: a workbench tile (the bar has its own link).
+pub const ACCOUNT_NAV: &[NavEntry] = &[NavEntry::new("/account", "账号安全", Shows::Everyone)
+    .tile_only("修改密码、两步验证、退出其他设备")];

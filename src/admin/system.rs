@@ -19,45 +19,22 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
     require(&st, &s, Action::StaffHome, Object::System).await?;
     let f = facts(&st).await?;
     let u = &s.user;
-    let writes = u.grants.iter().any(|g| {
-        can(
-            u,
-            Action::WriteContent,
-            Object::Unit(std::slice::from_ref(&g.unit)),
-            f,
-        )
-    });
-    // The work lists' counts, for staff who write, review or publish.
-    let work = if writes {
-        Some(crate::publishing::review::worklist::load(&st, &s).await?)
-    } else {
-        None
-    };
+    // 我的工作: every registered 待办 source's waiting lists, with counts.
+    let work = crate::staff::work::summary(&st, &s).await?;
     // 待办: account requests this person may approve.
     let approvals = if can(u, Action::ReviewAccountRequests, Object::System, f) {
         Some(super::requests::waiting_count(&st, u).await?)
     } else {
         None
     };
-    let checks = {
+    let tiles = {
         let (st2, u2) = (st.clone(), u.clone());
-        tokio::task::spawn_blocking(move || {
-            crate::publishing::checks::rules_admin::nav_allowed(&st2, &u2)
-        })
-        .await?
+        // Some tiles' rules read the store.
+        tokio::task::spawn_blocking(move || st2.staff_registry().tiles(&st2, &u2)).await?
     };
     let body = html! {
         p { "您好，" (u.display_name) "。" }
-        @if let Some(w) = &work {
-            section.card.work-summary aria-labelledby="work-h" {
-                h2 #work-h { "我的工作" }
-                ul.work-counts {
-                    @for (id, label, items) in w.lists.iter().filter(|(id, _, _)| *id != "published") {
-                        li { a href=(format!("/admin/work?list={id}")) { span.count { (items.len()) } " " (label) } }
-                    }
-                }
-            }
-        }
+        @if let Some(w) = work { (w) }
         @if let Some(n) = approvals {
             section.card.work-summary aria-labelledby="approvals-h" {
                 h2 #approvals-h { "待办" }
@@ -73,29 +50,9 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
             }
         }
         ul.tiles {
-            @if can(u, Action::ManageAccounts, Object::System, f) {
-                li { a href="/admin/users" { strong { "账号与角色" } span { "新建账号、授予角色、重置密码、解除锁定" } } }
+            @for (href, label, blurb) in &tiles {
+                li { a href=(href) { strong { (label) } span { (blurb) } } }
             }
-            @if can(u, Action::RunSystem, Object::System, f) {
-                li { a href="/admin/units" { strong { "组织机构" } span { "区政府、部门、街道、社区的单位树" } } }
-                li { a href="/admin/system" { "" strong { "系统运行" } span { "配置、存储、备份" } } }
-            }
-            @if can(u, Action::ReadAudit, Object::System, f) {
-                li { a href="/admin/audit" { strong { "审计日志" } span { "查阅全部操作记录并校验哈希链" } } }
-            }
-            @if approvals.is_some() {
-                li { a href="/admin/requests" { strong { "账号审批" } span { "三员账号的新建、角色和重置须由另一位管理员批准" } } }
-            }
-            @if writes {
-                li { a href="/admin/articles" { strong { "信息发布" } span { "撰写、报送、审核、发布本单位的信息" } } }
-            }
-            @if u.grants.iter().any(|g| can(u, Action::ManageSite, Object::Unit(std::slice::from_ref(&g.unit)), f)) {
-                li { a href="/admin/sites" { strong { "站点与栏目" } span { "站点名称、主题色、绑定域名和栏目设置" } } }
-            }
-            @if checks {
-                li { a href="/admin/checks" { strong { "发布检查规则" } span { "禁用词、敏感词、规范表述和允许的附件类型" } } }
-            }
-            li { a href="/account" { strong { "账号安全" } span { "修改密码、两步验证、退出其他设备" } } }
         }
     };
     Ok(page(render(&st, &s, "工作台", body)))

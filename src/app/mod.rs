@@ -4,4 +4,5 @@
 
 pub mod jobs;
 pub mod migrations;
+pub mod registry;
 pub mod router;

@@ -25,6 +25,7 @@ pub fn build(st: Shared) -> Router {
         .merge(admin::routes::router())
         .merge(crate::notify::pages::router())
         .merge(ops::routes::router())
+        .route("/admin/work", get(crate::staff::work::page_work))
         .route("/static/{hash}/{*path}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
         .fallback(not_found)

@@ -18,3 +18,28 @@ pub mod editor;
 pub mod flow;
 pub mod review;
 pub mod store;
+
+use crate::auth::permission::Action;
+use crate::staff::registry::{NavEntry, Shows};
+
+/// Publishing's places in the staff navigation and on the workbench.
+pub const NAV: &[NavEntry] = &[
+    NavEntry::new(
+        "/admin/articles",
+        "信息发布",
+        Shows::AnyUnit(Action::WriteContent),
+    )
+    .tile("撰写、报送、审核、发布本单位的信息"),
+    NavEntry::new(
+        "/admin/sites",
+        "站点与栏目",
+        Shows::AnyUnit(Action::ManageSite),
+    )
+    .tile("站点名称、主题色、绑定域名和栏目设置"),
+    NavEntry::new(
+        "/admin/checks",
+        "发布检查规则",
+        Shows::Rule(checks::rules_admin::nav_allowed),
+    )
+    .tile("禁用词、敏感词、规范表述和允许的附件类型"),
+];

@@ -1,5 +1,8 @@
 //! What every staff page shares, whichever capability it belongs to: the one permission
-//! check, the page shell with the navigation built from registrations, the one 待办
-//! interface, audit helpers and the session cookie.
+//! check and the page shell (`shell`), the navigation and workbench tiles built from
+//! registrations (`registry`), the one 待办 interface (`todo`) and 我的工作 built on it (`work`).
 
+pub mod registry;
 pub mod shell;
+pub mod todo;
+pub mod work;

@@ -1,5 +1,5 @@
-//! What every staff page shares: the permission check against facts from the store,
-//! the navigation built from it, audit helpers.
+//! What every staff page shares: the permission check against facts from the store, the
+//! page shell with the registered navigation (`registry`), audit helpers, the session cookie.
 
 use maud::Markup;
 
@@ -45,40 +45,8 @@ pub fn roles_label(u: &User) -> String {
 }
 
 pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
-    let f = SystemFacts {
-        secadmin_exists: true,
-    };
-    let mut nav = vec![("/admin", "工作台")];
     let u = &staff.user;
-    if can(u, Action::ManageAccounts, Object::System, f) {
-        nav.push(("/admin/users", "账号与角色"));
-    }
-    if can(u, Action::RunSystem, Object::System, f) {
-        nav.push(("/admin/units", "组织机构"));
-        nav.push(("/admin/system", "系统运行"));
-    }
-    if can(u, Action::ReadAudit, Object::System, f) {
-        nav.push(("/admin/audit", "审计日志"));
-    }
-    if can(u, Action::ReviewAccountRequests, Object::System, f) {
-        nav.push(("/admin/requests", "账号审批"));
-    }
-    // Scoped permissions start at the units of the user's own grants.
-    let anywhere = |a: Action| {
-        u.grants
-            .iter()
-            .any(|g| can(u, a, Object::Unit(std::slice::from_ref(&g.unit)), f))
-    };
-    if anywhere(Action::WriteContent) {
-        nav.push(("/admin/work", "我的工作"));
-        nav.push(("/admin/articles", "信息发布"));
-    }
-    if anywhere(Action::ManageSite) {
-        nav.push(("/admin/sites", "站点与栏目"));
-    }
-    if crate::publishing::checks::rules_admin::nav_allowed(st, u) {
-        nav.push(("/admin/checks", "发布检查规则"));
-    }
+    let nav = st.staff_registry().bar(st, u);
     let bar = StaffBar {
         display_name: &u.display_name,
         roles: roles_label(u),

@@ -59,7 +59,7 @@ async fn require(st: &Shared, s: &Staff) -> Result<Vec<UnitCode>> {
 
 /// Whether the staff navigation shows 发布检查规则. Only a 单位管理员 who is not also a system
 /// administrator costs a (small, synchronous) read of the unit table.
-pub fn nav_allowed(st: &Shared, u: &User) -> bool {
+pub fn nav_allowed(st: &crate::http::AppState, u: &User) -> bool {
     let f = SystemFacts {
         secadmin_exists: true,
     };

@@ -57,10 +57,6 @@ pub fn router() -> Router<Shared> {
             get(crate::publishing::review::preview::preview),
         )
         .route("/admin/articles/{id}/history", get(history::history))
-        .route(
-            "/admin/work",
-            get(crate::publishing::review::worklist::page_work),
-        )
 }
 
 /// The upload route, which takes bodies larger than the global limit. It carries its

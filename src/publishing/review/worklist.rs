@@ -2,23 +2,18 @@
 //! waiting for me to publish, scheduled, awaiting review after a force publish, recently
 //! published. Built from the work-list index (`index`), filtered by what the user may do.
 
-use axum::extract::{Query, State};
-use axum::response::Response;
-use maud::html;
-use serde::Deserialize;
-
 use super::index::{self, FLAGGED};
 use super::instance_of;
 use super::levels::{self, Units};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::flow::{self, Definition};
 use crate::http::Shared;
 use crate::http::extract::Staff;
-use crate::http::respond::html as page;
 use crate::portal::model::Article;
 use crate::portal::store;
 use crate::publishing::flow::{action as a, state as s};
-use crate::staff::shell::render;
+use crate::staff::registry::Shows;
+use crate::staff::todo::{Lists, TodoList, TodoRow, TodoSource};
 
 /// The lists, in tab order: (id, label).
 pub const LISTS: [(&str, &str); 7] = [
@@ -129,79 +124,72 @@ pub async fn load(st: &Shared, staff: &Staff) -> Result<WorkLists> {
     Ok(WorkLists { lists: out })
 }
 
-#[derive(Deserialize, Default)]
-pub struct WorkQuery {
-    #[serde(default)]
-    list: String,
-}
+/// Publishing's 待办 source: the lists above as rows of the one 我的工作.
+pub struct PublishingWork;
 
-/// GET /admin/work
-pub async fn page_work(
-    State(st): State<Shared>,
-    staff: Staff,
-    Query(q): Query<WorkQuery>,
-) -> Result<Response> {
-    let units = Units::new(st.store.read(crate::auth::store::list_units).await?);
-    if levels::writable_units(&staff.user, &units).is_empty()
-        && !levels::is_office_staff(&staff.user, &units)
-    {
-        return Err(Error::Forbidden("您没有信息发布方面的角色。".into()));
+impl TodoSource for PublishingWork {
+    fn kind(&self) -> &'static str {
+        "信息发布"
     }
-    let wl = load(&st, &staff).await?;
-    // The first non-empty list unless one was asked for.
-    let current = LISTS
-        .iter()
-        .map(|(id, _)| *id)
-        .find(|id| *id == q.list)
-        .or_else(|| {
-            wl.lists
-                .iter()
-                .find(|(_, _, v)| !v.is_empty())
-                .map(|(id, _, _)| *id)
+
+    fn shows(&self) -> Shows {
+        Shows::AnyUnit(crate::auth::permission::Action::WriteContent)
+    }
+
+    fn shortcuts(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            ("/admin/articles/new", "新建信息"),
+            ("/admin/articles", "全部信息"),
+        ]
+    }
+
+    fn lists<'a>(&'a self, st: &'a Shared, staff: &'a Staff) -> Lists<'a> {
+        Box::pin(async move {
+            let units = Units::new(st.store.read(crate::auth::store::list_units).await?);
+            if levels::writable_units(&staff.user, &units).is_empty()
+                && !levels::is_office_staff(&staff.user, &units)
+            {
+                return Ok(None);
+            }
+            let wl = load(st, staff).await?;
+            let snap = st.portal().snapshot();
+            let row = |x: &Article| {
+                let inst = instance_of(x);
+                let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
+                TodoRow {
+                    title: x.title.clone(),
+                    link: format!("/admin/articles/{}", x.id),
+                    place: format!(
+                        "{} · {}",
+                        snap.site(x.site.as_str())
+                            .map(|s| s.name.as_str())
+                            .unwrap_or(""),
+                        snap.channel(x.channel)
+                            .map(|c| c.name.as_str())
+                            .unwrap_or("")
+                    ),
+                    state: levels::definition(x, &snap, &units)
+                        .state_label(&inst.state)
+                        .to_owned(),
+                    badge: inst.flagged.is_some().then(|| "待事后审核".to_owned()),
+                    state_key: inst.state,
+                    unit: units.name(x.owner()),
+                    due_ms: super::notices::due_for(x, &snap, entered),
+                    updated_ms: x.updated_ms,
+                }
+            };
+            Ok(Some(
+                wl.lists
+                    .iter()
+                    .map(|(id, label, items)| TodoList {
+                        id,
+                        label,
+                        waiting: *id != "published",
+                        home: *id == "drafts",
+                        rows: items.iter().map(row).collect(),
+                    })
+                    .collect(),
+            ))
         })
-        .unwrap_or("drafts");
-    let snap = st.portal().snapshot();
-    let now = st.now_ms();
-    let (_, label, items) = wl
-        .lists
-        .iter()
-        .find(|(id, _, _)| *id == current)
-        .ok_or(Error::NotFound)?;
-    let body = html! {
-        p { a.button href="/admin/articles/new" { "新建信息" } " " a href="/admin/articles" { "全部信息" } }
-        nav.tabs aria-label="工作清单" {
-            @for (id, l, v) in &wl.lists {
-                a href=(format!("/admin/work?list={id}")) aria-current=[(*id == current).then_some("page")] {
-                    (l) " " span.count { (v.len()) }
-                }
-            }
-        }
-        table.data {
-            caption { (label) "（" (items.len()) " 条）" }
-            thead { tr { th scope="col" { "标题" } th scope="col" { "栏目" } th scope="col" { "状态" } th scope="col" { "报送单位" } th scope="col" { "审核期限" } th scope="col" { "更新时间" } } }
-            tbody {
-                @for x in items {
-                    @let inst = instance_of(x);
-                    tr {
-                        td { a href=(format!("/admin/articles/{}", x.id)) { (x.title) } }
-                        td { (snap.site(x.site.as_str()).map(|s| s.name.as_str()).unwrap_or("")) " · " (snap.channel(x.channel).map(|c| c.name.as_str()).unwrap_or("")) }
-                        td { span class=(format!("state state-{}", inst.state)) { (levels::definition(x, &snap, &units).state_label(&inst.state)) }
-                            @if inst.flagged.is_some() { " " span.badge.flagged { "待事后审核" } } }
-                        td { (units.name(x.owner())) }
-                        td {
-                            @let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
-                            @match super::notices::due_for(x, &snap, entered) {
-                                Some(d) if d < now => { span.overdue { (crate::clock::show(d)) "（已超期）" } }
-                                Some(d) => { (crate::clock::show(d)) }
-                                None => { "—" }
-                            }
-                        }
-                        td { (crate::clock::show(x.updated_ms)) }
-                    }
-                }
-                @if items.is_empty() { tr { td colspan="6" { "暂无。" } } }
-            }
-        }
-    };
-    Ok(page(render(&st, &staff, "我的工作", body)))
+    }
 }

@@ -1,0 +1,27 @@
+//! The registrations: every capability's navigation entries, 待办 sources and search sources,
+//! gathered in one place. Adding a capability adds lines here, not edits to the shell, the
+//! workbench, 我的工作 or the indexer.
+
+use crate::staff::registry::{NavEntry, Registry, Shows};
+use crate::{admin, portal, publishing, search, staff};
+
+/// The staff side's registrations, in the order the navigation shows them.
+pub fn staff() -> Registry {
+    let mut nav: Vec<NavEntry> = Vec::new();
+    nav.extend_from_slice(admin::NAV);
+    // 我的工作 shows for whoever has work from any registered source.
+    nav.push(NavEntry::new(
+        "/admin/work",
+        "我的工作",
+        Shows::Rule(staff::work::has_work),
+    ));
+    nav.extend_from_slice(publishing::NAV);
+    nav.extend_from_slice(admin::ACCOUNT_NAV);
+    Registry {
+        nav,
+        todo: vec![Box::new(publishing::review::worklist::PublishingWork)],
+    }
+}
+
+/// Every kind of search document, with how to rebuild it: one line per capability.
+pub const SEARCH_SOURCES: &[search::Source] = &[portal::search_docs::SOURCE];

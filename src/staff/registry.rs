@@ -1,0 +1,122 @@
+//! What each capability registers with the staff side: its navigation entries (which are
+//! also the workbench tiles) and its 待办 sources. The composition root builds one
+//! `Registry` (`app::registry`) and puts it in the shared state; the shell, the workbench and
+//! 我的工作 read it, so a new capability never edits them.
+
+use crate::auth::model::User;
+use crate::auth::permission::{Action, Object, SystemFacts, can};
+use crate::http::AppState;
+
+use super::todo::TodoSource;
+
+/// Which permission shows an entry.
+#[derive(Clone, Copy)]
+pub enum Shows {
+    /// Signed-in staff, whatever their roles.
+    Everyone,
+    /// A system-wide permission.
+    System(Action),
+    /// A permission held for at least one unit of the user's own grants.
+    AnyUnit(Action),
+    /// A rule only the capability can decide (it may read the store).
+    Rule(fn(&AppState, &User) -> bool),
+}
+
+impl Shows {
+    pub fn allows(self, st: &AppState, u: &User) -> bool {
+        // The navigation never offers the bootstrap step, so the fact does not matter here.
+        let f = SystemFacts {
+            secadmin_exists: true,
+        };
+        match self {
+            Shows::Everyone => true,
+            Shows::System(a) => can(u, a, Object::System, f),
+            Shows::AnyUnit(a) => u
+                .grants
+                .iter()
+                .any(|g| can(u, a, Object::Unit(std::slice::from_ref(&g.unit)), f)),
+            Shows::Rule(rule) => rule(st, u),
+        }
+    }
+}
+
+/// One place in the staff navigation and, with a blurb, a tile on the workbench.
+#[derive(Clone, Copy)]
+pub struct NavEntry {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// The tile's one-line description; `None`: no tile.
+    pub tile: Option<&'static str>,
+    /// Whether it appears in the navigation bar (some entries are tiles only).
+    pub in_bar: bool,
+    pub shows: Shows,
+}
+
+impl NavEntry {
+    pub const fn new(href: &'static str, label: &'static str, shows: Shows) -> NavEntry {
+        NavEntry {
+            href,
+            label,
+            tile: None,
+            in_bar: true,
+            shows,
+        }
+    }
+
+    pub const fn tile(mut self, blurb: &'static str) -> NavEntry {
+        self.tile = Some(blurb);
+        self
+    }
+
+    pub const fn tile_only(mut self, blurb: &'static str) -> NavEntry {
+        self.tile = Some(blurb);
+        self.in_bar = false;
+        self
+    }
+}
+
+#[derive(Default)]
+pub struct Registry {
+    /// In the order they appear.
+    pub nav: Vec<NavEntry>,
+    pub todo: Vec<Box<dyn TodoSource>>,
+}
+
+impl Registry {
+    /// The navigation bar for a user: the workbench first, then what their roles show.
+    pub fn bar(&self, st: &AppState, u: &User) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("/admin", "工作台"))
+            .chain(
+                self.nav
+                    .iter()
+                    .filter(|e| e.in_bar && e.shows.allows(st, u))
+                    .map(|e| (e.href, e.label)),
+            )
+            .collect()
+    }
+
+    /// The workbench tiles for a user: (href, label, blurb).
+    pub fn tiles(
+        &self,
+        st: &AppState,
+        u: &User,
+    ) -> Vec<(&'static str, &'static str, &'static str)> {
+        self.nav
+            .iter()
+            .filter(|e| e.shows.allows(st, u))
+            .filter_map(|e| e.tile.map(|t| (e.href, e.label, t)))
+            .collect()
+    }
+}
+
+static EMPTY: Registry = Registry {
+    nav: Vec::new(),
+    todo: Vec::new(),
+};
+
+impl AppState {
+    /// The staff registrations (`app::registry`); empty if none were made.
+    pub fn staff_registry(&self) -> &Registry {
+        self.parts.get::<Registry>().unwrap_or(&EMPTY)
+    }
+}
