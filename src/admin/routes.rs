@@ -1,68 +1,47 @@
 //! The admin panel's routes.
 
-use axum::Router;
-use axum::routing::{get, post};
-
 use super::{
     account, audit_log, login, requests, set_password, setup, system, units, user_actions, users,
 };
-use crate::http::Shared;
+use crate::http::routes::Routes;
 
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route("/setup", get(setup::form).post(setup::submit))
-        .route("/login", get(login::form).post(login::submit))
-        .route(
-            "/login/totp",
-            get(login::totp_form).post(login::totp_submit),
-        )
-        .route("/logout", post(login::logout))
-        .route(
-            "/set-password",
-            get(set_password::form).post(set_password::submit),
-        )
-        .route("/account", get(account::show))
-        .route("/account/logout-all", post(account::logout_all))
-        .route(
-            "/account/password",
-            get(account::password_form).post(account::password_submit),
-        )
-        .route(
-            "/account/totp",
-            get(account::totp_form).post(account::totp_submit),
-        )
-        .route("/account/totp/disable", post(account::totp_disable))
-        .route("/admin", get(system::dashboard))
-        .route("/admin/users", get(users::list))
-        .route(
-            "/admin/users/new",
-            get(users::new_form).post(users::new_submit),
-        )
-        .route("/admin/users/{id}", get(users::detail))
-        .route("/admin/users/{id}/roles", post(users::set_roles))
-        .route(
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/setup", setup::form)
+        .post("/setup", setup::submit)
+        .get("/login", login::form)
+        .post("/login", login::submit)
+        .get("/login/totp", login::totp_form)
+        .post("/login/totp", login::totp_submit)
+        .post("/logout", login::logout)
+        .get("/set-password", set_password::form)
+        .post("/set-password", set_password::submit)
+        .get("/account", account::show)
+        .post("/account/logout-all", account::logout_all)
+        .get("/account/password", account::password_form)
+        .post("/account/password", account::password_submit)
+        .get("/account/totp", account::totp_form)
+        .post("/account/totp", account::totp_submit)
+        .post("/account/totp/disable", account::totp_disable)
+        .get("/admin", system::dashboard)
+        .get("/admin/users", users::list)
+        .get("/admin/users/new", users::new_form)
+        .post("/admin/users/new", users::new_submit)
+        .get("/admin/users/{id}", users::detail)
+        .post("/admin/users/{id}/roles", users::set_roles)
+        .post(
             "/admin/users/{id}/reset-password",
-            post(user_actions::reset_password),
+            user_actions::reset_password,
         )
-        .route(
-            "/admin/users/{id}/reset-totp",
-            post(user_actions::reset_totp),
-        )
-        .route("/admin/users/{id}/unlock", post(user_actions::unlock))
-        .route(
-            "/admin/users/{id}/disable",
-            post(user_actions::toggle_disabled),
-        )
-        .route("/admin/requests", get(requests::list))
-        .route("/admin/requests/{id}", get(requests::detail))
-        .route("/admin/requests/{id}/flow", post(requests::take))
-        .route("/admin/units", get(units::list).post(units::create))
-        .route("/admin/audit", get(audit_log::list))
-        .route(
-            "/admin/checks",
-            get(crate::publishing::checks::rules_admin::page_get)
-                .post(crate::publishing::checks::rules_admin::submit),
-        )
-        .route("/admin/system", get(system::show))
-        .route("/admin/system/backup", post(system::backup))
+        .post("/admin/users/{id}/reset-totp", user_actions::reset_totp)
+        .post("/admin/users/{id}/unlock", user_actions::unlock)
+        .post("/admin/users/{id}/disable", user_actions::toggle_disabled)
+        .get("/admin/requests", requests::list)
+        .get("/admin/requests/{id}", requests::detail)
+        .post("/admin/requests/{id}/flow", requests::take)
+        .get("/admin/units", units::list)
+        .post("/admin/units", units::create)
+        .get("/admin/audit", audit_log::list)
+        .get("/admin/system", system::show)
+        .post("/admin/system/backup", system::backup)
 }

@@ -1,38 +1,59 @@
 //! The router: every route in one table, then the layers every request passes.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
-use crate::{admin, ops, portal};
+use crate::{admin, ops, portal, publishing};
+
+/// Every capability's routes: those under the global body limit, and the upload routes
+/// with their own limits.
+fn routes() -> (Routes, Routes) {
+    let ordinary = Routes::new()
+        .merge(portal::routes::router())
+        .merge(portal::feeds::router())
+        .merge(portal::search_page::router())
+        .merge(admin::routes::router())
+        .merge(crate::notify::pages::router())
+        .merge(publishing::editor::router())
+        .get("/admin/work", crate::staff::work::page_work)
+        .merge(ops::routes::router())
+        .get("/static/{hash}/{*path}", assets::serve)
+        .get("/favicon.ico", assets::favicon);
+    (ordinary, publishing::editor::upload_routes())
+}
+
+/// Every route with its method, in the order registered: the route × role test walks it.
+pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    let (ordinary, uploads) = routes();
+    ordinary
+        .table()
+        .iter()
+        .chain(uploads.table())
+        .copied()
+        .collect()
+});
 
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
-    // The global body limit covers every route but the editor's upload route, which
-    // carries its own larger per-file and per-request limits.
-    let limited = Router::new()
-        .merge(portal::routes::router())
-        .merge(portal::feeds::router())
-        .merge(portal::search_page::router())
-        .merge(crate::publishing::editor::router())
-        .merge(admin::routes::router())
-        .merge(crate::notify::pages::router())
-        .merge(ops::routes::router())
-        .route("/admin/work", get(crate::staff::work::page_work))
-        .route("/static/{hash}/{*path}", get(assets::serve))
-        .route("/favicon.ico", get(assets::favicon))
+    let (ordinary, uploads) = routes();
+    // The global body limit covers every route but the editor's upload routes, which
+    // carry their own larger per-file and per-request limits.
+    let limited = ordinary
+        .into_router()
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(body_limit));
     let inner = Router::new()
         .merge(limited)
-        .merge(crate::publishing::editor::upload_router())
+        .merge(publishing::editor::upload_limits(uploads.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             mw::csrf_cookie,
@@ -80,72 +101,3 @@ pub fn build(st: Shared) -> Router {
 async fn not_found() -> crate::error::Error {
     crate::error::Error::NotFound
 }
-
-/// Every route with its method, for the route × role test and the docs.
-pub const ROUTES: &[(&str, &str)] = &[
-    ("GET", "/"),
-    ("GET", "/favicon.ico"),
-    ("GET", "/care"),
-    ("GET", "/files/{sha}/{name}"),
-    ("GET", "/setup"),
-    ("POST", "/setup"),
-    ("GET", "/login"),
-    ("POST", "/login"),
-    ("GET", "/login/totp"),
-    ("POST", "/login/totp"),
-    ("POST", "/logout"),
-    ("GET", "/set-password"),
-    ("POST", "/set-password"),
-    ("GET", "/account"),
-    ("POST", "/account/logout-all"),
-    ("GET", "/account/password"),
-    ("POST", "/account/password"),
-    ("GET", "/account/totp"),
-    ("POST", "/account/totp"),
-    ("POST", "/account/totp/disable"),
-    ("GET", "/admin"),
-    ("GET", "/admin/users"),
-    ("GET", "/admin/users/new"),
-    ("POST", "/admin/users/new"),
-    ("GET", "/admin/users/{id}"),
-    ("POST", "/admin/users/{id}/roles"),
-    ("POST", "/admin/users/{id}/reset-password"),
-    ("POST", "/admin/users/{id}/reset-totp"),
-    ("POST", "/admin/users/{id}/unlock"),
-    ("POST", "/admin/users/{id}/disable"),
-    ("GET", "/admin/requests"),
-    ("GET", "/admin/requests/{id}"),
-    ("POST", "/admin/requests/{id}/flow"),
-    ("GET", "/admin/units"),
-    ("POST", "/admin/units"),
-    ("GET", "/admin/audit"),
-    ("GET", "/admin/checks"),
-    ("POST", "/admin/checks"),
-    ("GET", "/admin/system"),
-    ("POST", "/admin/system/backup"),
-    ("GET", "/admin/notifications"),
-    ("POST", "/admin/notifications/read-all"),
-    ("POST", "/admin/notifications/{id}/read"),
-    ("GET", "/admin/sites"),
-    ("POST", "/admin/sites"),
-    ("GET", "/admin/sites/{unit}"),
-    ("POST", "/admin/sites/{unit}"),
-    ("GET", "/admin/sites/{unit}/channels"),
-    ("POST", "/admin/sites/{unit}/channels"),
-    ("GET", "/admin/sites/{unit}/channels/{id}"),
-    ("POST", "/admin/sites/{unit}/channels/{id}"),
-    ("GET", "/admin/articles"),
-    ("GET", "/admin/articles/new"),
-    ("POST", "/admin/articles/new"),
-    ("GET", "/admin/articles/{id}"),
-    ("POST", "/admin/articles/{id}"),
-    ("POST", "/admin/articles/{id}/flow"),
-    ("GET", "/admin/articles/{id}/preview"),
-    ("GET", "/admin/articles/{id}/history"),
-    ("GET", "/admin/work"),
-    ("POST", "/admin/articles/{id}/files"),
-    ("POST", "/admin/articles/{id}/images"),
-    ("GET", "/healthz"),
-    ("GET", "/readyz"),
-    ("GET", "/metrics"),
-];

@@ -9,6 +9,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod parts;
 pub mod respond;
+pub mod routes;
 pub mod server;
 pub mod state;
 

@@ -3,10 +3,8 @@
 //! is simply not found (404). Marking read is not audited: it changes nothing but the
 //! reader's own list.
 
-use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -16,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, see_other};
+use crate::http::routes::Routes;
 use crate::staff::shell::{render, require};
 use crate::views::form::csrf;
 
@@ -23,11 +22,11 @@ pub const TITLE: &str = "消息通知";
 const HOME: &str = "/admin/notifications";
 const PAGE: usize = 30;
 
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route(HOME, get(list))
-        .route("/admin/notifications/read-all", post(read_all))
-        .route("/admin/notifications/{id}/read", post(read_one))
+pub fn router() -> Routes {
+    Routes::new()
+        .get(HOME, list)
+        .post("/admin/notifications/read-all", read_all)
+        .post("/admin/notifications/{id}/read", read_one)
 }
 
 #[derive(Deserialize, Default)]

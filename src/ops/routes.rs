@@ -3,23 +3,22 @@
 
 use std::sync::atomic::Ordering::Relaxed;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use redb::ReadableDatabase;
 use serde_json::json;
 
 use crate::error::Error;
 use crate::http::Shared;
 use crate::http::extract::Ctx;
+use crate::http::routes::Routes;
 
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/healthz", healthz)
+        .get("/readyz", readyz)
+        .get("/metrics", metrics)
 }
 
 async fn healthz() -> Response {

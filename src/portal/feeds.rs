@@ -23,6 +23,7 @@ use super::model::{Article, ArticleState, Channel, ChannelKind, Site};
 use super::{Snapshot, store};
 use crate::error::{Error, Result};
 use crate::http::Shared;
+use crate::http::routes::Routes;
 
 /// Items in a feed.
 pub const FEED_ITEMS: usize = 20;
@@ -35,24 +36,25 @@ pub const ATOM_TYPE: &str = "application/atom+xml; charset=utf-8";
 pub const XML_TYPE: &str = "application/xml; charset=utf-8";
 pub const OPENSEARCH_TYPE: &str = "application/opensearchdescription+xml; charset=utf-8";
 
-pub fn router() -> Router<Shared> {
-    let mut r = Router::new()
-        .route("/feed.xml", get(main_feed))
-        .route("/u/{code}/feed.xml", get(sub_feed))
-        .route("/c/{slug}/feed.xml", get(main_channel_feed))
-        .route("/u/{code}/c/{slug}/feed.xml", get(sub_channel_feed))
-        .route("/sitemap.xml", get(sitemap_root))
-        .route("/robots.txt", get(robots))
-        .route("/opensearch.xml", get(opensearch));
+pub fn router() -> Routes {
+    let mut parts = Router::new();
+    let r = Routes::new()
+        .get("/feed.xml", main_feed)
+        .get("/u/{code}/feed.xml", sub_feed)
+        .get("/c/{slug}/feed.xml", main_channel_feed)
+        .get("/u/{code}/c/{slug}/feed.xml", sub_channel_feed)
+        .get("/sitemap.xml", sitemap_root)
+        .get("/robots.txt", robots)
+        .get("/opensearch.xml", opensearch);
     // The router takes no parameter with a suffix in one segment (`/sitemap-{n}.xml`),
     // so each part gets its own static route.
     for n in 1..=SITEMAP_MAX_PARTS {
-        r = r.route(
+        parts = parts.route(
             &format!("/sitemap-{n}.xml"),
             get(move |st: State<Shared>, h: HeaderMap| sitemap_part(st, h, n)),
         );
     }
-    r
+    r.family("GET", "/sitemap-{n}.xml", parts)
 }
 
 // ---- XML text

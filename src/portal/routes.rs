@@ -1,11 +1,9 @@
 //! Public pages. Cacheable pages go through `cached`, which serves from memory and
 //! renders (on a blocking thread) only on a miss.
 
-use axum::Router;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -16,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
 use crate::http::respond::{html as page, see_other};
+use crate::http::routes::Routes;
 use crate::views::layout::{ArticleMeta, SiteChrome};
 use crate::views::{PageMeta, public_page};
 
@@ -23,24 +22,24 @@ pub const PER_PAGE: usize = 20;
 /// Page numbers beyond this are refused with a clear page instead of a long scan.
 pub const MAX_PAGE: usize = 5000;
 
-pub fn router() -> Router<Shared> {
-    Router::new()
-        .route("/", get(main_home))
-        .route("/c/{slug}", get(redirect_slash))
-        .route("/c/{slug}/", get(main_channel))
-        .route("/c/{slug}/page/{n}/", get(main_channel_page))
-        .route("/a/{id}", get(main_article))
-        .route("/a/{id}/print", get(main_article_print))
-        .route("/u/{code}", get(redirect_slash))
-        .route("/u/{code}/", get(sub_home))
-        .route("/u/{code}/c/{slug}/", get(sub_channel))
-        .route("/u/{code}/c/{slug}/page/{n}/", get(sub_channel_page))
-        .route("/u/{code}/a/{id}", get(sub_article))
-        .route("/u/{code}/a/{id}/print", get(sub_article_print))
-        .route("/files/{sha}/{name}", get(super::files::serve))
-        .route("/care", get(care))
-        .route("/sitemap", get(sitemap))
-        .route("/contact", get(contact))
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/", main_home)
+        .get("/c/{slug}", redirect_slash)
+        .get("/c/{slug}/", main_channel)
+        .get("/c/{slug}/page/{n}/", main_channel_page)
+        .get("/a/{id}", main_article)
+        .get("/a/{id}/print", main_article_print)
+        .get("/u/{code}", redirect_slash)
+        .get("/u/{code}/", sub_home)
+        .get("/u/{code}/c/{slug}/", sub_channel)
+        .get("/u/{code}/c/{slug}/page/{n}/", sub_channel_page)
+        .get("/u/{code}/a/{id}", sub_article)
+        .get("/u/{code}/a/{id}/print", sub_article_print)
+        .get("/files/{sha}/{name}", super::files::serve)
+        .get("/care", care)
+        .get("/sitemap", sitemap)
+        .get("/contact", contact)
 }
 
 async fn redirect_slash(req: Request) -> Response {

@@ -2,10 +2,8 @@
 //! filters by kind, site, channel and date, highlighted snippets and pagination. The kinds
 //! offered are the ones registered with the indexer.
 
-use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::response::Response;
-use axum::routing::get;
 use maud::{PreEscaped, html};
 
 use super::pages::{breadcrumbs, date};
@@ -14,14 +12,15 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
 use crate::http::respond::{html as page, html_invalid};
+use crate::http::routes::Routes;
 use crate::search::{Query, clean_query};
 use crate::views::{PageMeta, public_page};
 
 pub const PER_PAGE: usize = 10;
 const MAX_PAGE: usize = 100;
 
-pub fn router() -> Router<Shared> {
-    Router::new().route("/search", get(search))
+pub fn router() -> Routes {
+    Routes::new().get("/search", search)
 }
 
 /// The form's fields, parsed leniently: a bad filter is dropped with a note, never a 500.

@@ -592,7 +592,7 @@ async fn store_images(st: &Shared, id: &str, req: Request) -> Result<Response> {
         })
         .await?;
     if changed {
-        st.portal().article_changed(&st, Some(&before), &after);
+        st.portal().article_changed(st, Some(&before), &after);
     }
     Ok(jodit_answer(
         StatusCode::OK,

@@ -66,7 +66,7 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
             .await;
         match r {
             Ok(Some(t)) => {
-                st.portal().article_changed(&st, Some(&t.before), &t.after);
+                st.portal().article_changed(st, Some(&t.before), &t.after);
                 n += 1;
             }
             Ok(None) => {}
