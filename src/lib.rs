@@ -58,6 +58,15 @@ pub struct App {
 impl App {
     /// Opens the store, binds every listen address and prepares (but does not start) serving.
     pub async fn build(cfg: Config, clock: SharedClock) -> Result<App, StartError> {
+        Self::build_with(cfg, clock, app::registry::staff()).await
+    }
+
+    /// `build` with the staff registrations given (tests plug in a capability this way).
+    pub async fn build_with(
+        cfg: Config,
+        clock: SharedClock,
+        registry: staff::registry::Registry,
+    ) -> Result<App, StartError> {
         let tls = if cfg.tls.cert_file.is_empty() {
             None
         } else {
@@ -99,7 +108,7 @@ impl App {
             unread: notify::store::unread_count,
             parts: http::parts::Parts::default()
                 .with(portal::Portal::default())
-                .with(app::registry::staff()),
+                .with(registry),
             search: Default::default(),
         });
         state.pages.set_limit(state.cfg.page_cache_bytes());

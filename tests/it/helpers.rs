@@ -54,10 +54,24 @@ impl TestApp {
 
     /// Starts on an existing data folder (e.g. after a restart or restore).
     pub async fn start_in(dir: TempDir, tweak: impl FnOnce(&mut Config)) -> TestApp {
+        Self::start_full(dir, tweak, gongkai::app::registry::staff()).await
+    }
+
+    /// Starts with the staff registrations given (a capability plugged in by a test).
+    pub async fn start_with_registry(registry: gongkai::staff::registry::Registry) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Self::start_full(dir, |_| {}, registry).await
+    }
+
+    async fn start_full(
+        dir: TempDir,
+        tweak: impl FnOnce(&mut Config),
+        registry: gongkai::staff::registry::Registry,
+    ) -> TestApp {
         let mut cfg = test_config(dir.path());
         tweak(&mut cfg);
         let clock = test_clock();
-        let app = gongkai::App::build(cfg, clock.clone())
+        let app = gongkai::App::build_with(cfg, clock.clone(), registry)
             .await
             .expect("app builds");
         let addr = app.addrs()[0];

@@ -18,6 +18,7 @@ mod files;
 mod http_hygiene;
 mod login_guard;
 mod notify;
+mod plug_in;
 mod portal;
 mod proxy;
 mod routes;
