@@ -22,12 +22,12 @@ fn routes() -> (Routes, Routes) {
         .merge(portal::search_page::router())
         .merge(admin::routes::router())
         .merge(crate::notify::pages::router())
-        .merge(publishing::editor::router())
+        .merge(publishing::routes::router())
         .get("/admin/work", crate::staff::work::page_work)
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
         .get("/favicon.ico", assets::favicon);
-    (ordinary, publishing::editor::upload_routes())
+    (ordinary, publishing::routes::upload_routes())
 }
 
 /// Every route with its method, in the order registered: the route × role test walks it.
@@ -53,7 +53,7 @@ pub fn build(st: Shared) -> Router {
         .layer(RequestBodyLimitLayer::new(body_limit));
     let inner = Router::new()
         .merge(limited)
-        .merge(publishing::editor::upload_limits(uploads.into_router()))
+        .merge(publishing::routes::upload_limits(uploads.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             mw::csrf_cookie,

@@ -45,6 +45,13 @@ pub fn valid(token: &str) -> bool {
     sign(nonce).is_some_and(|s| crate::ids::secret_eq(s.as_bytes(), sig.as_bytes()))
 }
 
+/// The visitor's anonymous CSRF token: the cookie's, or one made on first use (only
+/// pages that render a form before login use it).
+#[derive(Debug, Clone)]
+pub struct AnonCsrf {
+    pub cell: std::sync::Arc<std::sync::OnceLock<String>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

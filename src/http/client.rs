@@ -13,8 +13,11 @@ use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 
 use super::Shared;
-use super::extract::ClientAddr;
 use crate::config::NetList;
+
+/// The peer address of the connection, inserted by the server loop.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::SocketAddr);
 
 /// The resolved client of one request, put in the request's extensions by
 /// [`resolve_client`] before anything else runs.

@@ -1,23 +1,19 @@
 //! Extractors: who is asking (session → user), from where, and a form whose CSRF
 //! token and origin have been checked.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 
 use super::Shared;
-use super::middleware::AnonCsrf;
+use super::anon_csrf::AnonCsrf;
 use crate::auth::model::User;
 use crate::auth::session::{self, Limits, Session, Stage};
 use crate::error::{Error, Result};
 
 pub const SESSION_COOKIE: &str = "gk_session";
-
-/// The peer address of the connection, inserted by the server loop.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
 
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);

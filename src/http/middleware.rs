@@ -201,7 +201,8 @@ pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next)
     if let Some(t) = existing {
         let _ = cell.set(t);
     }
-    req.extensions_mut().insert(AnonCsrf { cell: cell.clone() });
+    req.extensions_mut()
+        .insert(super::anon_csrf::AnonCsrf { cell: cell.clone() });
     let secure = super::client::of(req.extensions(), st.tls).https || st.cfg.server.secure_cookies;
     let mut resp = next.run(req).await;
     // A token made during this request (a form was rendered) goes out as the cookie.
@@ -213,13 +214,6 @@ pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next)
         }
     }
     resp
-}
-
-/// The visitor's anonymous CSRF token: the cookie's, or one made on first use (only
-/// pages that render a form before login use it).
-#[derive(Debug, Clone)]
-pub struct AnonCsrf {
-    pub cell: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 /// Refuses cross-site state changes early, on headers alone (the token check is in

@@ -16,7 +16,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
-use super::extract::ClientAddr;
+use super::client::ClientAddr;
 use crate::config::Config;
 
 pub struct Limits {

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod editor;
 pub mod flow;
 pub mod review;
+pub mod routes;
 pub mod store;
 
 use crate::auth::permission::Action;

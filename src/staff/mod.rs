@@ -4,5 +4,6 @@
 
 pub mod registry;
 pub mod shell;
+pub mod shows;
 pub mod todo;
 pub mod work;

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::Staff;
 
-use super::registry::Shows;
+use super::shows::Shows;
 
 /// One item in a work list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,7 +29,7 @@ use crate::staff::shell::{event, render};
 use crate::views::form::{self, FormState};
 
 pub const PER_PAGE: usize = 30;
-pub const TITLE_MAX: usize = 200;
+pub use super::draft::TITLE_MAX;
 
 /// The state's label (草稿, 待本单位审核, 已发布 …) of an item or a stored revision.
 pub fn state_label(a: &Article) -> &'static str {
@@ -251,7 +251,7 @@ pub async fn item_page_with(
             (edit_form_markup(st, s, &ic.units, Some(ic), &fs))
             section.card {
                 h2 { "上传封面图片和附件" }
-                p.hint { "请先保存对上面表单的修改，再上传文件。单个文件不超过 20 MB；允许的类型：" (super::upload::ALLOWED.join("、")) "。" }
+                p.hint { "请先保存对上面表单的修改，再上传文件。单个文件不超过 20 MB；允许的类型：" (super::item_form::ALLOWED.join("、")) "。" }
                 @if let Some(e) = fs.error("files") { p.error id="f-files-err" role="alert" { (e) } }
                 form method="post" action=(format!("/admin/articles/{}/files", a.id)) enctype="multipart/form-data" {
                     (form::csrf(&s.csrf))

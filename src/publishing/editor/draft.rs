@@ -1,7 +1,6 @@
 //! The item form's fields, parsed and checked (`Draft`), and applied to an article. Which
 //! channels an item may be placed in is `review::levels`' question; this file asks it.
 
-use super::articles::TITLE_MAX;
 use crate::auth::model::UnitCode;
 use crate::error::Result;
 use crate::http::Shared;
@@ -10,6 +9,9 @@ use crate::portal::model::{Article, Channel, ChannelKind, DisclosureMeta};
 use crate::portal::store;
 use crate::publishing::review::levels::{self, Units};
 use crate::views::form::FormState;
+
+/// The longest title, in characters.
+pub const TITLE_MAX: usize = 200;
 
 /// The form's fields, checked.
 pub struct Draft {

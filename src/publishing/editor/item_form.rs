@@ -3,16 +3,22 @@
 
 use maud::{Markup, html};
 
-use super::articles::file_url;
 use super::sites::textarea;
 use crate::auth::model::UnitCode;
 use crate::http::Shared;
 use crate::http::extract::Staff;
+use crate::portal::files::url as file_url;
 use crate::portal::model::{Article, Channel, ChannelKind};
 use crate::publishing::flow::action as fa;
 use crate::publishing::review::handlers::ItemCtx;
 use crate::publishing::review::levels::{self, Units};
 use crate::views::form::{self, Field, FormState};
+
+/// File types people may upload (by extension).
+pub const ALLOWED: [&str; 18] = [
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar",
+    "jpg", "jpeg", "png", "gif", "webp",
+];
 
 /// Home-channel choices: list channels the user's items may be placed in.
 fn home_channels(

@@ -18,62 +18,7 @@ use crate::auth::permission::{Action, Object, can};
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Staff;
-use crate::http::routes::Routes;
 use crate::staff::shell::{facts, require};
-
-/// The editor's pages and form posts (ordinary body limit).
-pub fn router() -> Routes {
-    Routes::new()
-        .get("/admin/sites", sites::list)
-        .post("/admin/sites", sites::create)
-        .get("/admin/sites/{unit}", sites::edit_form)
-        .post("/admin/sites/{unit}", sites::edit_submit)
-        .get("/admin/sites/{unit}/channels", channels::channels)
-        .post("/admin/sites/{unit}/channels", channels::channel_create)
-        .get("/admin/sites/{unit}/channels/{id}", channels::channel_form)
-        .post(
-            "/admin/sites/{unit}/channels/{id}",
-            channels::channel_submit,
-        )
-        .get("/admin/articles", articles::list)
-        .get("/admin/articles/new", articles::new_form)
-        .post("/admin/articles/new", articles::new_submit)
-        .get("/admin/articles/{id}", articles::edit_form)
-        .post("/admin/articles/{id}", articles::edit_submit)
-        .post(
-            "/admin/articles/{id}/flow",
-            crate::publishing::review::handlers::take_step,
-        )
-        .get(
-            "/admin/articles/{id}/preview",
-            crate::publishing::review::preview::preview,
-        )
-        .get("/admin/articles/{id}/history", history::history)
-        .get(
-            "/admin/checks",
-            crate::publishing::checks::rules_admin::page_get,
-        )
-        .post(
-            "/admin/checks",
-            crate::publishing::checks::rules_admin::submit,
-        )
-}
-
-/// The upload route, which takes bodies larger than the global limit. It carries its
-/// own limits and is merged outside the global `RequestBodyLimitLayer` (src/app/router.rs).
-pub fn upload_routes() -> Routes {
-    Routes::new()
-        .post("/admin/articles/{id}/files", upload::upload)
-        .post("/admin/articles/{id}/images", upload::image)
-}
-
-/// The upload routes' own limits, applied by the composition root to them alone.
-pub fn upload_limits(r: axum::Router<Shared>) -> axum::Router<Shared> {
-    r.layer(axum::extract::DefaultBodyLimit::max(upload::MAX_REQUEST))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            upload::MAX_REQUEST,
-        ))
-}
 
 /// Permission questions of the editor, all answered by the one `can`.
 pub struct Scope {

@@ -29,11 +29,7 @@ use crate::views::form::FormState;
 pub const MAX_FILE: usize = 20 * 1024 * 1024;
 /// A whole upload request at most this size (a cover and a few attachments).
 pub const MAX_REQUEST: usize = 64 * 1024 * 1024;
-/// File types people may upload (by extension).
-pub const ALLOWED: [&str; 18] = [
-    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "txt", "csv", "zip", "rar",
-    "jpg", "jpeg", "png", "gif", "webp",
-];
+pub use super::item_form::ALLOWED;
 const IMAGES: [&str; 5] = ["jpg", "jpeg", "png", "gif", "webp"];
 
 /// One received file, on disk in the blob store's temp folder until committed.

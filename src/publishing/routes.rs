@@ -1,0 +1,96 @@
+//! Publishing's routes, handed to the composition root (`app::router`).
+
+use crate::http::Shared;
+use crate::http::routes::Routes;
+
+/// The editor's pages and form posts (ordinary body limit).
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/admin/sites", crate::publishing::editor::sites::list)
+        .post("/admin/sites", crate::publishing::editor::sites::create)
+        .get(
+            "/admin/sites/{unit}",
+            crate::publishing::editor::sites::edit_form,
+        )
+        .post(
+            "/admin/sites/{unit}",
+            crate::publishing::editor::sites::edit_submit,
+        )
+        .get(
+            "/admin/sites/{unit}/channels",
+            crate::publishing::editor::channels::channels,
+        )
+        .post(
+            "/admin/sites/{unit}/channels",
+            crate::publishing::editor::channels::channel_create,
+        )
+        .get(
+            "/admin/sites/{unit}/channels/{id}",
+            crate::publishing::editor::channels::channel_form,
+        )
+        .post(
+            "/admin/sites/{unit}/channels/{id}",
+            crate::publishing::editor::channels::channel_submit,
+        )
+        .get("/admin/articles", crate::publishing::editor::articles::list)
+        .get(
+            "/admin/articles/new",
+            crate::publishing::editor::articles::new_form,
+        )
+        .post(
+            "/admin/articles/new",
+            crate::publishing::editor::articles::new_submit,
+        )
+        .get(
+            "/admin/articles/{id}",
+            crate::publishing::editor::articles::edit_form,
+        )
+        .post(
+            "/admin/articles/{id}",
+            crate::publishing::editor::articles::edit_submit,
+        )
+        .post(
+            "/admin/articles/{id}/flow",
+            crate::publishing::review::handlers::take_step,
+        )
+        .get(
+            "/admin/articles/{id}/preview",
+            crate::publishing::review::preview::preview,
+        )
+        .get(
+            "/admin/articles/{id}/history",
+            crate::publishing::editor::history::history,
+        )
+        .get(
+            "/admin/checks",
+            crate::publishing::checks::rules_admin::page_get,
+        )
+        .post(
+            "/admin/checks",
+            crate::publishing::checks::rules_admin::submit,
+        )
+}
+
+/// The upload route, which takes bodies larger than the global limit. It carries its
+/// own limits and is merged outside the global `RequestBodyLimitLayer` (src/app/router.rs).
+pub fn upload_routes() -> Routes {
+    Routes::new()
+        .post(
+            "/admin/articles/{id}/files",
+            crate::publishing::editor::upload::upload,
+        )
+        .post(
+            "/admin/articles/{id}/images",
+            crate::publishing::editor::upload::image,
+        )
+}
+
+/// The upload routes' own limits, applied by the composition root to them alone.
+pub fn upload_limits(r: axum::Router<Shared>) -> axum::Router<Shared> {
+    r.layer(axum::extract::DefaultBodyLimit::max(
+        crate::publishing::editor::upload::MAX_REQUEST,
+    ))
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        crate::publishing::editor::upload::MAX_REQUEST,
+    ))
+}
