@@ -174,6 +174,143 @@ fn imports(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
     out
 }
 
+/// The module a file defines: `src/a/b.rs` and `src/a/b/mod.rs` → `a::b`; `src/lib.rs` → ``.
+fn module_of(path: &str) -> String {
+    let rel = path.strip_prefix("src/").unwrap_or(path);
+    let rel = rel.strip_suffix(".rs").unwrap_or(rel);
+    let rel = rel.strip_suffix("/mod").unwrap_or(rel);
+    if rel == "lib" || rel == "main" {
+        return String::new();
+    }
+    rel.replace('/', "::")
+}
+
+/// Every path a use tree starting at `chars[i]` names, each with its line: `a::{b, c::D}` →
+/// `a::b`, `a::c::D`; `self` inside a group names the group's own path.
+fn use_tree(
+    chars: &[char],
+    mut i: usize,
+    prefix: &[String],
+    out: &mut Vec<(Vec<String>, usize)>,
+) -> usize {
+    let line_of = |i: usize| {
+        chars[..i.min(chars.len())]
+            .iter()
+            .filter(|c| **c == '\n')
+            .count()
+            + 1
+    };
+    let mut segs = prefix.to_vec();
+    let start = i;
+    loop {
+        while chars.get(i).is_some_and(|c| c.is_whitespace()) {
+            i += 1;
+        }
+        if chars.get(i) == Some(&'{') {
+            i += 1;
+            loop {
+                while chars.get(i).is_some_and(|c| c.is_whitespace() || *c == ',') {
+                    i += 1;
+                }
+                match chars.get(i) {
+                    None => return i,
+                    Some('}') => return i + 1,
+                    Some(c) if is_ident(*c) => i = use_tree(chars, i, &segs, out),
+                    // A comment line blanked earlier, or anything unexpected: skip it.
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        let name = ident_at(chars, i);
+        if name.is_empty() {
+            break;
+        }
+        i += name.len();
+        if name != "self" {
+            segs.push(name);
+        }
+        if chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&':') {
+            i += 2;
+        } else {
+            break;
+        }
+    }
+    if segs.len() > prefix.len() || chars.get(start) == Some(&'s') {
+        out.push((segs, line_of(start)));
+    }
+    i
+}
+
+/// Imports between files (modules), as (from, to, file:line): `crate::`, `super::` and
+/// `self::` paths resolved to the longest module they name.
+fn file_imports(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+    let modules: BTreeSet<String> = files.iter().map(|(p, _)| module_of(p)).collect();
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for &(path, text) in files {
+        if is_test_file(path) {
+            continue;
+        }
+        let me = module_of(path);
+        if me.is_empty() {
+            continue;
+        }
+        let is_mod_rs = path.ends_with("/mod.rs");
+        let here: Vec<String> = me.split("::").map(str::to_string).collect();
+        // `super` of `a::b` (file a/b.rs or a/b/mod.rs) is `a`.
+        let parent = &here[..here.len() - 1];
+        let _ = is_mod_rs;
+        let chars: Vec<char> = code_part(text).chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            if i > 0 && (is_ident(chars[i - 1]) || chars[i - 1] == ':') {
+                i += 1;
+                continue;
+            }
+            let word = ident_at(&chars, i);
+            let base: Option<Vec<String>> = match word.as_str() {
+                "crate" => Some(Vec::new()),
+                "super" => Some(parent.to_vec()),
+                "self" => Some(here.clone()),
+                _ => None,
+            };
+            let after = i + word.len();
+            let (Some(mut base), true) = (
+                base,
+                chars.get(after) == Some(&':') && chars.get(after + 1) == Some(&':'),
+            ) else {
+                i += word.len().max(1);
+                continue;
+            };
+            let mut j = after + 2;
+            // `super::super::x`
+            while ident_at(&chars, j) == "super" && chars.get(j + 5) == Some(&':') {
+                base.pop();
+                j += 7;
+            }
+            let mut paths = Vec::new();
+            let end = use_tree(&chars, j, &base, &mut paths);
+            for (segs, line) in paths {
+                let target = (1..=segs.len())
+                    .rev()
+                    .map(|n| segs[..n].join("::"))
+                    .find(|m| modules.contains(m));
+                if let Some(to) = target
+                    && to != me
+                    && !me.starts_with(&format!("{to}::"))
+                {
+                    let at = format!("{path}:{line}");
+                    if seen.insert((at.clone(), to.clone())) {
+                        out.push((me.clone(), to, at));
+                    }
+                }
+            }
+            i = end.max(i + 1);
+        }
+    }
+    out
+}
+
 /// Every violation of the layers, as lines to print; empty when the tree is clean.
 fn check(files: &[(&str, &str)]) -> Vec<String> {
     let mut files = files.to_vec();
@@ -243,6 +380,38 @@ fn check(files: &[(&str, &str)]) -> Vec<String> {
                         n => format!(" (+{n})"),
                     };
                     problems.push(format!("    {a} -> {b}: {}{more}", ats[0]));
+                }
+            }
+        }
+    }
+    // Circles between files, wherever they are: a ring of files is a tangle even inside one
+    // folder. (A file may use its own ancestors' items, e.g. `super::instance_of`; a parent
+    // naming its children with `mod` is not an import.)
+    let fimports = file_imports(&files);
+    let file_of: BTreeMap<String, &str> = files.iter().map(|(p, _)| (module_of(p), *p)).collect();
+    let mut fedges: BTreeMap<&str, BTreeMap<&str, Vec<&str>>> = BTreeMap::new();
+    for (from, to, at) in &fimports {
+        fedges
+            .entry(from)
+            .or_default()
+            .entry(to)
+            .or_default()
+            .push(at);
+    }
+    let fgraph: BTreeMap<&str, Vec<&str>> = fedges
+        .iter()
+        .map(|(a, bs)| (*a, bs.keys().copied().collect()))
+        .collect();
+    for circle in circles(&fgraph) {
+        let names: Vec<&str> = circle
+            .iter()
+            .map(|m| file_of.get(*m).copied().unwrap_or(m))
+            .collect();
+        problems.push(format!("circle between files: {}", names.join(" ↔ ")));
+        for a in &circle {
+            for b in &circle {
+                if let Some(ats) = fedges.get(a).and_then(|bs| bs.get(b)) {
+                    problems.push(format!("    {a} -> {b}: {}", ats[0]));
                 }
             }
         }
@@ -420,6 +589,37 @@ fn grouped_use_over_several_lines_names_each_member() {
         "src/store/x.rs:7: store (foundation) imports auth, a higher foundation layer",
     ];
     first_lines(&[("src/store/x.rs", text)], &wanted);
+}
+
+#[test]
+fn circle_between_files_of_one_folder_is_named() {
+    let extra = [
+        ("src/portal/a.rs", "use super::b::X;\n"),
+        (
+            "src/portal/b.rs",
+            "fn f() {}\nuse crate::portal::{c, a::{self, Y}};\n",
+        ),
+        ("src/portal/c.rs", "use super::super::clock::now;\n"),
+    ];
+    let wanted = [
+        "circle between files: src/portal/a.rs ↔ src/portal/b.rs",
+        "    portal::a -> portal::b: src/portal/a.rs:1",
+        "    portal::b -> portal::a: src/portal/b.rs:2",
+    ];
+    first_lines(&extra, &wanted);
+}
+
+#[test]
+fn a_file_may_use_its_parent() {
+    let extra = [
+        ("src/portal/a.rs", "use super::Site;\nuse self::inner::X;\n"),
+        (
+            "src/portal/a/inner.rs",
+            "use super::super::Site;\nuse crate::clock::now;\n",
+        ),
+        ("src/portal/b.rs", "use crate::portal::a::inner::W;\n"),
+    ];
+    first_lines(&extra, &[]);
 }
 
 #[test]

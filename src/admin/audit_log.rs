@@ -136,7 +136,7 @@ pub fn action_label(action: &str) -> &'static str {
         "article_correct" => "更正",
         "article_withdraw" => "撤稿",
         "article_replace" => "替换",
-        // What `review::handlers::audit_action` records for a transition it does not know.
+        // What `review::item::audit_action` records for a transition it does not know.
         "article_flow" => "其他流程操作",
         _ => "其他操作",
     }
@@ -155,7 +155,7 @@ mod tests {
     /// value is followed back to its string literals: a literal; the enclosing helper's own
     /// `action` parameter (its callers are checked instead); a local `let` binding (the
     /// literals in it); or a call of a function returning `&'static str`, like
-    /// `review::handlers::audit_action` (the literals in its body). A value it cannot follow
+    /// `review::item::audit_action` (the literals in its body). A value it cannot follow
     /// fails the test as well, so a new way of passing an action cannot slip past unseen.
     #[test]
     fn every_recorded_action_has_a_label() {

@@ -10,7 +10,7 @@ use redb::{Database, ReadableDatabase, ReadableTable, TableHandle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{DB_FILE, Store, schema, tables};
+use super::{DB_FILE, Store, tables, version};
 use crate::error::{Error, Result};
 
 pub const FORMAT: u32 = 1;
@@ -137,7 +137,7 @@ pub fn backup_to(store: &Store, out: &Path, now_ms: i64) -> Result<Manifest> {
         let manifest = Manifest {
             format: FORMAT,
             app_version: env!("CARGO_PKG_VERSION").into(),
-            schema_version: schema::CURRENT,
+            schema_version: version::CURRENT,
             created_ms: now_ms,
             files,
         };
@@ -229,7 +229,7 @@ fn unpack_and_check(file: &Path, work: &Path) -> std::result::Result<Manifest, S
     if manifest.format != FORMAT {
         return Err(format!("不支持的备份格式版本 {}", manifest.format));
     }
-    if manifest.schema_version > schema::CURRENT {
+    if manifest.schema_version > version::CURRENT {
         return Err(format!(
             "备份来自更新版本（数据结构版本 {}），请使用新版本 gongkai 恢复",
             manifest.schema_version

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod blobs;
 pub mod schema;
 pub mod tables;
+pub mod version;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -6,8 +6,7 @@ use redb::ReadableTable;
 use super::{Store, tables};
 use crate::error::{Error, Result};
 
-/// The schema this build writes. Bump it and add a step to `app::migrations::STEPS` together.
-pub const CURRENT: u64 = 4;
+pub use super::version::CURRENT;
 
 /// One migration step. Steps that need a capability's code are registered by the
 /// composition root (`app::migrations::STEPS`): `steps[n]` takes a store from version n+1 to n+2.

@@ -20,7 +20,7 @@ use crate::http::respond::{html as page, see_other};
 use crate::portal::model::{Article, ArticleState};
 use crate::portal::store;
 use crate::publishing::flow::{action as fa, state as fstate};
-use crate::publishing::review::handlers::ItemCtx;
+use crate::publishing::review::item::ItemCtx;
 use crate::publishing::review::levels::{self, Units};
 use crate::publishing::review::revise::{self, AfterSave};
 use crate::publishing::review::take::{Request, take};
@@ -444,7 +444,7 @@ pub(super) fn take_after_save(
         event(
             user,
             ctx,
-            crate::publishing::review::handlers::audit_action(transition),
+            crate::publishing::review::item::audit_action(transition),
             format!("article:{}", saved.id),
             true,
             comment.to_owned(),

@@ -13,7 +13,7 @@ use crate::http::extract::Staff;
 use crate::http::respond::html as page;
 use crate::portal::store;
 use crate::publishing::diff;
-use crate::publishing::review::handlers::ItemCtx;
+use crate::publishing::review::item::ItemCtx;
 use crate::staff::shell::render;
 
 #[derive(Deserialize, Default)]

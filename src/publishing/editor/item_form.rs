@@ -10,7 +10,7 @@ use crate::http::extract::Staff;
 use crate::portal::files::url as file_url;
 use crate::portal::model::{Article, Channel, ChannelKind};
 use crate::publishing::flow::action as fa;
-use crate::publishing::review::handlers::ItemCtx;
+use crate::publishing::review::item::ItemCtx;
 use crate::publishing::review::levels::{self, Units};
 use crate::views::form::{self, Field, FormState};
 

@@ -235,7 +235,7 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
                 crate::auth::audit::Event {
                     user: u.username.clone(),
                     unit: u.unit.to_string(),
-                    action: super::handlers::audit_action(transition),
+                    action: super::item::audit_action(transition),
                     object: format!("article:{}", cur.id),
                     ip: String::new(),
                     outcome: crate::auth::audit::Outcome::Success,

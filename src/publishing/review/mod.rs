@@ -14,6 +14,7 @@ pub mod demo;
 pub mod due;
 pub mod handlers;
 pub mod index;
+pub mod item;
 pub mod levels;
 pub mod notices;
 pub mod panel;

@@ -3,7 +3,7 @@
 
 use maud::{Markup, html};
 
-use super::handlers::{CHECKED, ItemCtx};
+use super::item::{CHECKED, ItemCtx};
 use crate::flow::{Definition, Instance};
 use crate::publishing::flow::{ReviewLevels, action as a};
 use crate::views::form::{self, Field, FormState};

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::html;
 
-use super::handlers::ItemCtx;
+use super::item::ItemCtx;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Staff;
