@@ -700,6 +700,24 @@ fn findings_and_override_serialize() {
     assert_eq!(serde_json::from_str::<Override>(&j).unwrap(), o);
 }
 
+#[test]
+fn an_override_kept_with_an_item_reads_back_whole() {
+    let f = run("违禁甲", "<p>云溪区政府</p>");
+    let o = Override::new("审核员", "理由充分", &f).unwrap();
+    // As items written before the override moved into the portal's model kept it.
+    let blank = Article::blank(1, crate::auth::model::UnitCode::parse("gov").unwrap(), "w");
+    let mut old = serde_json::to_value(&blank).unwrap();
+    old["check_override"] = serde_json::to_value(&o).unwrap();
+    let mut a: Article = serde_json::from_value(old).unwrap();
+    assert_eq!(Override::of(&a), Some(o.clone()));
+    // And as it is kept now.
+    a.check_override = Some(o.stored());
+    let again: Article = serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert_eq!(Override::of(&again), Some(o));
+    a.check_override = None;
+    assert_eq!(Override::of(&a), None);
+}
+
 // ---- the scanner ----
 
 #[test]
