@@ -24,6 +24,8 @@ pub struct TodoRow {
     pub state_key: String,
     /// A mark beside the state (e.g. 待事后审核).
     pub badge: Option<String>,
+    /// What the person needs to know first, under the title (e.g. why it was returned).
+    pub note: Option<String>,
     /// The unit it comes from.
     pub unit: String,
     /// The deadline of the step it waits in, if that step has one.

@@ -66,7 +66,7 @@ pub async fn page_work(
             tbody {
                 @for r in &current.rows {
                     tr {
-                        td { a href=(r.link) { (r.title) } }
+                        td { a href=(r.link) { (r.title) } @if let Some(n) = &r.note { br; span.row-note { (n) } } }
                         td { (r.place) }
                         td { span class=(format!("state state-{}", r.state_key)) { (r.state) }
                             @if let Some(b) = &r.badge { " " span.badge.flagged { (b) } } }

@@ -39,6 +39,7 @@ impl TodoSource for Ledger {
                 state: "待核对".into(),
                 state_key: "pending".into(),
                 badge: None,
+                note: None,
                 unit: "区政府办公室".into(),
                 due_ms: Some(due),
                 updated_ms: now,

@@ -955,3 +955,45 @@ async fn bad_flow_posts_get_a_clear_message_and_change_nothing() {
     assert_eq!(stored(&app, id).await, before, "nothing changed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_returned_item_shows_why_at_the_top_of_its_page_and_in_the_list() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "退回横幅测试", "正文。", "submit").await;
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "请补充活动的起止时间")],
+    )
+    .await;
+    let page = p.writer.get(&format!("/admin/articles/{id}")).await;
+    let main = crate::helpers::main_of(&page.body);
+    let banner = main
+        .find("已退回，请按意见修改后重新报送")
+        .expect("the banner");
+    let reason = main.find("请补充活动的起止时间").expect("the reason");
+    let form = main.find("编辑内容").expect("the form");
+    assert!(
+        banner < reason && reason < form,
+        "the reason comes before the form"
+    );
+    // 报送 (the flow button) comes after the form it sends.
+    let submit_button = main.rfind(">报送</button>").expect("the 报送 button");
+    assert!(form < submit_button, "报送 after the form");
+    // The 退回给我 list says why in the row.
+    let list = p.writer.get("/admin/work?list=returned").await;
+    let row = crate::helpers::main_of(&list.body);
+    assert!(
+        row.contains("退回横幅测试") && row.contains("退回意见：请补充活动的起止时间"),
+        "{row}"
+    );
+    // Resubmitted, the banner is gone.
+    step(&p.writer, &app, id, "submit", &[]).await;
+    let page = p.writer.get(&format!("/admin/articles/{id}")).await;
+    assert!(!page.body.contains("已退回，请按意见修改后重新报送"));
+    app.stop().await;
+}

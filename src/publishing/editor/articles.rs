@@ -232,6 +232,7 @@ pub async fn item_page_with(
         @if let Some(m) = ok { div.notice.ok role="status" { (m) } }
         (form::notice(&FormState { errors: Vec::new(), notice: fs.notice.clone(), values: Vec::new() }))
         @if let Some(c) = &conflict { (conflict_markup(c)) }
+        @if let Some(b) = panel::returned_banner(ic) { (b) }
         section.card {
             dl.kv {
                 dt { "信息编号" } dd { (a.id) }
@@ -244,11 +245,14 @@ pub async fn item_page_with(
             }
         }
         @if let Some(old) = &since_review { (since_review_markup(old, a)) }
-        (panel::actions(ic, &s.csrf, &fs, blocked))
+        // The check results come before the buttons that act on them; a writer's 报送 comes
+        // after the form it sends.
         (crate::publishing::checks::panel::findings_panel(a, &findings, ic.is_reviewer()))
+        @if !may_edit { (panel::actions(ic, &s.csrf, &fs, blocked)) }
         @if may_edit {
             h2 { "编辑内容" }
             (edit_form_markup(st, s, &ic.units, Some(ic), &fs))
+            (panel::actions(ic, &s.csrf, &fs, blocked))
             section.card {
                 h2 { "上传封面图片和附件" }
                 p.hint { "请先保存对上面表单的修改，再上传文件。单个文件不超过 20 MB；允许的类型：" (super::item_form::ALLOWED.join("、")) "。" }

@@ -111,6 +111,36 @@ pub fn actions(ic: &ItemCtx, csrf: &str, fs: &FormState, blocked: bool) -> Marku
     }
 }
 
+/// The step that returned the item, while it is returned: who, when and why.
+pub fn returning_step(inst: &Instance) -> Option<&crate::flow::Step> {
+    use crate::publishing::flow::state as st;
+    if inst.state != st::RETURNED {
+        return None;
+    }
+    inst.history.iter().rev().find(|s| s.to == st::RETURNED)
+}
+
+/// The reason a returned item came back, at the top of its page: the writer reads it before
+/// anything else.
+pub fn returned_banner(ic: &ItemCtx) -> Option<Markup> {
+    let step = returning_step(&ic.instance)?;
+    let unit = step
+        .by_unit
+        .as_ref()
+        .map(|u| format!("（{}）", ic.units.name(u)))
+        .unwrap_or_default();
+    Some(html! {
+        div.notice.returned role="status" aria-labelledby="returned-h" {
+            h2 #returned-h { "已退回，请按意见修改后重新报送" }
+            p { (step.by_name) (unit) " 于 " (crate::clock::show(step.at_ms)) " 退回。" }
+            p.reason {
+                "退回意见："
+                @if step.comment.is_empty() { span.muted { "（未填写意见）" } } @else { strong { (step.comment) } }
+            }
+        }
+    })
+}
+
 /// Every step so far.
 pub fn history(def: &Definition, inst: &Instance, units: &super::levels::Units) -> Markup {
     html! {

@@ -172,6 +172,14 @@ impl TodoSource for PublishingWork {
                         .state_label(&inst.state)
                         .to_owned(),
                     badge: inst.flagged.is_some().then(|| "待事后审核".to_owned()),
+                    note: super::panel::returning_step(&inst).map(|s| {
+                        let why = if s.comment.is_empty() {
+                            "未填写意见"
+                        } else {
+                            &s.comment
+                        };
+                        format!("退回意见：{why}（{}）", s.by_name)
+                    }),
                     state_key: inst.state,
                     unit: units.name(x.owner()),
                     due_ms: super::notices::due_for(x, &snap, entered),
