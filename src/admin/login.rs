@@ -54,8 +54,11 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
             (form::notice(fs))
             form method="post" action="/login" novalidate {
                 (form::csrf(ctx.csrf()))
-                (form::field(&Field::new("username", "用户名").autocomplete("username"), fs))
-                (form::field(&Field::new("password", "密码").kind("password").autocomplete("current-password"), fs))
+                // The cursor starts where typing begins: the user name, or the password when
+                // the name came back with the answer.
+                @let named = !fs.value("username").is_empty();
+                (form::field(&Field::new("username", "用户名").autocomplete("username").autofocus(!named), fs))
+                (form::field(&Field::new("password", "密码").kind("password").autocomplete("current-password").autofocus(named), fs))
                 button.primary type="submit" { "登录" }
             }
             p.muted { "连续多次输错后将暂停登录一段时间；如需提前恢复，请联系安全管理员。" }

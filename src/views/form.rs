@@ -41,6 +41,8 @@ pub struct Field<'a> {
     pub required: bool,
     pub autocomplete: &'a str,
     pub hint: &'a str,
+    /// Where the cursor starts when the page opens (one field per page).
+    pub autofocus: bool,
 }
 
 impl<'a> Field<'a> {
@@ -52,6 +54,7 @@ impl<'a> Field<'a> {
             required: true,
             autocomplete: "off",
             hint: "",
+            autofocus: false,
         }
     }
     pub fn kind(mut self, k: &'a str) -> Self {
@@ -68,6 +71,10 @@ impl<'a> Field<'a> {
     }
     pub fn hint(mut self, h: &'a str) -> Self {
         self.hint = h;
+        self
+    }
+    pub fn autofocus(mut self, on: bool) -> Self {
+        self.autofocus = on;
         self
     }
 }
@@ -97,6 +104,7 @@ pub fn field(f: &Field<'_>, st: &FormState) -> Markup {
             input id=(id) name=(f.name) type=(f.kind) value=(value)
                 autocomplete=(f.autocomplete)
                 required[f.required]
+                autofocus[f.autofocus]
                 aria-invalid=[err.map(|_| "true")]
                 aria-describedby=[described];
         }

@@ -1242,3 +1242,28 @@ async fn pending_password_change_or_totp_enrolment_blocks_admin_posts() {
     app2.stop().await;
     app.stop().await;
 }
+
+/// The `<input …>` tag of the field with this id.
+fn input_tag<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("<input id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no input #{id}"));
+    let end = body[at..].find('>').map_or(body.len(), |e| at + e);
+    &body[at..end]
+}
+
+#[tokio::test]
+async fn login_page_starts_where_typing_begins() {
+    let app = TestApp::start().await;
+    app.seed_user("focus1", Role::Reporter, "gov").await;
+    let c = app.client();
+    let page = c.get("/login").await;
+    assert!(input_tag(&page.body, "f-username").contains(" autofocus"));
+    assert!(!input_tag(&page.body, "f-password").contains(" autofocus"));
+    // A wrong password brings the name back: the cursor goes to the password.
+    let r = c.login("focus1", "wrong-password-1").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(!input_tag(&r.body, "f-username").contains(" autofocus"));
+    assert!(input_tag(&r.body, "f-password").contains(" autofocus"));
+    app.stop().await;
+}
