@@ -17,6 +17,8 @@ pub const STEPS: &[Step] = &[
     crate::publishing::review::index::rebuild,
     // 3 → 4: which items use which stored file (`/files/` serves by it).
     crate::portal::files::rebuild,
+    // 4 → 5: open work notices are found by the page they lead to (they settle themselves).
+    crate::notify::store::index_waiting,
 ];
 
 impl Store {

@@ -84,7 +84,7 @@ fn item(n: &Notice, token: &str, now: i64) -> Markup {
     html! {
         li.notify-item.unread[!n.read] {
             div.notify-head {
-                span.notify-kind { (n.kind.label()) }
+                span.notify-kind { (n.label()) }
                 @if !n.read { " " span.unread-tag { "未读" } }
             }
             form.inline method="post" action=(format!("/admin/notifications/{}/read", n.id)) {

@@ -5,7 +5,9 @@
 //! `NOTICES` is keyed "{user:016x}/{newest-first id:016x}", so one user's notices, newest
 //! first, are one range read. `NOTICE_UNREAD` keeps the unread count per user (the bell
 //! reads one key on every staff page) and one key per unread notice (marking everything
-//! read, or everything about one item, touches only the unread ones).
+//! read, or everything about one item, touches only the unread ones). It also keeps one key
+//! per open "待我处理" notice by the page it leads to, so when that work is done — by anyone —
+//! the capability settles exactly those notices (`waiting_on` + `settle`).
 
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -65,6 +67,27 @@ pub struct Notice {
     pub due_ms: Option<i64>,
     pub created_ms: i64,
     pub read: bool,
+    /// The work it pointed to is done or no longer waits on this user.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub settled: bool,
+}
+
+impl Notice {
+    /// What the page shows beside the title: a settled "待我处理" no longer says so.
+    pub fn label(&self) -> &'static str {
+        if self.settled {
+            "已办结"
+        } else {
+            self.kind.label()
+        }
+    }
+}
+
+impl NoticeKind {
+    /// Notices that say something waits on the user, and settle when it no longer does.
+    pub fn is_work(self) -> bool {
+        matches!(self, NoticeKind::Waiting | NoticeKind::Flagged)
+    }
 }
 
 /// Read notices older than this are dropped.
@@ -97,6 +120,16 @@ fn count_key(user: u64) -> String {
     format!("c/{user:016x}")
 }
 
+/// An open work notice, by the page it leads to (a space ends the URL: URLs have none).
+fn waiting_key(url: &str, user: u64, id: u64) -> String {
+    format!("w/{url} {user:016x}/{id:016x}")
+}
+
+fn waiting_range(url: &str) -> (String, String) {
+    // '!' is the byte after ' '.
+    (format!("w/{url} "), format!("w/{url}!"))
+}
+
 /// Total kept notices per user, for the cap.
 fn total_key(user: u64) -> String {
     format!("n/{user:016x}")
@@ -127,6 +160,7 @@ pub fn push(txn: &WriteTransaction, user: u64, n: NewNotice, now_ms: i64) -> Res
         due_ms: n.due_ms,
         created_ms: now_ms,
         read: false,
+        settled: false,
     };
     let bytes = serde_json::to_vec(&notice)?;
     txn.open_table(tables::NOTICES)?
@@ -135,8 +169,68 @@ pub fn push(txn: &WriteTransaction, user: u64, n: NewNotice, now_ms: i64) -> Res
         .insert(unread_key(user, id).as_str(), id)?;
     add(txn, &count_key(user), 1)?;
     add(txn, &total_key(user), 1)?;
+    if notice.kind.is_work() {
+        txn.open_table(tables::NOTICE_UNREAD)?
+            .insert(waiting_key(&notice.url, user, id).as_str(), id)?;
+    }
     prune_oldest(txn, user, now_ms)?;
     Ok(id)
+}
+
+/// The open work notices leading to `url`: (user, notice id).
+pub fn waiting_on(txn: &WriteTransaction, url: &str) -> Result<Vec<(u64, u64)>> {
+    let (lo, hi) = waiting_range(url);
+    let t = txn.open_table(tables::NOTICE_UNREAD)?;
+    let mut out = Vec::new();
+    for row in t.range(lo.as_str()..hi.as_str())? {
+        let (k, v) = row?;
+        let user = k
+            .value()
+            .rsplit(' ')
+            .next()
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|u| u64::from_str_radix(u, 16).ok());
+        if let Some(user) = user {
+            out.push((user, v.value()));
+        }
+    }
+    Ok(out)
+}
+
+/// The work a notice pointed to is done: it stops saying "待我处理" and leaves the count.
+pub fn settle(txn: &WriteTransaction, user: u64, id: u64) -> Result<()> {
+    if let Some(mut n) = get_w(txn, user, id)? {
+        txn.open_table(tables::NOTICE_UNREAD)?
+            .remove(waiting_key(&n.url, user, id).as_str())?;
+        if !n.read {
+            txn.open_table(tables::NOTICE_UNREAD)?
+                .remove(unread_key(user, id).as_str())?;
+            add(txn, &count_key(user), -1)?;
+        }
+        n.read = true;
+        n.settled = true;
+        let bytes = serde_json::to_vec(&n)?;
+        txn.open_table(tables::NOTICES)?
+            .insert(key(user, id).as_str(), bytes.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Schema 4 → 5: the open work notices of older data get their key by page.
+pub fn index_waiting(txn: &WriteTransaction) -> Result<()> {
+    let mut keys = Vec::new();
+    for row in txn.open_table(tables::NOTICES)?.iter()? {
+        let (_, v) = row?;
+        let n: Notice = serde_json::from_slice(v.value())?;
+        if n.kind.is_work() && !n.settled {
+            keys.push((waiting_key(&n.url, n.user, n.id), n.id));
+        }
+    }
+    let mut t = txn.open_table(tables::NOTICE_UNREAD)?;
+    for (k, id) in keys {
+        t.insert(k.as_str(), id)?;
+    }
+    Ok(())
 }
 
 /// Drops some of the user's oldest read notices that are past `KEEP_READ_MS` or over
@@ -158,14 +252,19 @@ fn prune_oldest(txn: &WriteTransaction, user: u64, now_ms: i64) -> Result<()> {
         let (k, v) = row?;
         let n: Notice = serde_json::from_slice(v.value())?;
         if n.read && (total > MAX_KEPT || n.created_ms < now_ms - KEEP_READ_MS) {
-            stale.push(k.value().to_owned());
+            stale.push((k.value().to_owned(), waiting_key(&n.url, user, n.id)));
             total -= 1;
         }
     }
-    for k in &stale {
+    for (k, _) in &stale {
         t.remove(k.as_str())?;
     }
     drop(t);
+    let mut idx = txn.open_table(tables::NOTICE_UNREAD)?;
+    for (_, w) in &stale {
+        idx.remove(w.as_str())?;
+    }
+    drop(idx);
     if !stale.is_empty() {
         add(txn, &total_key(user), -(stale.len() as i64))?;
     }
@@ -297,6 +396,59 @@ mod tests {
 
     fn count(s: &Store, user: u64) -> u64 {
         s.read_blocking(|t| unread_count(t, user)).unwrap()
+    }
+
+    #[test]
+    fn work_notices_are_found_by_page_and_settle_once() {
+        let (_d, s) = store();
+        let (a7, a70) = ("/admin/articles/7", "/admin/articles/70");
+        let ids = s
+            .write_blocking(|t| {
+                Ok([
+                    push(t, 1, notice(NoticeKind::Waiting, a7), 1)?,
+                    push(t, 2, notice(NoticeKind::Flagged, a7), 1)?,
+                    push(t, 1, notice(NoticeKind::Waiting, a70), 1)?,
+                    push(t, 1, notice(NoticeKind::Returned, a7), 1)?,
+                ])
+            })
+            .unwrap();
+        let open = s.write_blocking(|t| waiting_on(t, a7)).unwrap();
+        assert_eq!(
+            open,
+            vec![(1, ids[0]), (2, ids[1])],
+            "work notices of that page only"
+        );
+        // Read first, then settled: the count drops once.
+        s.write_blocking(|t| mark_read(t, 2, ids[1]).map(|_| ()))
+            .unwrap();
+        s.write_blocking(|t| {
+            settle(t, 1, ids[0])?;
+            settle(t, 2, ids[1])
+        })
+        .unwrap();
+        assert_eq!(count(&s, 1), 2, "a70's notice and the return stay unread");
+        assert_eq!(count(&s, 2), 0);
+        let n = s.read_blocking(|t| get(t, 1, ids[0])).unwrap().unwrap();
+        assert!(n.read && n.settled);
+        assert_eq!(n.label(), "已办结");
+        assert!(s.write_blocking(|t| waiting_on(t, a7)).unwrap().is_empty());
+        assert_eq!(
+            s.write_blocking(|t| waiting_on(t, a70)).unwrap(),
+            vec![(1, ids[2])]
+        );
+        // Older data: the migration finds the open ones again, settled ones not.
+        s.write_blocking(|t| {
+            let mut idx = t.open_table(tables::NOTICE_UNREAD)?;
+            idx.remove(waiting_key(a70, 1, ids[2]).as_str())?;
+            drop(idx);
+            index_waiting(t)
+        })
+        .unwrap();
+        assert_eq!(
+            s.write_blocking(|t| waiting_on(t, a70)).unwrap(),
+            vec![(1, ids[2])]
+        );
+        assert!(s.write_blocking(|t| waiting_on(t, a7)).unwrap().is_empty());
     }
 
     #[test]

@@ -2,4 +2,4 @@
 //! manifest name it).
 
 /// Bump it and add a step to `app::migrations::STEPS` together.
-pub const CURRENT: u64 = 4;
+pub const CURRENT: u64 = 5;

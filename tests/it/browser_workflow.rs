@@ -117,7 +117,13 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     c.goto(&format!("{base}/admin/notifications"))
         .await
         .unwrap();
-    assert!(c.source().await.unwrap().contains(title));
+    // The notice names the item (waited for: the page may still be arriving).
+    let notice = format!("//main//button[normalize-space(.)='{title}']");
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&notice))
+        .await
+        .unwrap_or_else(|e| panic!("no notice about {title}: {e}"));
     axe_check(&c, axe, "/admin/notifications").await;
     screenshots(&c, "workflow-notices").await;
     c.goto(&format!("{base}/admin/work?list=review"))

@@ -997,3 +997,44 @@ async fn a_returned_item_shows_why_at_the_top_of_its_page_and_in_the_list() {
     assert!(!page.body.contains("已退回，请按意见修改后重新报送"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn work_notices_settle_when_the_work_is_done_by_anyone() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let second = crate::helpers::staff(&app, "w-reviewer2", Role::Reviewer, "commerce").await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "办结测试", "正文。", "submit").await;
+    for c in [&p.reviewer, &second] {
+        let n = c.get("/admin/notifications").await;
+        assert!(
+            n.body.contains("办结测试") && n.body.contains("待我处理"),
+            "{}",
+            n.body
+        );
+        assert!(n.body.contains("消息通知，1 条未读"), "{}", n.body);
+    }
+    // One reviewer approves; for both, the notice stops saying 待我处理 and leaves the count.
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
+    for c in [&p.reviewer, &second] {
+        let n = c.get("/admin/notifications").await;
+        let main = crate::helpers::main_of(&n.body);
+        assert!(
+            main.contains("办结测试") && main.contains("已办结"),
+            "{main}"
+        );
+        assert!(!main.contains("待我处理"), "{main}");
+        assert!(!n.body.contains("条未读"), "{}", n.body);
+    }
+    // The publisher it now waits on is told, and that notice stays open until published.
+    let n = p.publisher.get("/admin/notifications").await;
+    assert!(
+        n.body.contains("办结测试") && n.body.contains("待我处理"),
+        "{}",
+        n.body
+    );
+    step(&p.publisher, &app, id, "publish", &[]).await;
+    let n = p.publisher.get("/admin/notifications").await;
+    assert!(!crate::helpers::main_of(&n.body).contains("待我处理"));
+    app.stop().await;
+}

@@ -47,6 +47,20 @@ pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
     Some(crate::clock::to_ms(end))
 }
 
+/// Whether the item waits on this person now (a review, publishing, a look after the fact).
+fn waits_on(
+    def: &Definition,
+    inst: &flow::Instance,
+    u: &User,
+    item: &Article,
+    units: &Units,
+) -> bool {
+    let actor = super::levels::actor(u, item, units);
+    flow::available(def, inst, &actor)
+        .iter()
+        .any(|t| HANDLING.contains(&t.id))
+}
+
 /// Pushes the notices one transition causes, in the transition's write transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn after_step(
@@ -72,6 +86,16 @@ pub fn after_step(
         format!("：{}", step.comment)
     };
     let due = due_for(item, snap, now);
+    // Work notices about this item settle for whoever it no longer waits on, whoever did it.
+    for (user, id) in notify::waiting_on(txn, &url)? {
+        let still = users
+            .iter()
+            .find(|u| u.id == user && !u.disabled)
+            .is_some_and(|u| waits_on(def, &inst, u, item, units));
+        if !still {
+            notify::settle(txn, user, id)?;
+        }
+    }
     let mut told: Vec<u64> = Vec::new();
     for u in users
         .iter()
