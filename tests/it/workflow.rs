@@ -1038,3 +1038,31 @@ async fn work_notices_settle_when_the_work_is_done_by_anyone() {
     assert!(!crate::helpers::main_of(&n.body).contains("待我处理"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn each_person_sees_the_work_lists_of_their_roles() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let count_of = |body: &str, label: &str| {
+        crate::helpers::main_of(body).contains(&format!("</span> {label}<"))
+    };
+    let writer = p.writer.get("/admin").await.body;
+    assert!(
+        count_of(&writer, "我的草稿") && count_of(&writer, "退回给我"),
+        "{writer}"
+    );
+    assert!(
+        !count_of(&writer, "待我审核") && !count_of(&writer, "待我发布"),
+        "{writer}"
+    );
+    let reviewer = p.reviewer.get("/admin").await.body;
+    assert!(count_of(&reviewer, "待我审核") && count_of(&reviewer, "待事后审核"));
+    assert!(!count_of(&reviewer, "待我发布"));
+    let publisher = p.publisher.get("/admin").await.body;
+    assert!(count_of(&publisher, "待我发布") && count_of(&publisher, "定时发布"));
+    assert!(!count_of(&publisher, "待我审核"));
+    // The tabs of 我的工作 follow the same roles.
+    let work = p.writer.get("/admin/work").await.body;
+    assert!(!crate::helpers::main_of(&work).contains("待我审核"));
+    app.stop().await;
+}

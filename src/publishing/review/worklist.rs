@@ -5,6 +5,7 @@
 use super::index::{self, FLAGGED};
 use super::instance_of;
 use super::levels::{self, Units};
+use crate::auth::model::Role;
 use crate::error::Result;
 use crate::flow::{self, Definition};
 use crate::http::Shared;
@@ -186,9 +187,17 @@ impl TodoSource for PublishingWork {
                     updated_ms: x.updated_ms,
                 }
             };
+            // Only the lists a person's roles make theirs: a writer has no review queue.
+            let u = &staff.user;
+            let applies = |id: &str| match id {
+                "review" | "flagged" => u.has_role(Role::Reviewer),
+                "publish" | "scheduled" => u.has_role(Role::Publisher),
+                _ => true,
+            };
             Ok(Some(
                 wl.lists
                     .iter()
+                    .filter(|(id, _, _)| applies(id))
                     .map(|(id, label, items)| TodoList {
                         id,
                         label,
