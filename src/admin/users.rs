@@ -65,18 +65,18 @@ pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
     let now = st.now_ms();
     let body = html! {
         p { a.button href="/admin/users/new" { "新建账号" } }
-        table.data {
+        table.data.cards {
             caption { "共 " (all.len()) " 个账号" }
             thead { tr { th scope="col" { "用户名" } th scope="col" { "姓名" } th scope="col" { "单位" } th scope="col" { "角色" } th scope="col" { "两步验证" } th scope="col" { "状态" } } }
             tbody {
                 @for u in &all {
                     tr {
-                        td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
-                        td { (u.display_name) }
-                        td { (u.unit) }
-                        td { (roles_label(u)) }
-                        td { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
-                        td { (status_label(u, now)) }
+                        td.card-title { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
+                        td data-label="姓名" { (u.display_name) }
+                        td data-label="单位" { (u.unit) }
+                        td data-label="角色" { (roles_label(u)) }
+                        td data-label="两步验证" { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
+                        td data-label="状态" { (status_label(u, now)) }
                     }
                 }
             }

@@ -60,25 +60,25 @@ pub async fn page_work(
                 }
             }
         }
-        table.data {
+        table.data.cards {
             caption { (current.label) "（" (current.rows.len()) " 条）" }
             thead { tr { th scope="col" { "标题" } th scope="col" { "所属" } th scope="col" { "状态" } th scope="col" { "来源单位" } th scope="col" { "办理期限" } th scope="col" { "更新时间" } } }
             tbody {
                 @for r in &current.rows {
                     tr {
-                        td { a href=(r.link) { (r.title) } @if let Some(n) = &r.note { br; span.row-note { (n) } } }
-                        td { (r.place) }
+                        td.card-title { a href=(r.link) { (r.title) } @if let Some(n) = &r.note { br; span.row-note { (n) } } }
+                        td data-label="所属" { (r.place) }
                         td { span class=(format!("state state-{}", r.state_key)) { (r.state) }
                             @if let Some(b) = &r.badge { " " span.badge.flagged { (b) } } }
-                        td { (r.unit) }
-                        td {
+                        td data-label="来源单位" { (r.unit) }
+                        td data-label="办理期限" {
                             @match r.due_ms {
                                 Some(d) if r.overdue(now) => { span.overdue { (crate::clock::show(d)) "（已超期）" } }
                                 Some(d) => { (crate::clock::show(d)) }
                                 None => { "—" }
                             }
                         }
-                        td { (crate::clock::show(r.updated_ms)) }
+                        td data-label="更新时间" { (crate::clock::show(r.updated_ms)) }
                     }
                 }
                 @if current.rows.is_empty() { tr { td colspan="6" { "暂无。" } } }

@@ -131,6 +131,9 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
         .unwrap();
     axe_check(&c, axe, "/admin/work").await;
     screenshots(&c, "workflow-worklist").await;
+    no_cell_narrower_than_three_characters(&c, "/admin/work").await;
+    c.goto(&format!("{base}/admin/articles")).await.unwrap();
+    no_cell_narrower_than_three_characters(&c, "/admin/articles").await;
     open_from_work(&c, base, "review", title).await;
     axe_check(&c, axe, "/admin/articles/{id} (review)").await;
     screenshots(&c, "workflow-review").await;
@@ -204,4 +207,35 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     assert!(text_of(&c, ".article-body").await.contains("82家企业"));
     c.close().await.unwrap();
     app.stop().await;
+}
+
+/// On a 360 px phone a staff list is cards: no cell is narrower than three characters of
+/// its own text (a table squeezed into six columns wraps 已退回 one character a line).
+async fn no_cell_narrower_than_three_characters(c: &Client, page: &str) {
+    c.set_window_size(360, 800).await.expect("resize");
+    let r = c
+        .execute(
+            "var cells = document.querySelectorAll('main table td');
+             var worst = null;
+             cells.forEach(function (td) {
+               var em = parseFloat(getComputedStyle(td).fontSize);
+               var w = td.getBoundingClientRect().width;
+               if (worst === null || w / em < worst[0]) { worst = [w / em, td.textContent.trim().slice(0, 20)]; }
+             });
+             return [cells.length, worst];",
+            vec![],
+        )
+        .await
+        .expect("measure");
+    c.set_window_size(1280, 1000).await.expect("resize back");
+    assert!(
+        r[0].as_u64().unwrap_or(0) > 0,
+        "{page}: no cells to measure"
+    );
+    let ems = r[1][0].as_f64().unwrap_or(0.0);
+    assert!(
+        ems >= 3.0,
+        "{page} at 360 px: a cell only {ems:.1} characters wide ({})",
+        r[1][1]
+    );
 }

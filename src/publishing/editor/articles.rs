@@ -143,20 +143,20 @@ pub async fn list(
             (form::select("site", "按站点筛选", &site_opts, &fs))
             button type="submit" { "筛选" }
         }
-        table.data {
+        table.data.cards {
             caption { "我可以查看的信息（最新在前）" }
             thead { tr { th scope="col" { "标题" } th scope="col" { "栏目" } th scope="col" { "状态" } th scope="col" { "报送单位" } th scope="col" { "发布时间" } th scope="col" { "更新时间" } } }
             tbody {
                 @for a in &items {
                     @let inst = instance_of(a);
                     tr {
-                        td { a href=(format!("/admin/articles/{}", a.id)) { (a.title) } }
-                        td { (snap.site(a.site.as_str()).map(|x| x.name.as_str()).unwrap_or("")) " · " (snap.channel(a.channel).map(|c| c.name.as_str()).unwrap_or("")) }
+                        td.card-title { a href=(format!("/admin/articles/{}", a.id)) { (a.title) } }
+                        td data-label="栏目" { (snap.site(a.site.as_str()).map(|x| x.name.as_str()).unwrap_or("")) " · " (snap.channel(a.channel).map(|c| c.name.as_str()).unwrap_or("")) }
                         td { span class=(format!("state state-{}", inst.state)) { (state_label(a)) }
                             @if inst.flagged.is_some() { " " span.badge.flagged { "待事后审核" } } }
-                        td { (units.name(a.owner())) }
-                        td { (a.publish_ms.map(crate::clock::show).unwrap_or_else(|| "—".into())) }
-                        td { (crate::clock::show(a.updated_ms)) }
+                        td data-label="报送单位" { (units.name(a.owner())) }
+                        td data-label="发布时间" { (a.publish_ms.map(crate::clock::show).unwrap_or_else(|| "—".into())) }
+                        td data-label="更新时间" { (crate::clock::show(a.updated_ms)) }
                     }
                 }
                 @if items.is_empty() { tr { td colspan="6" { "暂无信息。" } } }
