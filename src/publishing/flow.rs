@@ -140,14 +140,9 @@ fn build(levels: ReviewLevels) -> Definition {
         s::UNIT_REVIEW
     };
     let unit_approved_to = if two { s::OFFICE_REVIEW } else { s::APPROVED };
-    let before_publish = [
-        s::DRAFT,
-        s::RETURNED,
-        s::UNIT_REVIEW,
-        s::OFFICE_REVIEW,
-        s::APPROVED,
-        s::SCHEDULED,
-    ];
+    // 紧急发布 skips the review, so it is offered only before the review is done: an approved
+    // or scheduled item is published (or rescheduled) the ordinary way.
+    let before_review_done = [s::DRAFT, s::RETURNED, s::UNIT_REVIEW, s::OFFICE_REVIEW];
 
     Definition::new(FLOW, s::DRAFT)
         .state(State::new(s::DRAFT, "草稿").editable())
@@ -227,10 +222,15 @@ fn build(levels: ReviewLevels) -> Definition {
                 .who(&[Who::System]),
         )
         .transition(
-            Transition::new(a::FORCE_PUBLISH, "紧急发布", &before_publish, s::PUBLISHED)
-                .who(publisher)
-                .reason()
-                .flag(FlagEffect::Set),
+            Transition::new(
+                a::FORCE_PUBLISH,
+                "紧急发布",
+                &before_review_done,
+                s::PUBLISHED,
+            )
+            .who(publisher)
+            .reason()
+            .flag(FlagEffect::Set),
         )
         .transition(
             Transition::stay(

@@ -622,3 +622,22 @@ fn review_levels_from_channels() {
         ReviewLevels::UnitAndOffice
     );
 }
+
+#[test]
+fn force_publish_only_before_the_review_is_done() {
+    for levels in ReviewLevels::ALL {
+        let def = definition(levels);
+        let publisher = actor(expected(levels, a::PUBLISH)[0]);
+        for (state, offered) in [
+            (s::DRAFT, true),
+            (s::RETURNED, true),
+            (s::APPROVED, false),
+            (s::SCHEDULED, false),
+        ] {
+            let mut i = Instance::new(def);
+            i.state = state.to_owned();
+            let r = check(def, &i, a::FORCE_PUBLISH, &publisher);
+            assert_eq!(r.is_ok(), offered, "{levels:?} {state}: {r:?}");
+        }
+    }
+}
