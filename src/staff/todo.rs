@@ -28,14 +28,15 @@ pub struct TodoRow {
     pub note: Option<String>,
     /// The unit it comes from.
     pub unit: String,
-    /// The deadline of the step it waits in, if that step has one.
-    pub due_ms: Option<i64>,
+    /// The date that matters to its list (`TodoList::date_label`): a deadline, a scheduled
+    /// time, when it was published …
+    pub date_ms: Option<i64>,
     pub updated_ms: i64,
 }
 
 impl TodoRow {
     pub fn overdue(&self, now_ms: i64) -> bool {
-        self.due_ms.is_some_and(|d| d < now_ms)
+        self.date_ms.is_some_and(|d| d < now_ms)
     }
 }
 
@@ -48,6 +49,10 @@ pub struct TodoList {
     pub waiting: bool,
     /// Shown when nothing waits anywhere (e.g. my drafts).
     pub home: bool,
+    /// What the rows' `date_ms` is (办理期限, 定时发布时间, 发布时间 …).
+    pub date_label: &'static str,
+    /// Whether that date is a deadline, marked （已超期） once past.
+    pub deadline: bool,
     pub rows: Vec<TodoRow>,
 }
 

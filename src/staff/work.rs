@@ -62,7 +62,7 @@ pub async fn page_work(
         }
         table.data.cards {
             caption { (current.label) "（" (current.rows.len()) " 条）" }
-            thead { tr { th scope="col" { "标题" } th scope="col" { "所属" } th scope="col" { "状态" } th scope="col" { "来源单位" } th scope="col" { "办理期限" } th scope="col" { "更新时间" } } }
+            thead { tr { th scope="col" { "标题" } th scope="col" { "所属" } th scope="col" { "状态" } th scope="col" { "来源单位" } th scope="col" { (current.date_label) } th scope="col" { "更新时间" } } }
             tbody {
                 @for r in &current.rows {
                     tr {
@@ -71,9 +71,9 @@ pub async fn page_work(
                         td { span class=(format!("state state-{}", r.state_key)) { (r.state) }
                             @if let Some(b) = &r.badge { " " span.badge.flagged { (b) } } }
                         td data-label="来源单位" { (r.unit) }
-                        td data-label="办理期限" {
-                            @match r.due_ms {
-                                Some(d) if r.overdue(now) => { span.overdue { (crate::clock::show(d)) "（已超期）" } }
+                        td data-label=(current.date_label) {
+                            @match r.date_ms {
+                                Some(d) if current.deadline && r.overdue(now) => { span.overdue { (crate::clock::show(d)) "（已超期）" } }
                                 Some(d) => { (crate::clock::show(d)) }
                                 None => { "—" }
                             }

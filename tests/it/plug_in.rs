@@ -41,7 +41,7 @@ impl TodoSource for Ledger {
                 badge: None,
                 note: None,
                 unit: "区政府办公室".into(),
-                due_ms: Some(due),
+                date_ms: Some(due),
                 updated_ms: now,
             };
             let r: Result<Option<Vec<TodoList>>> = Ok(Some(vec![TodoList {
@@ -49,6 +49,8 @@ impl TodoSource for Ledger {
                 label: "待我核对",
                 waiting: true,
                 home: true,
+                date_label: "核对期限",
+                deadline: true,
                 rows: vec![
                     row("第一季度台账", now - DAY_MS),
                     row("第二季度台账", now + DAY_MS),

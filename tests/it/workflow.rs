@@ -1066,3 +1066,30 @@ async fn each_person_sees_the_work_lists_of_their_roles() {
     assert!(!crate::helpers::main_of(&work).contains("待我审核"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn each_list_shows_the_date_that_matters_to_it() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "日期测试", "正文。", "submit").await;
+    let review = p.reviewer.get("/admin/work?list=review").await.body;
+    assert!(
+        crate::helpers::main_of(&review).contains(">办理期限</th>"),
+        "{review}"
+    );
+    step(&p.reviewer, &app, id, "approve_unit", &[]).await;
+    let when = app.state.now_ms() + 2 * 86_400_000;
+    let at = gongkai::clock::show(when).replace(' ', "T")[..16].to_owned();
+    step(&p.publisher, &app, id, "schedule", &[("publish_at", &at)]).await;
+    let list = p.publisher.get("/admin/work?list=scheduled").await.body;
+    let main = crate::helpers::main_of(&list);
+    assert!(main.contains(">定时发布时间</th>"), "{main}");
+    let shown = gongkai::clock::show(when);
+    assert!(
+        main.contains(&shown[..16]),
+        "the scheduled time {shown} in {main}"
+    );
+    assert!(!main.contains("（已超期）"));
+    app.stop().await;
+}

@@ -154,9 +154,44 @@ impl TodoSource for PublishingWork {
             }
             let wl = load(st, staff).await?;
             let snap = st.portal().snapshot();
-            let row = |x: &Article| {
+            let scheduled: Vec<u64> = wl
+                .lists
+                .iter()
+                .filter(|(id, _, _)| *id == "scheduled")
+                .flat_map(|(_, _, v)| v.iter().map(|a| a.id))
+                .collect();
+            let times = st
+                .store
+                .read(move |txn| {
+                    scheduled
+                        .into_iter()
+                        .map(|id| Ok((id, store::scheduled_at(txn, id)?)))
+                        .collect::<Result<std::collections::HashMap<u64, Option<i64>>>>()
+                })
+                .await?;
+            // The date that matters to each list, and whether it is a deadline.
+            let date_of = |list: &str, x: &Article, inst: &flow::Instance| -> Option<i64> {
+                match list {
+                    "scheduled" => times.get(&x.id).copied().flatten(),
+                    "published" | "flagged" => x.publish_ms,
+                    "returned" => super::panel::returning_step(inst).map(|s| s.at_ms),
+                    "drafts" => Some(x.created_ms),
+                    _ => {
+                        let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
+                        super::notices::due_for(x, &snap, entered)
+                    }
+                }
+            };
+            let date_label = |list: &str| match list {
+                "scheduled" => ("定时发布时间", false),
+                "published" | "flagged" => ("发布时间", false),
+                "returned" => ("退回时间", false),
+                "drafts" => ("创建时间", false),
+                _ => ("办理期限", true),
+            };
+            let row = |list: &str, x: &Article| {
                 let inst = instance_of(x);
-                let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
+                let date_ms = date_of(list, x, &inst);
                 TodoRow {
                     title: x.title.clone(),
                     link: format!("/admin/articles/{}", x.id),
@@ -183,7 +218,7 @@ impl TodoSource for PublishingWork {
                     }),
                     state_key: inst.state,
                     unit: units.name(x.owner()),
-                    due_ms: super::notices::due_for(x, &snap, entered),
+                    date_ms,
                     updated_ms: x.updated_ms,
                 }
             };
@@ -203,7 +238,9 @@ impl TodoSource for PublishingWork {
                         label,
                         waiting: *id != "published",
                         home: *id == "drafts",
-                        rows: items.iter().map(row).collect(),
+                        date_label: date_label(id).0,
+                        deadline: date_label(id).1,
+                        rows: items.iter().map(|x| row(id, x)).collect(),
                     })
                     .collect(),
             ))
