@@ -255,11 +255,9 @@ fn file_imports(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
         if me.is_empty() {
             continue;
         }
-        let is_mod_rs = path.ends_with("/mod.rs");
         let here: Vec<String> = me.split("::").map(str::to_string).collect();
         // `super` of `a::b` (file a/b.rs or a/b/mod.rs) is `a`.
         let parent = &here[..here.len() - 1];
-        let _ = is_mod_rs;
         let chars: Vec<char> = code_part(text).chars().collect();
         let mut i = 0;
         while i < chars.len() {

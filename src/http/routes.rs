@@ -44,12 +44,17 @@ impl Routes {
         path: &'static str,
         add: impl FnOnce(MethodRouter<Shared>) -> MethodRouter<Shared>,
     ) -> Routes {
-        match self.paths.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, m)) => *m = add(std::mem::take(m)),
-            None => self.paths.push((path, add(MethodRouter::new()))),
-        }
+        self.put(path, add(MethodRouter::new()));
         self.table.push((method, path));
         self
+    }
+
+    /// Adds the methods of `m` to the path's router (axum refuses the same path twice).
+    fn put(&mut self, path: &'static str, m: MethodRouter<Shared>) {
+        match self.paths.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, mine)) => *mine = std::mem::take(mine).merge(m),
+            None => self.paths.push((path, m)),
+        }
     }
 
     /// A family of routes one pattern describes (`/sitemap-{n}.xml`), built as a plain router
@@ -67,10 +72,7 @@ impl Routes {
 
     pub fn merge(mut self, other: Routes) -> Routes {
         for (path, m) in other.paths {
-            match self.paths.iter_mut().find(|(p, _)| *p == path) {
-                Some((_, mine)) => *mine = std::mem::take(mine).merge(m),
-                None => self.paths.push((path, m)),
-            }
+            self.put(path, m);
         }
         self.extra.extend(other.extra);
         self.table.extend(other.table);

@@ -47,18 +47,21 @@ pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
     Some(crate::clock::to_ms(end))
 }
 
-/// Whether the item waits on this person now (a review, publishing, a look after the fact).
-fn waits_on(
+/// What the item waits on this person for now (a review, publishing, a look after the fact):
+/// the handling transitions they may take, empty when it does not wait on them.
+fn waiting_for(
     def: &Definition,
     inst: &flow::Instance,
     u: &User,
     item: &Article,
     units: &Units,
-) -> bool {
+) -> Vec<&'static str> {
     let actor = super::levels::actor(u, item, units);
     flow::available(def, inst, &actor)
-        .iter()
-        .any(|t| HANDLING.contains(&t.id))
+        .into_iter()
+        .map(|t| t.id)
+        .filter(|id| HANDLING.contains(id))
+        .collect()
 }
 
 /// Pushes the notices one transition causes, in the transition's write transaction.
@@ -91,7 +94,7 @@ pub fn after_step(
         let still = users
             .iter()
             .find(|u| u.id == user && !u.disabled)
-            .is_some_and(|u| waits_on(def, &inst, u, item, units));
+            .is_some_and(|u| !waiting_for(def, &inst, u, item, units).is_empty());
         if !still {
             notify::settle(txn, user, id)?;
         }
@@ -101,12 +104,7 @@ pub fn after_step(
         .iter()
         .filter(|u| Some(u.id) != actor_id && !u.disabled)
     {
-        let actor = super::levels::actor(u, item, units);
-        let waits: Vec<&str> = flow::available(def, &inst, &actor)
-            .into_iter()
-            .map(|t| t.id)
-            .filter(|id| HANDLING.contains(id))
-            .collect();
+        let waits = waiting_for(def, &inst, u, item, units);
         let Some(first) = waits.first() else {
             continue;
         };

@@ -233,14 +233,17 @@ impl TodoSource for PublishingWork {
                 wl.lists
                     .iter()
                     .filter(|(id, _, _)| applies(id))
-                    .map(|(id, label, items)| TodoList {
-                        id,
-                        label,
-                        waiting: *id != "published",
-                        home: *id == "drafts",
-                        date_label: date_label(id).0,
-                        deadline: date_label(id).1,
-                        rows: items.iter().map(|x| row(id, x)).collect(),
+                    .map(|(id, label, items)| {
+                        let (date_label, deadline) = date_label(id);
+                        TodoList {
+                            id,
+                            label,
+                            waiting: *id != "published",
+                            home: *id == "drafts",
+                            date_label,
+                            deadline,
+                            rows: items.iter().map(|x| row(id, x)).collect(),
+                        }
                     })
                     .collect(),
             ))
