@@ -18,6 +18,14 @@ pub enum Error {
     /// Go elsewhere first (e.g. a forced password change).
     #[error("redirect")]
     Redirect(String),
+    /// A form with a token this site made but not for this session, with nothing to keep:
+    /// the page is old, not forged.
+    #[error("页面已过期")]
+    FormExpired,
+    /// A form that outlived its session or token was kept (`http::kept`): go to `to` with
+    /// the cookie that finds it again.
+    #[error("表单已过期，内容已保留")]
+    FormKept { to: String, cookie: String },
     #[error("{0}")]
     BadRequest(String),
     #[error("请求过于频繁，请稍后再试")]
@@ -37,8 +45,10 @@ impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
             Error::NotFound => StatusCode::NOT_FOUND,
-            Error::LoginRequired | Error::Redirect(_) => StatusCode::SEE_OTHER,
-            Error::Forbidden(_) | Error::Csrf => StatusCode::FORBIDDEN,
+            Error::LoginRequired | Error::Redirect(_) | Error::FormKept { .. } => {
+                StatusCode::SEE_OTHER
+            }
+            Error::Forbidden(_) | Error::Csrf | Error::FormExpired => StatusCode::FORBIDDEN,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::TooMany => StatusCode::TOO_MANY_REQUESTS,
             Error::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -86,6 +86,10 @@ impl App {
         .await
         .map_err(|e| StartError(e.to_string()))?
         .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;
+        store
+            .write(auth::csrf::load_or_make_key)
+            .await
+            .map_err(|e| StartError(e.to_string()))?;
         let listeners = http::server::bind(&addrs).await.map_err(StartError)?;
         let addrs = listeners
             .iter()
@@ -102,6 +106,7 @@ impl App {
             assets,
             site,
             login_throttle: Default::default(),
+            kept_throttle: Default::default(),
             metrics: Default::default(),
             scheduler_beat_ms: AtomicI64::new(0),
             pages: Default::default(),

@@ -23,6 +23,34 @@ use crate::views::{PageMeta, public_page};
 pub struct LoginQuery {
     #[serde(default)]
     setup: String,
+    /// Where to go after signing in (a page on this site).
+    #[serde(default)]
+    next: String,
+    /// "1" when a form was kept because the session had ended (`http::kept`).
+    #[serde(default)]
+    kept: String,
+}
+
+/// Where a successful sign-in goes: `next` when it is a page on this site, else 工作台.
+fn after_login(next: &str) -> String {
+    if crate::http::kept::safe_local(next) && next != "/login" && !next.starts_with("/login?") {
+        next.to_owned()
+    } else {
+        "/admin".to_owned()
+    }
+}
+
+/// The same query for the code step, so `next` survives it.
+fn totp_address(next: &str) -> String {
+    let to = after_login(next);
+    if to == "/admin" {
+        "/login/totp".to_owned()
+    } else {
+        format!(
+            "/login/totp?next={}",
+            percent_encoding::utf8_percent_encode(&to, crate::ids::URL_COMPONENT)
+        )
+    }
 }
 
 pub async fn form(
@@ -42,6 +70,17 @@ pub async fn form(
         fs.values
             .push(("_info".into(), "系统管理员已创建，请登录。".into()));
     }
+    // A login form that outlived its token comes back with its user name.
+    if let Some(k) = ctx.kept.as_ref().filter(|k| k.action == "/login") {
+        fs.values
+            .push(("username".into(), k.value("username").to_owned()));
+        fs.values.push(("next".into(), k.value("next").to_owned()));
+        fs.notice = Some(k.message().into());
+    }
+    if q.kept == "1" {
+        fs.notice = Some("登录已过期，内容已保留，请重新登录后保存。".into());
+    }
+    fs.values.push(("next".into(), q.next.clone()));
     Ok(page(login_view(&st, &ctx, &fs)))
 }
 
@@ -54,6 +93,7 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
             (form::notice(fs))
             form method="post" action="/login" novalidate {
                 (form::csrf(ctx.csrf()))
+                @if !fs.value("next").is_empty() { input type="hidden" name="next" value=(fs.value("next")); }
                 // The cursor starts where typing begins: the user name, or the password when
                 // the name came back with the answer.
                 @let named = !fs.value("username").is_empty();
@@ -231,12 +271,12 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         Verdict::Ok { token, stage } => {
             let to = if stage == Stage::Full {
                 st.metrics.logins_ok.fetch_add(1, Relaxed);
-                "/admin"
+                after_login(p.get("next"))
             } else {
-                "/login/totp"
+                totp_address(p.get("next"))
             };
             Ok(with_cookie(
-                see_other(to),
+                see_other(&to),
                 &crate::staff::shell::session_cookie(&p.ctx, &token),
             ))
         }
@@ -256,6 +296,7 @@ fn totp_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
             (form::notice(fs))
             form method="post" action="/login/totp" novalidate {
                 (form::csrf(ctx.csrf()))
+                @if !fs.value("next").is_empty() { input type="hidden" name="next" value=(fs.value("next")); }
                 (form::field(&Field::new("code", "动态验证码").autocomplete("one-time-code").hint("6 位数字，每 30 秒更新"), fs))
                 button.primary type="submit" { "验证" }
             }
@@ -289,10 +330,18 @@ fn code_locked_view(st: &Shared, ctx: &Ctx) -> Markup {
     public_page(&st.site, &meta, body)
 }
 
-pub async fn totp_form(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
+pub async fn totp_form(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<LoginQuery>,
+) -> Result<Response> {
     match &ctx.authed {
         Some(a) if a.session.stage == Stage::NeedTotp => {
-            Ok(page(totp_view(&st, &ctx, &FormState::default())))
+            let fs = FormState {
+                values: vec![("next".into(), q.next.clone())],
+                ..Default::default()
+            };
+            Ok(page(totp_view(&st, &ctx, &fs)))
         }
         Some(_) => Ok(see_other("/admin")),
         None => Err(Error::LoginRequired),
@@ -390,7 +439,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
         Some(CodeVerdict::Ok(token)) => {
             st.metrics.logins_ok.fetch_add(1, Relaxed);
             Ok(with_cookie(
-                see_other("/admin"),
+                see_other(&after_login(p.get("next"))),
                 &crate::staff::shell::session_cookie(&p.ctx, &token),
             ))
         }
@@ -405,7 +454,10 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
                     &crate::staff::shell::clear_session_cookie(&p.ctx),
                 ));
             }
-            let mut fs = FormState::default();
+            let mut fs = FormState {
+                values: vec![("next".into(), p.get("next").to_owned())],
+                ..Default::default()
+            };
             fs.add_error("code", "动态验证码不正确或已使用，请输入最新的验证码");
             Ok(html_invalid(totp_view(&st, &p.ctx, &fs)))
         }

@@ -1,6 +1,6 @@
 //! The in-process scheduler: no cron needed. It wakes every few seconds, records a
-//! heartbeat (for /readyz), sweeps expired sessions, account requests and set-password
-//! links, and makes the daily backup.
+//! heartbeat (for /readyz), sweeps expired sessions, account requests, set-password
+//! links, kept forms and old autosaves, and makes the daily backup.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
@@ -35,6 +35,8 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                     .store
                     .write(move |txn| {
                         crate::admin::requests::expire_due(txn, now)?;
+                        crate::http::kept::sweep(txn, now)?;
+                        crate::publishing::editor::autosave::sweep(txn, now)?;
                         crate::auth::password_link::sweep(txn, now)
                     })
                     .await;

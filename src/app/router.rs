@@ -56,6 +56,10 @@ pub fn build(st: Shared) -> Router {
         .merge(publishing::routes::upload_limits(uploads.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
+            crate::http::kept::middleware,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            st.clone(),
             mw::csrf_cookie,
         ))
         .layer(axum::middleware::from_fn(mw::origin_check))

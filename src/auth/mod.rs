@@ -1,6 +1,7 @@
 //! Accounts, sessions, roles and scopes, the permission check, the audit log.
 
 pub mod audit;
+pub mod csrf;
 pub mod lockout;
 pub mod model;
 pub mod password;

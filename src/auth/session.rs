@@ -56,7 +56,8 @@ pub fn create(
         user_id,
         epoch,
         stage,
-        csrf: ids::random_token(),
+        // Signed, so a form outliving its session is told apart from a forged one.
+        csrf: super::csrf::mint(),
         created_ms: now_ms,
         last_seen_ms: now_ms,
         ip: ip.to_owned(),
@@ -88,14 +89,19 @@ pub fn delete(txn: &WriteTransaction, token_key: &str) -> Result<()> {
     Ok(())
 }
 
-/// Removes expired sessions; run by the scheduler, never on a request path.
+/// How long an expired session's row stays (it lets no one in): a form posted with it is
+/// kept for its user (`http::kept`) rather than for whoever signs in next at that browser.
+pub const KEEP_EXPIRED_MS: i64 = 24 * 3_600_000;
+
+/// Removes sessions expired for longer than `KEEP_EXPIRED_MS`; run by the scheduler, never
+/// on a request path.
 pub fn sweep(txn: &WriteTransaction, now_ms: i64, l: &Limits) -> Result<usize> {
     let mut t = txn.open_table(tables::SESSIONS)?;
     let mut dead = Vec::new();
     for row in t.iter()? {
         let (k, v) = row?;
         match serde_json::from_slice::<Session>(v.value()) {
-            Ok(s) if !s.expired(now_ms, l) => {}
+            Ok(s) if !s.expired(now_ms - KEEP_EXPIRED_MS, l) => {}
             _ => dead.push(k.value().to_owned()),
         }
     }

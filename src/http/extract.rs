@@ -18,16 +18,7 @@ pub const SESSION_COOKIE: &str = "gk_session";
 #[derive(Debug, Clone)]
 pub struct RequestId(pub String);
 
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
+pub use super::cookie::cookie;
 
 /// True unless the browser tells us the request comes from another site.
 pub fn same_origin(h: &HeaderMap) -> bool {
@@ -69,6 +60,11 @@ pub struct Ctx {
     pub care: bool,
     anon_csrf: std::sync::Arc<std::sync::OnceLock<String>>,
     pub authed: Option<Authed>,
+    /// The user of a session that ended just now (this request found it expired): a form
+    /// posted with it is kept for them (`kept`).
+    pub lapsed_user: Option<u64>,
+    /// A form kept for this page (`kept`) that this user may have back.
+    pub kept: Option<std::sync::Arc<super::kept::KeptForm>>,
     pub path: String,
 }
 
@@ -119,9 +115,16 @@ pub fn session_limits(st: &Shared) -> Limits {
     limits(st)
 }
 
-async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
+/// A live session, or the user of one that just ended.
+enum Found {
+    Live(Box<Authed>),
+    Lapsed(u64),
+    None,
+}
+
+async fn load_session(st: &Shared, token: String) -> Result<Found> {
     if token.len() != 64 {
-        return Ok(None);
+        return Ok(Found::None);
     }
     let now = st.now_ms();
     let lim = limits(st);
@@ -140,12 +143,12 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
         })
         .await?;
     let Some((key, mut s, user, unread)) = found else {
-        return Ok(None);
+        return Ok(Found::None);
     };
     if s.expired(now, &lim) || s.epoch != user.session_epoch || user.disabled {
         let k = key.clone();
         st.store.write(move |txn| session::delete(txn, &k)).await?;
-        return Ok(None);
+        return Ok(Found::Lapsed(user.id));
     }
     // Refresh the idle timer at most once a minute, to keep writes off most requests.
     if now - s.last_seen_ms > 60_000 {
@@ -155,12 +158,12 @@ async fn load_session(st: &Shared, token: String) -> Result<Option<Authed>> {
             .write(move |txn| session::put(txn, &k, &s2))
             .await?;
     }
-    Ok(Some(Authed {
+    Ok(Found::Live(Box::new(Authed {
         key,
         session: s,
         user,
         unread,
-    }))
+    })))
 }
 
 impl<S> FromRequestParts<S> for Ctx
@@ -184,16 +187,42 @@ where
             .get::<AnonCsrf>()
             .map(|a| a.cell.clone())
             .unwrap_or_default();
-        let authed = match cookie(&parts.headers, SESSION_COOKIE) {
+        let found = match cookie(&parts.headers, SESSION_COOKIE) {
             Some(t) => load_session(&st, t).await?,
-            None => None,
+            None => Found::None,
         };
+        let (authed, lapsed_user) = match found {
+            Found::Live(a) => (Some(*a), None),
+            Found::Lapsed(u) => (None, Some(u)),
+            Found::None => (None, None),
+        };
+        // A kept form comes back to the user it was kept for (or, when that was not known,
+        // to this browser), signed in fully if it was a staff member's.
+        let kept = parts
+            .extensions
+            .get::<std::sync::Arc<super::kept::Slot>>()
+            .filter(|slot| {
+                let me = authed
+                    .as_ref()
+                    .filter(|a| a.session.stage == Stage::Full)
+                    .map(|a| a.user.id);
+                match slot.form.user {
+                    Some(u) => me == Some(u),
+                    None => true,
+                }
+            })
+            .map(|slot| {
+                slot.used.store(true, std::sync::atomic::Ordering::Relaxed);
+                slot.form.clone()
+            });
         let ctx = Ctx {
             ip,
             secure_cookies,
             care,
             anon_csrf,
             authed,
+            lapsed_user,
+            kept,
             path: parts.uri.path().to_owned(),
         };
         parts.extensions.insert(ctx.clone());
@@ -314,6 +343,7 @@ where
         }
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
         let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+        let action = parts.uri.path().to_owned();
         let bytes = axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| Error::TooLarge)?;
@@ -334,6 +364,18 @@ where
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
         if given.is_empty() || !crate::ids::secret_eq(given.as_bytes(), ctx.csrf().as_bytes()) {
+            // Same origin with a token this site made, but not this session's: the page
+            // outlived its session or token. The text is kept and the writer sent to sign in
+            // (or back), never told of an attack. A missing or forged token is refused.
+            if super::anon_csrf::valid(given) {
+                let who = super::kept::Poster {
+                    ip: ctx.ip,
+                    secure_cookies: ctx.secure_cookies,
+                    live: ctx.authed.as_ref().map(|a| a.user.id),
+                    lapsed: ctx.lapsed_user,
+                };
+                return Err(super::kept::keep(&st, &who, &parts.headers, &action, fields).await);
+            }
             return Err(Error::Csrf);
         }
         Ok(Posted { ctx, fields })

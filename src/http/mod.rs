@@ -4,7 +4,9 @@
 pub mod anon_csrf;
 pub mod assets;
 pub mod client;
+pub mod cookie;
 pub mod extract;
+pub mod kept;
 pub mod middleware;
 pub mod page_cache;
 pub mod parts;

@@ -23,6 +23,13 @@ impl IntoResponse for Error {
         if let Error::Redirect(to) = &self {
             return Redirect::to(to).into_response();
         }
+        if let Error::FormKept { to, cookie } = &self {
+            let mut r = Redirect::to(to).into_response();
+            if let Ok(v) = HeaderValue::from_str(cookie) {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            return r;
+        }
         let status = self.status();
         let (message, reference) = match &self {
             Error::Internal(cause) => {
@@ -32,7 +39,12 @@ impl IntoResponse for Error {
             }
             Error::NotFound => ("您访问的页面不存在或已被移除。".to_owned(), None),
             Error::Csrf => (
-                "请求来源校验失败：表单已过期或来自其他网站。请返回上一页刷新后重新提交。"
+                "请求来源校验失败：请求没有携带本网站页面的有效校验码，或来自其他网站，已拒绝。请从本网站页面重新操作。"
+                    .to_owned(),
+                None,
+            ),
+            Error::FormExpired => (
+                "请求来源校验失败：页面已过期（可能已重新登录或长时间未操作）。请返回上一页刷新后重新操作。"
                     .to_owned(),
                 None,
             ),

@@ -23,6 +23,9 @@ pub struct AppState {
     /// Login attempts (password and code steps) per client address in the current minute,
     /// keyed by `http::client::bucket`: (minute, count).
     pub login_throttle: Mutex<HashMap<String, (i64, u64)>>,
+    /// Forms kept after their session ended (`kept`), per client address in the current
+    /// hour: (hour, count).
+    pub kept_throttle: Mutex<HashMap<String, (i64, u64)>>,
     pub metrics: Metrics,
     /// When the scheduler last woke (ms), for /readyz.
     pub scheduler_beat_ms: AtomicI64,

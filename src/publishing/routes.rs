@@ -50,6 +50,14 @@ pub fn router() -> Routes {
             crate::publishing::editor::articles::edit_submit,
         )
         .post(
+            "/admin/articles/new/autosave",
+            crate::publishing::editor::autosave::new_item,
+        )
+        .post(
+            "/admin/articles/{id}/autosave",
+            crate::publishing::editor::autosave::item,
+        )
+        .post(
             "/admin/articles/{id}/flow",
             crate::publishing::review::handlers::take_step,
         )

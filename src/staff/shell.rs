@@ -45,6 +45,10 @@ pub fn roles_label(u: &User) -> String {
 }
 
 pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
+    let body = match &staff.ctx.kept {
+        Some(k) => maud::html! { (kept_notice(k)) (body) },
+        None => body,
+    };
     let u = &staff.user;
     let nav = st.staff_registry().bar(st, u);
     let bar = StaffBar {
@@ -61,6 +65,17 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
         ..Default::default()
     };
     staff_page(&st.site, &meta, &bar, body)
+}
+
+/// A form kept when its session or page ran out (`http::kept`), back on the page it came
+/// from: the message, and the fields for `forms.js` to put back into the form they came
+/// from (pages that restore them themselves, like the item form, already show them).
+pub fn kept_notice(k: &crate::http::kept::KeptForm) -> Markup {
+    let data = serde_json::json!({ "action": k.action, "fields": k.fields }).to_string();
+    maud::html! {
+        div.notice.ok role="status" #kept-notice { (k.message()) }
+        script type="application/json" #kept-form { (crate::views::script_json::ScriptJson::new(&data)) }
+    }
 }
 
 /// An audit event by a signed-in user.

@@ -47,8 +47,16 @@ pub const ACCOUNT_REQUESTS: TableDefinition<u64, &[u8]> = TableDefinition::new("
 /// (JSON).
 pub const PASSWORD_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("password_links");
 
+/// SHA-256 of a kept form's cookie token (hex) → `http::kept::KeptForm` (JSON): a form
+/// posted after its session or token ran out, until it is shown again (a day at most).
+pub const KEPT_FORMS: TableDefinition<&str, &[u8]> = TableDefinition::new("kept_forms");
+
+/// "{user:016x}/{form address}" → `publishing::editor::autosave::Autosave` (JSON): the
+/// newest unsaved text of a user's item form, saved by the page every short while.
+pub const AUTOSAVES: TableDefinition<&str, &[u8]> = TableDefinition::new("autosaves");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 7] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 9] = [
     META,
     UNITS,
     SESSIONS,
@@ -56,6 +64,8 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 7] = [
     ARTICLE_REVISIONS,
     NOTICES,
     PASSWORD_LINKS,
+    KEPT_FORMS,
+    AUTOSAVES,
 ];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 5] =

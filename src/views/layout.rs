@@ -20,6 +20,8 @@ pub struct Site {
     pub psb_no: String,
     pub css: String,
     pub js: String,
+    /// Staff forms: put back a kept form, warn before leaving unsaved changes, autosave.
+    pub forms_js: String,
     /// The browser tab's icon: the emblem when one is configured, else the embedded one.
     pub icon: String,
     /// The home-screen icon phones use (180×180 PNG).
@@ -41,6 +43,7 @@ impl Site {
             psb_no: c.site.psb_no.clone(),
             css: assets.url("css/site.css"),
             js: assets.url("js/site.js"),
+            forms_js: assets.url("js/forms.js"),
             icon: if c.site.emblem.is_empty() {
                 assets.url(crate::views::assets::FAVICON)
             } else {
@@ -265,7 +268,7 @@ pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -
     html! {
         (DOCTYPE)
         html lang="zh-CN" class=[m.care.then_some("care")] {
-            head { (head(site, m)) }
+            head { (head(site, m)) script src=(site.forms_js) defer {} }
             body.staff class=[m.care.then_some("care")] {
                 a.skip href="#main" { "跳到主要内容" }
                 header.site-header.staff-header {

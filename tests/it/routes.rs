@@ -349,6 +349,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ),
     (
         "POST",
+        "/admin/articles/new/autosave",
+        [LOGIN, "204", "204", "204", NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/articles/{id}/autosave",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    (
+        "POST",
         "/admin/articles/{id}/flow",
         [LOGIN, "404", "404", "404", NO, NO, NO, NO],
     ),

@@ -189,7 +189,18 @@ pub async fn item_page(
     fs: FormState,
     status: StatusCode,
 ) -> Result<Response> {
-    item_page_with(st, s, ic, fs, status, None, None).await
+    item_page_with(st, s, ic, fs, status, Extras::default()).await
+}
+
+/// What an item page may show above its content besides the form's own messages.
+#[derive(Default)]
+pub struct Extras<'a> {
+    /// Someone else saved first.
+    pub conflict: Option<Conflict>,
+    /// What just happened (已保存 …).
+    pub ok: Option<&'a str>,
+    /// An autosave newer than the item, offered back.
+    pub autosave: Option<super::autosave::Autosave>,
 }
 
 pub async fn item_page_with(
@@ -198,9 +209,13 @@ pub async fn item_page_with(
     ic: &ItemCtx,
     mut fs: FormState,
     status: StatusCode,
-    conflict: Option<Conflict>,
-    ok: Option<&str>,
+    extras: Extras<'_>,
 ) -> Result<Response> {
+    let Extras {
+        conflict,
+        ok,
+        autosave,
+    } = extras;
     let a = &ic.article;
     if fs.values.is_empty() {
         fs.values = values_of(a);
@@ -230,6 +245,7 @@ pub async fn item_page_with(
             @if a.is_public() { " " a href=(snap.article_url(a)) target="_blank" { "查看公开页面" } }
         }
         @if let Some(m) = ok { div.notice.ok role="status" { (m) } }
+        @if let (Some(x), true) = (&autosave, may_edit) { (super::autosave::banner(Some(a.id), x, &s.csrf)) }
         (form::notice(&FormState { errors: Vec::new(), notice: fs.notice.clone(), values: Vec::new() }))
         @if let Some(c) = &conflict { (conflict_markup(c)) }
         @if let Some(b) = panel::returned_banner(ic) { (b) }
@@ -332,6 +348,37 @@ fn conflict_markup(c: &Conflict) -> Markup {
 pub struct EditQuery {
     #[serde(default)]
     done: String,
+    /// "autosave": fill the form with the user's autosave.
+    #[serde(default)]
+    restore: String,
+}
+
+/// The form's starting values: the text kept when the session ended (`http::kept`), the
+/// autosave when asked for, else the stored item (`stored`). The second value is the
+/// autosave to offer, when one is newer than `updated_ms` and says something else.
+async fn starting_values(
+    st: &Shared,
+    s: &Staff,
+    id: Option<u64>,
+    updated_ms: i64,
+    restore: &str,
+    stored: Vec<(String, String)>,
+) -> Result<(
+    Vec<(String, String)>,
+    Option<&'static str>,
+    Option<super::autosave::Autosave>,
+)> {
+    let form = super::autosave::form_of(id);
+    if let Some(k) = s.ctx.kept.as_ref().filter(|k| k.action == form) {
+        return Ok((k.fields.clone(), None, None));
+    }
+    let offer = super::autosave::offer(st, s, id, updated_ms, &stored).await?;
+    match offer {
+        Some(a) if restore == "autosave" => {
+            Ok((a.fields, Some("已恢复自动保存的内容，请核对后保存。"), None))
+        }
+        offer => Ok((stored, None, offer)),
+    }
 }
 
 fn done_notice(done: &str) -> Option<&'static str> {
@@ -354,21 +401,41 @@ fn done_notice(done: &str) -> Option<&'static str> {
     })
 }
 
-pub async fn new_form(State(st): State<Shared>, s: Staff) -> Result<Response> {
+pub async fn new_form(
+    State(st): State<Shared>,
+    s: Staff,
+    Query(q): Query<EditQuery>,
+) -> Result<Response> {
     let units = load_units(&st).await?;
     if levels::writable_units(&s.user, &units).is_empty() {
         return Err(Error::Forbidden("您没有撰写信息的角色。".into()));
     }
+    let fresh = vec![("source".into(), units.name(&s.user.unit))];
+    let (values, restored, offer) = starting_values(&st, &s, None, 0, &q.restore, fresh).await?;
     let fs = FormState {
-        values: vec![("source".into(), units.name(&s.user.unit))],
+        values,
         ..Default::default()
     };
-    Ok(new_view(&st, &s, &units, &fs, StatusCode::OK))
+    let extras = Extras {
+        ok: restored,
+        autosave: offer,
+        ..Default::default()
+    };
+    Ok(new_view(&st, &s, &units, &fs, StatusCode::OK, extras))
 }
 
-fn new_view(st: &Shared, s: &Staff, units: &Units, fs: &FormState, status: StatusCode) -> Response {
+fn new_view(
+    st: &Shared,
+    s: &Staff,
+    units: &Units,
+    fs: &FormState,
+    status: StatusCode,
+    extras: Extras<'_>,
+) -> Response {
     let body = html! {
         p { a href="/admin/work" { "← 我的工作" } }
+        @if let Some(m) = extras.ok { div.notice.ok role="status" { (m) } }
+        @if let Some(x) = &extras.autosave { (super::autosave::banner(None, x, &s.csrf)) }
         (form::notice(fs))
         (edit_form_markup(st, s, units, None, fs))
     };
@@ -399,12 +466,23 @@ pub async fn edit_form(
     // Opening the item reads its notices (and the bell on this very page says so).
     let mut s = s;
     crate::notify::opened(&st, &mut s, &format!("/admin/articles/{}", ic.article.id)).await?;
+    let a = &ic.article;
+    let (values, restored, offer) = if ic.may_edit() {
+        starting_values(&st, &s, Some(a.id), a.updated_ms, &q.restore, values_of(a)).await?
+    } else {
+        (values_of(a), None, None)
+    };
     let fs = FormState {
-        values: values_of(&ic.article),
+        values,
         notice: None,
         ..Default::default()
     };
-    item_page_with(&st, &s, &ic, fs, StatusCode::OK, None, done_notice(&q.done)).await
+    let extras = Extras {
+        ok: restored.or(done_notice(&q.done)),
+        autosave: offer,
+        ..Default::default()
+    };
+    item_page_with(&st, &s, &ic, fs, StatusCode::OK, extras).await
 }
 /// The people and places a transition taken with a save needs.
 pub(super) struct Around {
@@ -486,6 +564,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
             &units,
             &fs,
             StatusCode::UNPROCESSABLE_ENTITY,
+            Extras::default(),
         ));
     };
     let now = st.now_ms();
@@ -503,6 +582,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         .store
         .write(move |txn| {
             let saved = crate::publishing::store::save_article(txn, a, 0, now)?;
+            super::autosave::clear(txn, user.id, &super::autosave::form_of(None))?;
             audit::append(
                 txn,
                 event(
@@ -538,6 +618,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
                 &units,
                 &fs,
                 StatusCode::UNPROCESSABLE_ENTITY,
+                Extras::default(),
             ))
         }
         Err(e) => Err(e),
@@ -595,6 +676,7 @@ pub async fn edit_submit(
                 revise::on_save(&stored, &a, &state, &ar.snap, &ar.units, &user.display_name)
                     .map_err(Error::BadRequest)?;
             let saved = crate::publishing::store::save_article(txn, a, base, now)?;
+            super::autosave::clear(txn, user.id, &super::autosave::form_of(Some(aid)))?;
             audit::append(
                 txn,
                 event(
@@ -671,14 +753,9 @@ pub async fn conflict_page(
     fs.values.retain(|(k, _)| k != "revision");
     fs.values
         .push(("revision".into(), current.revision.to_string()));
-    item_page_with(
-        st,
-        s,
-        &ic,
-        fs,
-        StatusCode::CONFLICT,
-        Some(Conflict { current, mine }),
-        None,
-    )
-    .await
+    let extras = Extras {
+        conflict: Some(Conflict { current, mine }),
+        ..Default::default()
+    };
+    item_page_with(st, s, &ic, fs, StatusCode::CONFLICT, extras).await
 }

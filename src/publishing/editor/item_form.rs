@@ -123,7 +123,9 @@ pub fn edit_form_markup(
         o.is_some_and(|o| levels::may_place(c, &o, &snap, units))
     };
     html! {
-        form.card.article-form method="post" action=(action) novalidate {
+        // data-guard: warn before leaving with unsaved changes; data-autosave: where the
+        // page sends its unsaved text (forms.js; nothing happens without scripts).
+        form.card.article-form method="post" action=(action) novalidate data-guard data-autosave=(format!("{action}/autosave")) {
             (form::csrf(&s.csrf))
             input type="hidden" name="revision" value=(fs.value("revision"));
             (form::field(&Field::new("title", "标题").hint("不超过 200 个字"), fs))

@@ -4,6 +4,7 @@
 //! item, and every state change, belong to the publishing workflow (`portal::review`).
 
 pub mod articles;
+pub mod autosave;
 pub mod channels;
 pub mod draft;
 pub mod history;
