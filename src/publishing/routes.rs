@@ -37,17 +37,9 @@ pub fn router() -> Routes {
             "/admin/articles/new",
             crate::publishing::editor::articles::new_form,
         )
-        .post(
-            "/admin/articles/new",
-            crate::publishing::editor::articles::new_submit,
-        )
         .get(
             "/admin/articles/{id}",
             crate::publishing::editor::articles::edit_form,
-        )
-        .post(
-            "/admin/articles/{id}",
-            crate::publishing::editor::articles::edit_submit,
         )
         .post(
             "/admin/articles/new/autosave",
@@ -79,10 +71,20 @@ pub fn router() -> Routes {
         )
 }
 
-/// The upload route, which takes bodies larger than the global limit. It carries its
-/// own limits and is merged outside the global `RequestBodyLimitLayer` (src/app/router.rs).
+/// The routes that take files, with bodies larger than the global limit: the item form and
+/// the uploads. They carry their own limits and are merged outside the global
+/// `RequestBodyLimitLayer` (src/app/router.rs).
 pub fn upload_routes() -> Routes {
     Routes::new()
+        // The item form: its text and its files in one post.
+        .post(
+            "/admin/articles/new",
+            crate::publishing::editor::articles::new_submit,
+        )
+        .post(
+            "/admin/articles/{id}",
+            crate::publishing::editor::articles::edit_submit,
+        )
         .post(
             "/admin/articles/{id}/files",
             crate::publishing::editor::upload::upload,

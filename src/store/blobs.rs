@@ -19,7 +19,7 @@ pub struct BlobStore {
 }
 
 /// How many first bytes [`Kind::sniff`] looks at.
-pub const SNIFF_BYTES: usize = 16;
+pub const SNIFF_BYTES: usize = 512;
 
 /// The type of a stored file, by its first bytes. Only the raster pictures are ever shown
 /// inline by a browser; everything else is a download.
@@ -30,7 +30,14 @@ pub enum Kind {
     Gif,
     Webp,
     Pdf,
-    /// Anything else (office documents, archives, text, SVG, HTML…).
+    /// A ZIP container: docx, xlsx, pptx, newer WPS files, zip archives.
+    Zip,
+    /// An OLE2 compound file: doc, xls, ppt, older WPS files.
+    Ole,
+    Rar,
+    /// A program (Windows PE "MZ", ELF, Mach-O): never accepted under any name.
+    Executable,
+    /// Anything else (text, SVG, HTML…).
     Other,
 }
 
@@ -44,10 +51,60 @@ impl Kind {
             Kind::Gif
         } else if b.len() >= 12 && b.starts_with(b"RIFF") && &b[8..12] == b"WEBP" {
             Kind::Webp
-        } else if b.starts_with(b"%PDF-") {
+        } else if b.starts_with(b"%PDF") {
             Kind::Pdf
+        } else if b.starts_with(b"PK\x03\x04") || b.starts_with(b"PK\x05\x06") {
+            Kind::Zip
+        } else if b.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            Kind::Ole
+        } else if b.starts_with(b"Rar!\x1a\x07") {
+            Kind::Rar
+        } else if b.starts_with(b"MZ")
+            || b.starts_with(b"\x7fELF")
+            || [
+                [0xFE, 0xED, 0xFA, 0xCE],
+                [0xFE, 0xED, 0xFA, 0xCF],
+                [0xCE, 0xFA, 0xED, 0xFE],
+                [0xCF, 0xFA, 0xED, 0xFE],
+                [0xCA, 0xFE, 0xBA, 0xBE],
+            ]
+            .iter()
+            .any(|m| b.starts_with(m))
+        {
+            Kind::Executable
         } else {
             Kind::Other
+        }
+    }
+
+    /// Whether a file whose first bytes are `head` (this kind) may carry the extension
+    /// `ext`: a name must not claim what the bytes are not. Text files (txt, csv) are
+    /// anything that is none of the known binary kinds and has no NUL byte in its head.
+    pub fn fits(self, ext: &str, head: &[u8]) -> bool {
+        match ext {
+            "jpg" | "jpeg" | "png" | "gif" | "webp" => self.is_raster(),
+            "pdf" => self == Kind::Pdf,
+            "docx" | "xlsx" | "pptx" | "zip" => self == Kind::Zip,
+            "doc" | "xls" | "ppt" | "wps" | "et" => matches!(self, Kind::Ole | Kind::Zip),
+            "rar" => self == Kind::Rar,
+            "txt" | "csv" => self == Kind::Other && !head.contains(&0),
+            _ => false,
+        }
+    }
+
+    /// What the bytes are, in words, for a refusal.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Png => "PNG 图片",
+            Kind::Jpeg => "JPEG 图片",
+            Kind::Gif => "GIF 图片",
+            Kind::Webp => "WebP 图片",
+            Kind::Pdf => "PDF 文档",
+            Kind::Zip => "ZIP 压缩包或新版 Office 文档",
+            Kind::Ole => "旧版 Office 文档",
+            Kind::Rar => "RAR 压缩包",
+            Kind::Executable => "可执行程序",
+            Kind::Other => "其他类型的文件",
         }
     }
 
@@ -63,7 +120,9 @@ impl Kind {
             Kind::Gif => "image/gif",
             Kind::Webp => "image/webp",
             Kind::Pdf => "application/pdf",
-            Kind::Other => "application/octet-stream",
+            Kind::Zip | Kind::Ole | Kind::Rar | Kind::Executable | Kind::Other => {
+                "application/octet-stream"
+            }
         }
     }
 
@@ -136,6 +195,11 @@ impl Staged {
     /// What the first bytes say the file is.
     pub fn kind(&self) -> Kind {
         Kind::sniff(&self.head)
+    }
+
+    /// The first bytes (up to `SNIFF_BYTES`).
+    pub fn head(&self) -> &[u8] {
+        &self.head
     }
 }
 

@@ -123,3 +123,102 @@ async fn a_session_that_ends_while_typing_loses_nothing() {
     assert_eq!(a.title, TITLE);
     assert!(a.body_html.contains(TYPED), "{}", a.body_html);
 }
+
+/// Whether the element matching `css` is (at least partly) inside the viewport.
+async fn in_viewport(c: &Client, css: &str) -> bool {
+    let v = c
+        .execute(
+            "var r = document.querySelector(arguments[0]).getBoundingClientRect();
+             return r.bottom > 0 && r.top < window.innerHeight;",
+            vec![json!(css)],
+        )
+        .await
+        .unwrap();
+    v == json!(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_upload_is_seen_and_the_edits_above_it_survive() {
+    require_chromedriver();
+    let axe = axe_source();
+    let axe = axe.as_str();
+    let app = demo_portal().await;
+    app.seed_user("bd-uploader", Role::Reporter, "commerce")
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("年度报告.pdf");
+    std::fs::write(&fake, b"MZ\x90\x00\x03\x00\x00\x00 a program").unwrap();
+    let real = dir.path().join("通知原文.pdf");
+    std::fs::write(&real, b"%PDF-1.7 the real thing").unwrap();
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+
+    c.goto(&format!("{base}/login")).await.unwrap();
+    sign_in(&c, "bd-uploader").await;
+    wait_path(&c, "/admin").await;
+    c.goto(&format!("{base}/admin/articles/new")).await.unwrap();
+    wait_editor(&c).await;
+    fill(&c, "标题", "title", "初稿标题").await;
+    c.find(Locator::Css(".jodit-wysiwyg"))
+        .await
+        .unwrap()
+        .send_keys("初稿正文。")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#f-channel"))
+        .await
+        .unwrap()
+        .select_by_label("区商务局 · 工作动态")
+        .await
+        .unwrap();
+    click_button(&c, "保存").await;
+    let id = wait_item_page(&c).await;
+    wait_editor(&c).await;
+
+    // An edit not yet saved, then a file that is a program under a PDF's name.
+    fill(&c, "标题", "title", "改过但还没保存的标题").await;
+    c.find(Locator::Css("#f-attachments"))
+        .await
+        .unwrap()
+        .send_keys(fake.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(&c, "保存").await;
+    let err = text_of(&c, "#f-files-err").await;
+    assert!(err.contains("实际是可执行程序"), "{err}");
+    assert!(
+        in_viewport(&c, "#f-files-err").await,
+        "the error is where the eye is"
+    );
+    let title = c
+        .find(Locator::Css("input[name='title']"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(title, "改过但还没保存的标题", "the edit survived");
+    screenshots(&c, "upload-refused").await;
+    axe_check(&c, axe, &format!("/admin/articles/{id}")).await;
+
+    // The right file goes up with the edit in one save.
+    c.find(Locator::Css("#f-attachments"))
+        .await
+        .unwrap()
+        .send_keys(real.to_str().unwrap())
+        .await
+        .unwrap();
+    click_button(&c, "保存").await;
+    wait_js(
+        &c,
+        "return location.search.indexOf('done=saved') >= 0;",
+        "the saved item",
+    )
+    .await;
+    let a = stored(&app, id).await;
+    assert_eq!(a.title, "改过但还没保存的标题");
+    assert_eq!(a.attachments.len(), 1);
+    assert_eq!(a.attachments[0].name, "通知原文.pdf");
+}

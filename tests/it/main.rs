@@ -17,6 +17,7 @@ mod editor_upload;
 mod feeds;
 mod files;
 mod http_hygiene;
+mod item_form_files;
 mod kept;
 mod login_guard;
 mod notify;

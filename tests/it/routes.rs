@@ -333,17 +333,7 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         [LOGIN, OK, OK, OK, NO, NO, NO, NO],
     ),
     (
-        "POST",
-        "/admin/articles/new",
-        [LOGIN, BAD, BAD, BAD, NO, NO, NO, NO],
-    ),
-    (
         "GET",
-        "/admin/articles/{id}",
-        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
-    ),
-    (
-        "POST",
         "/admin/articles/{id}",
         [LOGIN, "404", "404", "404", NO, NO, NO, NO],
     ),
@@ -389,6 +379,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         [OK, OK, OK, OK, OK, OK, OK, OK],
     ),
     ("GET", "/favicon.ico", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "POST",
+        "/admin/articles/new",
+        [LOGIN, BAD, BAD, BAD, NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/articles/{id}",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
     (
         "POST",
         "/admin/articles/{id}/files",

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::draft::{apply, parse_draft};
 use super::item_form::{edit_form_markup, values_of};
+use super::received::{Rules, Upload};
 use crate::auth::audit;
 use crate::auth::model::UnitCode;
 use crate::error::{Error, Result};
@@ -269,24 +270,6 @@ pub async fn item_page_with(
             h2 { "编辑内容" }
             (edit_form_markup(st, s, &ic.units, Some(ic), &fs))
             (panel::actions(ic, &s.csrf, &fs, blocked))
-            section.card {
-                h2 { "上传封面图片和附件" }
-                p.hint { "请先保存对上面表单的修改，再上传文件。单个文件不超过 20 MB；允许的类型：" (super::item_form::ALLOWED.join("、")) "。" }
-                @if let Some(e) = fs.error("files") { p.error id="f-files-err" role="alert" { (e) } }
-                form method="post" action=(format!("/admin/articles/{}/files", a.id)) enctype="multipart/form-data" {
-                    (form::csrf(&s.csrf))
-                    input type="hidden" name="revision" value=(a.revision);
-                    div.field {
-                        label for="f-cover" { "封面图片（jpg、png、gif、webp）" }
-                        input id="f-cover" type="file" name="cover" accept=".jpg,.jpeg,.png,.gif,.webp";
-                    }
-                    div.field {
-                        label for="f-attachments" { "附件（可多选）" }
-                        input id="f-attachments" type="file" name="attachments" multiple;
-                    }
-                    button type="submit" { "上传" }
-                }
-            }
         } @else {
             section.card {
                 h2 { "内容" }
@@ -547,8 +530,15 @@ pub(super) fn take_after_save(
     Ok(taken.after)
 }
 
-pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
-    let s = p.staff(&st)?;
+/// The item form as posted: text and files together (multipart), or text alone.
+async fn read_form(st: &Shared, req: axum::extract::Request) -> Result<Upload> {
+    Upload::read(req, st, Rules::ITEM_FORM).await
+}
+
+pub async fn new_submit(State(st): State<Shared>, req: axum::extract::Request) -> Result<Response> {
+    let up = read_form(&st, req).await?;
+    let s = up.staff.clone();
+    let p = up.posted.clone();
     let units = load_units(&st).await?;
     if levels::writable_units(&s.user, &units).is_empty() {
         return Err(Error::Forbidden("您没有撰写信息的角色。".into()));
@@ -557,7 +547,11 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         values: p.kept(),
         ..Default::default()
     };
-    let Some(d) = parse_draft(&st, &units, &s, &p, 0, None, &mut fs).await? else {
+    let parsed = parse_draft(&st, &units, &s, &p, 0, None, &mut fs).await?;
+    if let Some(m) = up.refusal() {
+        fs.add_error("files", &m);
+    }
+    let (Some(d), false) = (parsed, fs.has_errors()) else {
         return Ok(new_view(
             &st,
             &s,
@@ -575,6 +569,7 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
         ..Article::blank(0, d.channel.site.clone(), &s.user.username)
     };
     apply(&mut a, d);
+    super::received::attach(&mut a, up.commit(&st).await?);
     let submit = p.get("action") == "submit";
     let ar = around(&st, &units).await?;
     let (user, ctx) = (s.user.clone(), p.ctx.clone());
@@ -628,9 +623,11 @@ pub async fn new_submit(State(st): State<Shared>, p: Posted) -> Result<Response>
 pub async fn edit_submit(
     State(st): State<Shared>,
     Path(id): Path<String>,
-    p: Posted,
+    req: axum::extract::Request,
 ) -> Result<Response> {
-    let s = p.staff(&st)?;
+    let up = read_form(&st, req).await?;
+    let s = up.staff.clone();
+    let p = up.posted.clone();
     let ic = load_editable(&st, &s, &id).await?;
     let before = ic.article.clone();
     let mut fs = FormState {
@@ -648,9 +645,26 @@ pub async fn edit_submit(
         &mut fs,
     )
     .await?;
-    // A published item changes only as a correction (更正), with its note.
+    if let Some(m) = up.refusal() {
+        fs.add_error("files", &m);
+    }
+    // A published item changes only as a correction (更正), with its note; files alone
+    // added to it say so themselves.
     let correcting = before.is_public();
-    let note = p.get("correct_note").trim().to_owned();
+    let files: Vec<String> = up.files.iter().map(|f| f.name.clone()).collect();
+    let text_changed = parsed.as_ref().is_some_and(|d| {
+        let mut probe = before.clone();
+        apply(&mut probe, d.clone());
+        crate::publishing::diff::diff_articles(&before, &probe)
+            .iter()
+            .any(|f| f.changed)
+            || probe.attachments != before.attachments
+            || probe.cover != before.cover
+    });
+    let mut note = p.get("correct_note").trim().to_owned();
+    if correcting && note.is_empty() && !files.is_empty() && !text_changed {
+        note = format!("上传文件：{}", files.join("、"));
+    }
     if correcting && note.is_empty() {
         fs.add_error("correct_note", "请填写更正说明");
     } else if note.chars().count() > 500 {
@@ -660,6 +674,7 @@ pub async fn edit_submit(
     let (Some(d), false) = (parsed, fs.has_errors()) else {
         return item_page(&st, &s, &ic, fs, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
+    let stored_files = up.commit(&st).await?;
     let now = st.now_ms();
     let ar = around(&st, &ic.units).await?;
     let (user, ctx) = (s.user.clone(), p.ctx.clone());
@@ -671,6 +686,7 @@ pub async fn edit_submit(
             let stored = store::get_article_w(txn, aid)?.ok_or(Error::NotFound)?;
             let mut a = stored.clone();
             apply(&mut a, d);
+            super::received::attach(&mut a, stored_files);
             let state = crate::publishing::review::instance_of(&stored).state;
             let after_save =
                 revise::on_save(&stored, &a, &state, &ar.snap, &ar.units, &user.display_name)

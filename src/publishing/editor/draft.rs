@@ -14,6 +14,7 @@ use crate::views::form::FormState;
 pub const TITLE_MAX: usize = 200;
 
 /// The form's fields, checked.
+#[derive(Clone)]
 pub struct Draft {
     title: String,
     subtitle: String,

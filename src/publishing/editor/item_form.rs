@@ -125,7 +125,7 @@ pub fn edit_form_markup(
     html! {
         // data-guard: warn before leaving with unsaved changes; data-autosave: where the
         // page sends its unsaved text (forms.js; nothing happens without scripts).
-        form.card.article-form method="post" action=(action) novalidate data-guard data-autosave=(format!("{action}/autosave")) {
+        form.card.article-form method="post" action=(action) enctype="multipart/form-data" novalidate data-guard data-autosave=(format!("{action}/autosave")) {
             (form::csrf(&s.csrf))
             input type="hidden" name="revision" value=(fs.value("revision"));
             (form::field(&Field::new("title", "标题").hint("不超过 200 个字"), fs))
@@ -195,6 +195,7 @@ pub fn edit_form_markup(
                     }
                 }
             }
+            (file_fields(fs))
             @if correcting {
                 (form::field(&Field::new("correct_note", "更正说明").hint("修改已发布的信息须说明更正内容和原因，将记入流转记录"), fs))
             }
@@ -220,5 +221,40 @@ fn body_field(st: &Shared, s: &Staff, a: Option<&Article>, fs: &FormState) -> Ma
     html! {
         (super::sites::rich_textarea("body", "正文", "可直接输入文字（空行分段），也可粘贴 Word、WPS 或网页内容（格式自动整理）；脚本、样式等不安全内容会被自动清除", 16, fs, upload.as_deref(), &s.csrf))
         (super::rich::assets(st))
+    }
+}
+
+/// The file inputs, inside the item form: files go with the text in one save, so choosing
+/// a file never costs the edits above it, and a refused file comes back as an error next
+/// to these fields with the form as it was typed.
+fn file_fields(fs: &FormState) -> Markup {
+    let err = fs.error("files");
+    let described = if err.is_some() {
+        "f-files-hint f-files-err"
+    } else {
+        "f-files-hint"
+    };
+    let accept: String = ALLOWED
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    html! {
+        fieldset.uploads #f-files {
+            legend { "上传封面图片和附件（随保存一并上传）" }
+            p.hint #f-files-hint {
+                "单个文件不超过 20 MB。允许的类型：" (ALLOWED.join("、"))
+                "。文件类型按内容检查，改过扩展名的文件不会被接受。"
+            }
+            @if let Some(e) = err { p.error #f-files-err role="alert" { (e) } }
+            div.field {
+                label for="f-cover" { "封面图片（jpg、png、gif、webp）" }
+                input #f-cover type="file" name="cover" accept=".jpg,.jpeg,.png,.gif,.webp" aria-describedby=(described) aria-invalid=[err.map(|_| "true")];
+            }
+            div.field {
+                label for="f-attachments" { "附件（可多选）" }
+                input #f-attachments type="file" name="attachments" multiple accept=(accept) aria-describedby=(described) aria-invalid=[err.map(|_| "true")];
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod channels;
 pub mod draft;
 pub mod history;
 pub mod item_form;
+pub mod received;
 pub mod rich;
 pub mod schedule;
 pub mod sites;
