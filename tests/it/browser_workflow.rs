@@ -180,6 +180,14 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     open_from_work(&c, base, "publish", title).await;
     screenshots(&c, "workflow-publish").await;
     click_button(&c, "发布").await;
+    // 发布 asks first, naming the item and where the public will see it.
+    let confirm = text_of(&c, ".confirm").await;
+    assert!(
+        confirm.contains(title) && confirm.contains("政务动态"),
+        "{confirm}"
+    );
+    axe_check(&c, axe, "the publish confirmation").await;
+    click_button(&c, "确认发布").await;
     wait_state(&app, id, "published").await;
     assert!(text_of(&c, ".notice.ok").await.contains("已发布"));
     // The whole way is on the item's page: the 操作 cell of each history row, in order and

@@ -11,6 +11,7 @@ mod browser_editor;
 mod browser_workflow;
 mod checks;
 mod cli;
+mod confirm;
 mod crash;
 mod editor;
 mod editor_upload;

@@ -76,6 +76,17 @@ pub async fn take_step(
     } else {
         None
     };
+    // 撤稿: the public notice (shown at the item's address) apart from the internal comment.
+    let public_notice = (transition == a::WITHDRAW
+        && p.fields.iter().any(|(k, _)| k == "public_notice"))
+    .then(|| p.get("public_notice").trim().to_owned());
+    match public_notice.as_deref() {
+        Some("") => fs.add_error("public_notice", "请填写公众将看到的撤稿说明"),
+        Some(n) if n.chars().count() > 200 => {
+            fs.add_error("public_notice", "撤稿说明不超过 200 个字")
+        }
+        _ => {}
+    }
     let findings = if CHECKED.contains(&transition.as_str()) {
         crate::publishing::checks::run::run(&st, &ic.article).await?
     } else {
@@ -98,6 +109,17 @@ pub async fn take_step(
         )
         .await;
     }
+    // 发布 and 撤稿 from the item page ask first, naming the item and what the public will
+    // see (`ask_confirm` comes with the page's form; a script acts at once).
+    if super::confirm::asks(&transition) && p.get("ask_confirm") == "1" {
+        return Ok(super::confirm::page(
+            &st,
+            &s,
+            &ic,
+            &p,
+            public_notice.as_deref(),
+        ));
+    }
     let req = Request {
         transition: transition.clone(),
         comment: comment.clone(),
@@ -105,6 +127,7 @@ pub async fn take_step(
         schedule_at,
         replaced_by,
         check_override: ovr.clone(),
+        public_notice,
     };
     let users = st.store.read(crate::auth::store::list_users).await?;
     let (user, ctx) = (s.user.clone(), p.ctx.clone());

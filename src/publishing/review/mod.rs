@@ -10,6 +10,7 @@
 //! - `handlers`: the form post that takes a transition; `panel`: the item's flow panel
 //!   (state, history, buttons); `worklist`: 我的工作 with counts; `preview`.
 
+pub mod confirm;
 pub mod demo;
 pub mod due;
 pub mod handlers;

@@ -92,6 +92,12 @@ pub fn actions(ic: &ItemCtx, csrf: &str, fs: &FormState, blocked: bool) -> Marku
                 @if has(a::SCHEDULE) {
                     (form::field(&Field::new("publish_at", "定时发布时间（北京时间，选“定时发布”时填写）").kind("datetime-local").optional(), fs))
                 }
+                @if has(a::WITHDRAW) {
+                    (form::field(&Field::new("public_notice", "撤稿说明（公开：公众访问原网址时看到，选“撤稿”时填写）").optional().hint("例如：该通知已由新通知替代。上面的办理意见只记入流转记录，不公开。"), fs))
+                }
+                @if has(a::PUBLISH) || has(a::FORCE_PUBLISH) || has(a::WITHDRAW) {
+                    input type="hidden" name="ask_confirm" value="1";
+                }
                 @if has(a::REPLACE) {
                     (form::field(&Field::new("replaced_by", "替代信息编号（选“替换”时填写，原网址将跳转到该信息）").optional(), fs))
                 }

@@ -25,6 +25,9 @@ pub struct Request {
     pub replaced_by: Option<u64>,
     /// A reviewer's override of blocking check findings, kept with the item.
     pub check_override: Option<Override>,
+    /// For `withdraw`: the notice the public sees at the item's address. Without it (a
+    /// script that does not send one) the comment is shown, as before there was one.
+    pub public_notice: Option<String>,
 }
 
 /// The item before and after.
@@ -74,7 +77,12 @@ pub fn take(
         a::WITHDRAW => {
             store::unschedule(txn, id)?;
             after.state = ArticleState::Withdrawn {
-                reason: req.comment.trim().to_owned(),
+                reason: req
+                    .public_notice
+                    .as_deref()
+                    .unwrap_or(&req.comment)
+                    .trim()
+                    .to_owned(),
             };
         }
         a::REPLACE => {
