@@ -136,6 +136,7 @@ pub fn action_label(action: &str) -> &'static str {
         "article_correct" => "更正",
         "article_withdraw" => "撤稿",
         "article_replace" => "替换",
+        "article_edit" => "他人修改内容",
         // What `review::item::audit_action` records for a transition it does not know.
         "article_flow" => "其他流程操作",
         _ => "其他操作",

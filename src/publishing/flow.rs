@@ -65,6 +65,10 @@ pub mod action {
     pub const CORRECT: &str = "correct";
     pub const WITHDRAW: &str = "withdraw";
     pub const REPLACE: &str = "replace";
+    /// 修改内容: recorded when someone other than the writer changes the content of an
+    /// item that stays where it is (a draft, a returned or an approved item). Taken by the
+    /// save itself, never offered as a button.
+    pub const EDIT: &str = "edit";
 }
 
 /// How many review levels an item needs before it may be published.
@@ -260,6 +264,16 @@ fn build(levels: ReviewLevels) -> Definition {
         )
         .transition(
             Transition::new(a::REPLACE, "替换", &[s::PUBLISHED], s::REPLACED).who(takes_down),
+        )
+        .transition(
+            Transition::stay(a::EDIT, "修改内容", &[s::DRAFT, s::RETURNED, s::APPROVED]).who(&[
+                Who::Author,
+                Who::Item(Role::Reporter),
+                Who::Item(Role::Reviewer),
+                Who::Item(Role::Publisher),
+                Who::Office(Role::Reviewer),
+                Who::Office(Role::Publisher),
+            ]),
         )
 }
 

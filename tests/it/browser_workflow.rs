@@ -168,6 +168,11 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     // Unit review passes; the office reviews and its publisher publishes.
     sign_in(&c, base, "bw-reviewer").await;
     open_from_work(&c, base, "review", title).await;
+    // What changed since the return comes first, by default.
+    let since = text_of(&c, "#since-return-h").await;
+    assert!(since.contains("退回后的修改"), "{since}");
+    let diff = text_of(&c, "#since-return-h ~ .diff-body").await;
+    assert!(diff.contains("82"), "the added facts are marked: {diff}");
     click_button(&c, "审核通过").await;
     wait_state(&app, id, "office_review").await;
     sign_out(&c).await;

@@ -1093,3 +1093,145 @@ async fn each_list_shows_the_date_that_matters_to_it() {
     assert!(!main.contains("（已超期）"));
     app.stop().await;
 }
+
+/// Saves the item form as `c` with a new title and body (the rest as stored).
+async fn save_text(c: &Client, app: &TestApp, id: u64, title: &str, body: &str, action: &str) {
+    let a = crate::helpers::stored(app, id).await;
+    let (ch, rev) = (a.channel.to_string(), a.revision.to_string());
+    let path = format!("/admin/articles/{id}");
+    let r = c
+        .post_form(
+            &path,
+            &path,
+            &[
+                ("revision", &rev),
+                ("title", title),
+                ("source", &a.source),
+                ("body", body),
+                ("channel", &ch),
+                ("action", action),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_reviewer_sees_what_changed_since_the_return_by_default_and_may_pick_any_two_versions() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(
+        &p.writer,
+        work,
+        &[],
+        "退回比较测试",
+        "第一稿正文。",
+        "submit",
+    )
+    .await;
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "请补充人数")],
+    )
+    .await;
+    // Resubmitted unchanged: the reviewer is told so.
+    step(&p.writer, &app, id, "submit", &[]).await;
+    let page = p.reviewer.get(&format!("/admin/articles/{id}")).await;
+    assert!(page.body.contains("退回后的修改（第"), "{}", page.body);
+    assert!(page.body.contains("退回后内容没有修改"));
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "还是请补充人数")],
+    )
+    .await;
+    let returned_rev = crate::helpers::stored(&app, id).await.revision;
+    save_text(
+        &p.writer,
+        &app,
+        id,
+        "退回比较测试",
+        "第一稿正文。共 82 人参加。",
+        "submit",
+    )
+    .await;
+    let now_rev = crate::helpers::stored(&app, id).await.revision;
+    let page = p.reviewer.get(&format!("/admin/articles/{id}")).await;
+    let head = format!("退回后的修改（第 {returned_rev} 版 → 第 {now_rev} 版）");
+    assert!(page.body.contains(&head), "{head}: {}", page.body);
+    assert!(
+        page.body.contains("<ins>") && page.body.contains("82"),
+        "the change marked"
+    );
+    // 修订记录 starts from the returned version too, and any two may be picked.
+    let hist = p
+        .reviewer
+        .get(&format!("/admin/articles/{id}/history"))
+        .await;
+    assert!(
+        hist.body
+            .contains(&format!("第 {returned_rev} 版 → 第 {now_rev} 版")),
+        "{}",
+        hist.body
+    );
+    assert!(hist.body.contains("比较：较早的版本") && hist.body.contains("较新的版本"));
+    let hist = p
+        .reviewer
+        .get(&format!("/admin/articles/{id}/history?from=1&to={now_rev}"))
+        .await;
+    assert!(hist.body.contains(&format!("第 1 版 → 第 {now_rev} 版")));
+}
+
+#[tokio::test]
+async fn someone_elses_edit_of_the_writers_text_is_in_the_flow_record() {
+    let app = demo_portal().await;
+    let p = people(&app).await;
+    let work = channel_id(&app, "commerce", "work");
+    let id = create(&p.writer, work, &[], "他人修改测试", "原文。", "submit").await;
+    step(
+        &p.reviewer,
+        &app,
+        id,
+        "return_unit",
+        &[("comment", "我来改一下")],
+    )
+    .await;
+    // The reviewer fixes the wording of the returned item directly.
+    save_text(
+        &p.reviewer,
+        &app,
+        id,
+        "他人修改测试（修订）",
+        "原文。",
+        "save",
+    )
+    .await;
+    let page = p.writer.get(&format!("/admin/articles/{id}")).await;
+    let history = &page.body[page.body.find("id=\"flow-history-h\"").unwrap()..];
+    assert!(history.contains("修改内容"), "{history}");
+    assert!(history.contains("标题有修改"), "{history}");
+    // The writer's own saves are not steps.
+    let steps_before = history.matches("<tr").count();
+    save_text(
+        &p.writer,
+        &app,
+        id,
+        "他人修改测试（修订）",
+        "原文，再改。",
+        "save",
+    )
+    .await;
+    let page = p.writer.get(&format!("/admin/articles/{id}")).await;
+    let history = &page.body[page.body.find("id=\"flow-history-h\"").unwrap()..];
+    assert_eq!(history.matches("<tr").count(), steps_before);
+    assert!(
+        audit_actions(&app).iter().any(|(a, _)| a == "article_edit"),
+        "audited"
+    );
+}

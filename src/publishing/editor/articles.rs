@@ -222,13 +222,17 @@ pub async fn item_page_with(
         fs.values = values_of(a);
     }
     let scheduled = scheduled_of(st, a.id).await?;
-    // Before publishing, and while a correction waits for its review after the fact.
-    let since_review = if a.is_public() && ic.instance.flagged.is_none() {
-        None
+    // Before publishing, and while a correction waits for its review after the fact: what
+    // changed since it was returned (a resubmitted item), else since it was approved.
+    let (since_return, since_review) = if a.is_public() && ic.instance.flagged.is_none() {
+        (None, None)
     } else {
         let aid = a.id;
         let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
-        revise::changed_since_approval(&revs, a).cloned()
+        match revise::returned_version(&revs, a) {
+            Some(r) => (Some(r.clone()), None),
+            None => (None, revise::changed_since_approval(&revs, a).cloned()),
+        }
     };
     let findings = crate::publishing::checks::run::run(st, a).await?;
     let blocked = !crate::publishing::checks::content::may_publish(
@@ -261,6 +265,7 @@ pub async fn item_page_with(
                 dt { "最后修改" } dd { (crate::clock::show(a.updated_ms)) "，第 " (a.revision) " 版" }
             }
         }
+        @if let Some(old) = &since_return { (since_return_markup(old, a)) }
         @if let Some(old) = &since_review { (since_review_markup(old, a)) }
         // The check results come before the buttons that act on them; a writer's 报送 comes
         // after the form it sends.
@@ -306,6 +311,31 @@ fn since_review_markup(approved: &Article, now: &Article) -> Markup {
                 p { "文字未变，栏目、附件等信息有修改。" }
             }
             p { a href=(format!("/admin/articles/{}/history?from={}&to={}", now.id, approved.revision, now.revision)) { "在修订记录中比较这两个版本" } }
+        }
+    }
+}
+
+/// What changed since the item was returned to its writer: what a reviewer opening the
+/// resubmitted item reads first (or that nothing did).
+fn since_return_markup(returned: &Article, now: &Article) -> Markup {
+    let diffs = crate::publishing::diff::diff_articles(returned, now);
+    let text_changed = diffs.iter().any(|f| f.changed);
+    let changed = revise::content_changed(returned, now);
+    html! {
+        section.card.diff aria-labelledby="since-return-h" {
+            h2 #since-return-h { "退回后的修改（第 " (returned.revision) " 版 → 第 " (now.revision) " 版）" }
+            @if text_changed {
+                p { (crate::publishing::diff::summary(&diffs)) "。" }
+                @for f in diffs.iter().filter(|f| f.changed) {
+                    h3 { (f.field) }
+                    div.diff-body { (PreEscaped(&f.html)) }
+                }
+            } @else if changed {
+                p { "文字未变，栏目、附件等信息有修改。" }
+            } @else {
+                p { "退回后内容没有修改，原样重新报送。" }
+            }
+            p { a href=(format!("/admin/articles/{}/history?from={}&to={}", now.id, returned.revision, now.revision)) { "在修订记录中比较这两个版本" } }
         }
     }
 }
@@ -715,10 +745,25 @@ pub async fn edit_submit(
             {
                 return take_after_save(txn, &saved, transition, &comment, &user, &ctx, &ar, now);
             }
+            // Someone else's change to the writer's text goes into 流转记录.
+            let edited = if user.username != stored.created_by
+                && revise::content_changed(&stored, &saved)
+                && !matches!(state.as_str(), fstate::UNIT_REVIEW | fstate::OFFICE_REVIEW)
+            {
+                let diffs = crate::publishing::diff::diff_articles(&stored, &saved);
+                let what = if diffs.iter().any(|d| d.changed) {
+                    crate::publishing::diff::summary(&diffs)
+                } else {
+                    "栏目、附件等信息有修改".to_owned()
+                };
+                take_after_save(txn, &saved, fa::EDIT, &what, &user, &ctx, &ar, now)?
+            } else {
+                saved
+            };
             if submit {
-                return take_after_save(txn, &saved, fa::SUBMIT, "", &user, &ctx, &ar, now);
+                return take_after_save(txn, &edited, fa::SUBMIT, "", &user, &ctx, &ar, now);
             }
-            Ok(saved)
+            Ok(edited)
         })
         .await;
     match r {

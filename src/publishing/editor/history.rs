@@ -15,6 +15,28 @@ use crate::portal::store;
 use crate::publishing::diff;
 use crate::publishing::review::item::ItemCtx;
 use crate::staff::shell::render;
+use crate::views::form::{self, FormState};
+
+/// The version a comparison starts from by default: the returned one for a resubmitted
+/// item, else the newest before `to` that reads differently from it.
+fn default_from(
+    revs: &[crate::portal::model::Article],
+    a: &crate::portal::model::Article,
+    to: u64,
+) -> u64 {
+    use crate::publishing::review::revise;
+    if let Some(r) = revise::returned_version(revs, a).filter(|r| r.revision < to) {
+        return r.revision;
+    }
+    let Some(target) = revs.iter().find(|r| r.revision == to) else {
+        return to.saturating_sub(1);
+    };
+    revs.iter()
+        .rev()
+        .filter(|r| r.revision < to)
+        .find(|r| revise::content_changed(r, target))
+        .map_or(to.saturating_sub(1), |r| r.revision)
+}
 
 #[derive(Deserialize, Default)]
 pub struct HistoryQuery {
@@ -33,7 +55,9 @@ pub async fn history(
     let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
     let latest = revs.last().map(|r| r.revision).unwrap_or(a.revision);
     let to = q.to.unwrap_or(latest);
-    let from = q.from.unwrap_or(to.saturating_sub(1));
+    // By default: since the item was returned (a resubmitted item), else since the last
+    // version that reads differently — never a state change with nothing changed.
+    let from = q.from.unwrap_or_else(|| default_from(&revs, &a, to));
     let pick = |n: u64| revs.iter().find(|r| r.revision == n);
     let (old, new) = match (pick(from), pick(to)) {
         (Some(o), Some(n)) => (Some(o), Some(n)),
@@ -51,8 +75,36 @@ pub async fn history(
         )),
         _ => None,
     };
+    let options: Vec<(String, String)> = revs
+        .iter()
+        .map(|r| {
+            (
+                r.revision.to_string(),
+                format!(
+                    "第 {} 版（{}，{}）",
+                    r.revision,
+                    crate::clock::show(r.updated_ms),
+                    state_label(r)
+                ),
+            )
+        })
+        .collect();
+    let picked = FormState {
+        values: vec![
+            ("from".into(), from.to_string()),
+            ("to".into(), to.to_string()),
+        ],
+        ..Default::default()
+    };
     let body = html! {
         p { a href=(format!("/admin/articles/{}", a.id)) { "← 返回编辑" } }
+        @if revs.len() > 1 {
+            form.filter.compare method="get" action=(format!("/admin/articles/{}/history", a.id)) {
+                (form::select("from", "比较：较早的版本", &options, &picked))
+                (form::select("to", "较新的版本", &options, &picked))
+                button type="submit" { "比较这两个版本" }
+            }
+        }
         section.card {
             h2 { "修订记录" }
             table.data {

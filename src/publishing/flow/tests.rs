@@ -95,6 +95,17 @@ fn expected(levels: ReviewLevels, t: &str) -> &'static [&'static str] {
                 &["publisher", "office_publisher"]
             }
         }
+        // Whoever may change the content where it stays: the unit's writers, reviewers,
+        // publishers, the office's reviewers and publishers.
+        a::EDIT => &[
+            "reporter",
+            "author",
+            "reviewer",
+            "reviewer_author",
+            "publisher",
+            "office_reviewer",
+            "office_publisher",
+        ],
         other => panic!("transition {other} missing from the expected table"),
     }
 }

@@ -66,7 +66,8 @@ impl ItemCtx {
     pub fn available(&self) -> Vec<&'static Transition> {
         flow::available(self.def, &self.instance, &self.actor)
             .into_iter()
-            .filter(|t| t.id != a::PUBLISH_DUE)
+            // Taken by the scheduler, and by a save: never a button.
+            .filter(|t| t.id != a::PUBLISH_DUE && t.id != a::EDIT)
             .collect()
     }
 
@@ -121,6 +122,7 @@ pub fn audit_action(transition: &str) -> &'static str {
         a::CORRECT => "article_correct",
         a::WITHDRAW => "article_withdraw",
         a::REPLACE => "article_replace",
+        a::EDIT => "article_edit",
         _ => "article_flow",
     }
 }

@@ -164,7 +164,10 @@ pub fn history(def: &Definition, inst: &Instance, units: &super::levels::Units) 
                                 td { (crate::clock::show(s.at_ms)) }
                                 td { (s.by_name) @if let Some(u) = &s.by_unit { br; span.muted { (units.name(u)) } } }
                                 td { (def.transition_label(&s.transition)) }
-                                td { (def.state_label(&s.from)) " → " (def.state_label(&s.to)) }
+                                td {
+                                    @if s.from == s.to { (def.state_label(&s.to)) "（不变）" }
+                                    @else { (def.state_label(&s.from)) " → " (def.state_label(&s.to)) }
+                                }
                                 td { (s.comment) }
                             }
                         }

@@ -123,3 +123,32 @@ pub fn changed_since_approval<'a>(
     })?;
     content_changed(approved, current).then_some(approved)
 }
+
+/// The version that was returned to its writer, when the item has been sent up again since
+/// (the latest return comes after the latest approval): what a reviewer opening the
+/// resubmitted item compares against, changed or not.
+pub fn returned_version<'a>(revisions: &'a [Article], current: &Article) -> Option<&'a Article> {
+    use crate::publishing::flow::state as st;
+    let inst = super::instance_of(current);
+    if matches!(inst.state.as_str(), st::RETURNED | st::DRAFT) || current.is_public() {
+        return None;
+    }
+    let (i, step) = inst
+        .history
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, x)| x.to == st::RETURNED)?;
+    let approved_since = inst.history[i..]
+        .iter()
+        .any(|x| matches!(x.transition.as_str(), a::APPROVE_UNIT | a::APPROVE_OFFICE));
+    if approved_since {
+        return None;
+    }
+    revisions.iter().find(|r| {
+        super::instance_of(r)
+            .history
+            .get(i)
+            .is_some_and(|x| x == step)
+    })
+}
