@@ -107,6 +107,7 @@ impl App {
             site,
             login_throttle: Default::default(),
             kept_throttle: Default::default(),
+            login_tries: Default::default(),
             metrics: Default::default(),
             scheduler_beat_ms: AtomicI64::new(0),
             pages: Default::default(),

@@ -99,6 +99,8 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
                 @let named = !fs.value("username").is_empty();
                 (form::field(&Field::new("username", "用户名").autocomplete("username").autofocus(!named), fs))
                 (form::field(&Field::new("password", "密码").kind("password").autocomplete("current-password").autofocus(named), fs))
+                @let tries = fs.value("_tries");
+                @if !tries.is_empty() { p.notice.warn #login-tries role="status" { (tries) } }
                 button.primary type="submit" { "登录" }
             }
             p.muted { "连续多次输错后将暂停登录一段时间；如需提前恢复，请联系安全管理员。" }
@@ -156,7 +158,12 @@ enum Verdict {
 
 pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let mut fs = FormState {
-        values: p.kept(),
+        // "_"-fields are the page's own messages, never taken from the post.
+        values: p
+            .kept()
+            .into_iter()
+            .filter(|(k, _)| !k.starts_with('_'))
+            .collect(),
         ..Default::default()
     };
     if !ip_allowed(&st, p.ctx.ip) {
@@ -183,6 +190,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_owned());
     let pw_ok = password::verify_async(pw, hash).await? && user.is_some();
+    let tries_key = format!("{}\n{}", client::bucket(p.ctx.ip), username.to_lowercase());
 
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
@@ -269,6 +277,9 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         .await?;
     match verdict {
         Verdict::Ok { token, stage } => {
+            if let Ok(mut m) = st.login_tries.lock() {
+                m.remove(&tries_key);
+            }
             let to = if stage == Stage::Full {
                 st.metrics.logins_ok.fetch_add(1, Relaxed);
                 after_login(p.get("next"))
@@ -282,7 +293,20 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         }
         Verdict::Refused => {
             st.metrics.logins_failed.fetch_add(1, Relaxed);
+            // Counted per typed name whether it exists or not, so the count says nothing
+            // about which names are real.
+            let hint = st.login_tries.lock().ok().and_then(|mut m| {
+                if m.len() > 10_000 {
+                    m.retain(|_, t| now - t.last_ms <= policy.lock_ms);
+                }
+                let t = m.entry(tries_key).or_default();
+                t.failed(now, &policy);
+                t.hint(now, &policy)
+            });
             fs.add_error("password", REFUSED);
+            if let Some(h) = hint {
+                fs.values.push(("_tries".into(), h));
+            }
             Ok(html_invalid(login_view(&st, &p.ctx, &fs)))
         }
     }

@@ -13,7 +13,10 @@
 //! - Wrong 动态验证码 count per account (whoever sends them already knows the password) and
 //!   are reset only by a right code; `threshold` of them lock the account everywhere.
 //!
-//! The visitor is told none of this: every refusal reads like a wrong password.
+//! The visitor is told none of this: every refusal reads like a wrong password. What the
+//! login page does say — how many tries remain before the lock — comes from `Tries`, kept
+//! per (address, typed user name) whether or not the account exists, so it tells nothing
+//! about which names are real.
 
 use super::model::{AddressFailures, User};
 
@@ -339,5 +342,80 @@ mod tests {
         assert_eq!(u.login_guard.known_addresses[0], "10.0.0.19");
         unlock(&mut u);
         assert!(!needs_unlock(&u, 0));
+    }
+}
+
+/// Wrong passwords from one address for one typed user name, as the login page counts them
+/// to say how many tries remain: the same threshold and lock time as the real lock, kept
+/// alike for names that exist and names that do not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tries {
+    pub count: u32,
+    pub last_ms: i64,
+    pub locked_until_ms: Option<i64>,
+}
+
+impl Tries {
+    /// Counts a refusal (wrong password, or any refusal that reads like one).
+    pub fn failed(&mut self, now: i64, p: &Policy) {
+        if self.locked_until_ms.is_some_and(|t| t <= now) || now - self.last_ms > p.lock_ms {
+            *self = Tries::default();
+        }
+        self.count = self.count.saturating_add(1);
+        self.last_ms = now;
+        if self.count >= p.threshold && self.locked_until_ms.is_none() {
+            self.locked_until_ms = Some(now + p.lock_ms);
+        }
+    }
+
+    /// What the page adds to “用户名或密码错误”: nothing after one wrong password, then how
+    /// many tries remain, then that sign-in from here is paused.
+    pub fn hint(&self, now: i64, p: &Policy) -> Option<String> {
+        let minutes = (p.lock_ms / 60_000).max(1);
+        if let Some(t) = self.locked_until_ms.filter(|t| *t > now) {
+            let left = ((t - now) + 59_999) / 60_000;
+            return Some(format!(
+                "连续输错次数过多，该账号在本机已暂停登录，请 {left} 分钟后再试；如需提前恢复，请联系安全管理员。"
+            ));
+        }
+        (self.count >= 2 && self.count < p.threshold).then(|| {
+            format!(
+                "再输错 {} 次，该账号将在本机暂停登录 {minutes} 分钟。",
+                p.threshold - self.count
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tries_tests {
+    use super::*;
+
+    const P: Policy = Policy {
+        threshold: 5,
+        lock_ms: 30 * 60_000,
+        backoff_after: 20,
+        backoff_ms: 60_000,
+    };
+
+    #[test]
+    fn the_hint_counts_down_then_says_paused_then_starts_afresh() {
+        let mut t = Tries::default();
+        t.failed(0, &P);
+        assert_eq!(t.hint(0, &P), None, "one wrong password says nothing more");
+        t.failed(1, &P);
+        assert_eq!(
+            t.hint(1, &P).unwrap(),
+            "再输错 3 次，该账号将在本机暂停登录 30 分钟。"
+        );
+        t.failed(2, &P);
+        t.failed(3, &P);
+        assert!(t.hint(3, &P).unwrap().starts_with("再输错 1 次"));
+        t.failed(4, &P);
+        assert!(t.hint(4, &P).unwrap().contains("请 30 分钟后再试"));
+        let later = 4 + P.lock_ms + 1;
+        assert_eq!(t.hint(later, &P), None, "the pause has run out");
+        t.failed(later, &P);
+        assert_eq!(t.count, 1, "a run-out lock starts afresh");
     }
 }

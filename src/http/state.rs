@@ -23,6 +23,9 @@ pub struct AppState {
     /// Login attempts (password and code steps) per client address in the current minute,
     /// keyed by `http::client::bucket`: (minute, count).
     pub login_throttle: Mutex<HashMap<String, (i64, u64)>>,
+    /// What the login page says about tries left, per "{address bucket}\n{typed name}"
+    /// (`auth::lockout::Tries`).
+    pub login_tries: Mutex<HashMap<String, crate::auth::lockout::Tries>>,
     /// Forms kept after their session ended (`kept`), per client address in the current
     /// hour: (hour, count).
     pub kept_throttle: Mutex<HashMap<String, (i64, u64)>>,

@@ -150,12 +150,22 @@ async fn unknown_disabled_locked_and_wrong_password_answer_alike() {
         refused(&c.login("li.ming", WRONG).await, "wrong password");
     }
     let locked = c.login("li.ming", PASSWORD).await;
+    // The sixth try for a name that does not exist reads the same as for the locked one
+    // (both say sign-in from here is paused: issue 11 tells the tries left).
+    for _ in 0..5 {
+        c.login("no.such.person", WRONG).await;
+    }
+    let sixth_unknown = c.login("no.such.person", PASSWORD).await;
+    assert_eq!(
+        shown(&locked, "li.ming"),
+        shown(&sixth_unknown, "no.such.person"),
+        "a locked account must read like a name that does not exist"
+    );
 
     let expected = shown(&wrong, "li.ming");
     for (what, r, typed) in [
         ("unknown user", &unknown, "no.such.user"),
         ("disabled account", &disabled, "zhao.lei"),
-        ("locked account", &locked, "li.ming"),
     ] {
         assert_eq!(r.status, wrong.status, "{what}");
         assert_eq!(
@@ -303,4 +313,51 @@ async fn a_security_administrator_clears_every_lock() {
             .any(|r| r.action == "user_unlock" && r.user == "sec.admin")
     );
     app.stop().await;
+}
+
+/// After two wrong passwords the page says how many tries remain before the pause, the same
+/// for a name that exists and one that does not.
+#[tokio::test]
+async fn tries_left_are_told_alike_for_real_and_unknown_names() {
+    let app = TestApp::start().await;
+    app.seed_user("li.hua", Role::Reporter, "gov").await;
+    let tries = |body: &str| {
+        let m = main_of(body);
+        m.find("id=\"login-tries\"").map(|i| {
+            let rest = &m[i..];
+            let start = rest.find('>').unwrap() + 1;
+            rest[start..start + rest[start..].find('<').unwrap()].to_owned()
+        })
+    };
+    for name in ["li.hua", "no.such.person"] {
+        let c = app.client();
+        let first = c.login(name, WRONG).await;
+        refused(&first, name);
+        assert_eq!(
+            tries(&first.body),
+            None,
+            "{name}: one wrong password says nothing more"
+        );
+        let second = c.login(name, WRONG).await;
+        refused(&second, name);
+        assert_eq!(
+            tries(&second.body).as_deref(),
+            Some("再输错 3 次，该账号将在本机暂停登录 30 分钟。"),
+            "{name}"
+        );
+        for _ in 0..3 {
+            c.login(name, WRONG).await;
+        }
+        let locked = c.login(name, WRONG).await;
+        refused(&locked, name);
+        assert!(
+            tries(&locked.body).is_some_and(|t| t.contains("已暂停登录")),
+            "{name}: {:?}",
+            tries(&locked.body)
+        );
+    }
+    // The right password from a fresh count says nothing of tries.
+    let c = app.client();
+    let r = app.sign_in(&c, "li.hua", PASSWORD).await;
+    assert!(r.status == 303 || r.status == 422);
 }
