@@ -1235,3 +1235,82 @@ async fn someone_elses_edit_of_the_writers_text_is_in_the_flow_record() {
         "audited"
     );
 }
+
+#[tokio::test]
+async fn nothing_is_sent_to_a_level_with_nobody_to_act_and_the_page_says_who_to_add() {
+    let app = demo_portal().await;
+    // 区文教体局 has a writer and nobody else.
+    let writer = crate::helpers::staff(&app, "w-edu-writer", Role::Reporter, "edu").await;
+    let dept_news = channel_id(&app, "gov", "dept-news").to_string();
+    let r = writer
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "无人审核测试"),
+                ("source", "区文教体局"),
+                ("body", "正文。"),
+                ("channel", &dept_news),
+                ("action", "submit"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("区文教体局目前没有可以办理下一步的审核人"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("为区文教体局添加审核人"));
+    assert!(
+        r.body.contains("value=\"无人审核测试\""),
+        "the text is still in the form"
+    );
+    // Saved as a draft, then 报送 from the item page: refused the same way, still a draft.
+    let id = create(
+        &writer,
+        dept_news.parse().unwrap(),
+        &[],
+        "无人审核测试",
+        "正文。",
+        "save",
+    )
+    .await;
+    let r = take(&writer, &app, id, "submit", &[]).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("添加审核人"));
+    assert_eq!(flow_state(&app, id).await, "draft");
+    // With a reviewer in place it goes.
+    crate::helpers::staff(&app, "w-edu-reviewer", Role::Reviewer, "edu").await;
+    step(&writer, &app, id, "submit", &[]).await;
+    assert_eq!(flow_state(&app, id).await, "unit_review");
+}
+
+#[tokio::test]
+async fn the_channel_form_says_the_default_levels_and_who_acts_at_each() {
+    let app = demo_portal().await;
+    let admin = crate::helpers::staff(&app, "w-sys", Role::Sysadmin, "gov").await;
+    let page = admin.get("/admin/sites/commerce/channels").await;
+    assert_eq!(page.status, 200);
+    let main = crate::helpers::main_of(&page.body);
+    assert!(main.contains("审核级数与办理人"));
+    assert!(main.contains("子站的栏目为一级审核"));
+    assert!(main.contains("卫审核") && main.contains("韩发布"), "{main}");
+    assert!(!main.contains("暂无"));
+    // Nobody left to review for the unit: said where the levels are chosen.
+    app.state
+        .store
+        .write(|txn| {
+            let mut u = gongkai::auth::store::find_user_w(txn, "commerce-reviewer")?.unwrap();
+            u.disabled = true;
+            gongkai::auth::store::save_user(txn, &u)
+        })
+        .await
+        .unwrap();
+    let page = admin.get("/admin/sites/commerce/channels").await;
+    let main = crate::helpers::main_of(&page.body);
+    assert!(
+        main.contains("暂无") && main.contains("信息不会被送到这一级"),
+        "{main}"
+    );
+}

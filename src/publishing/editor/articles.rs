@@ -229,10 +229,15 @@ pub async fn item_page_with(
     } else {
         let aid = a.id;
         let revs = st.store.read(move |txn| store::revisions(txn, aid)).await?;
-        match revise::returned_version(&revs, a) {
-            Some(r) => (Some(r.clone()), None),
-            None => (None, revise::changed_since_approval(&revs, a).cloned()),
-        }
+        // Both when both say something: a change made before the return (the edit that
+        // caused it) shows only against the approved version.
+        let since_approval = revise::changed_since_approval(&revs, a).filter(|ap| {
+            revise::returned_version(&revs, a).is_none_or(|r| r.revision != ap.revision)
+        });
+        (
+            revise::returned_version(&revs, a).cloned(),
+            since_approval.cloned(),
+        )
     };
     let findings = crate::publishing::checks::run::run(st, a).await?;
     let blocked = !crate::publishing::checks::content::may_publish(
@@ -534,6 +539,15 @@ pub(super) fn take_after_save(
         ..Default::default()
     };
     let taken = take(txn, saved.id, def_for, &actor, &req, now)?;
+    if let Some(m) = notices::nobody_to_act(
+        &taken,
+        def_for(&taken.after),
+        &ar.users,
+        &ar.units,
+        &ar.snap,
+    ) {
+        return Err(Error::BadRequest(m));
+    }
     audit::append(
         txn,
         event(

@@ -96,7 +96,14 @@ fn channel_fields(site_channels: &[Channel], editing: Option<&Channel>, fs: &For
     }
 }
 
-fn channels_view(st: &Shared, s: &Staff, site: &Site, chans: &[Channel], fs: &FormState) -> Markup {
+fn channels_view(
+    st: &Shared,
+    s: &Staff,
+    site: &Site,
+    chans: &[Channel],
+    fs: &FormState,
+    acts: Markup,
+) -> Markup {
     let snap = st.portal().snapshot();
     let body = html! {
         p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}", site.unit)) { "站点设置" } }
@@ -130,6 +137,7 @@ fn channels_view(st: &Shared, s: &Staff, site: &Site, chans: &[Channel], fs: &Fo
                 button.primary type="submit" { "新建栏目" }
             }
         }
+        (acts)
     };
     render(st, s, &format!("栏目管理：{}", site.name), body)
 }
@@ -167,7 +175,14 @@ pub async fn channels(
         ],
         ..Default::default()
     };
-    Ok(page(channels_view(&st, &s, &site, &chans, &fs)))
+    Ok(page(channels_view(
+        &st,
+        &s,
+        &site,
+        &chans,
+        &fs,
+        who_acts(&st, &site).await?,
+    )))
 }
 
 /// Parses the channel form into `ch` (everything but id, site and slug).
@@ -297,7 +312,14 @@ pub async fn channel_create(
     };
     parse_channel(&p, &chans, &mut ch, &mut fs);
     let (Ok(slug), false) = (slug, fs.has_errors()) else {
-        return Ok(html_invalid(channels_view(&st, &s, &site, &chans, &fs)));
+        return Ok(html_invalid(channels_view(
+            &st,
+            &s,
+            &site,
+            &chans,
+            &fs,
+            who_acts(&st, &site).await?,
+        )));
     };
     ch.slug = slug;
     let now = st.now_ms();
@@ -327,7 +349,14 @@ pub async fn channel_create(
         }
         Err(e) => {
             fs.add_error(e.field, e.message);
-            Ok(html_invalid(channels_view(&st, &s, &site, &chans, &fs)))
+            Ok(html_invalid(channels_view(
+                &st,
+                &s,
+                &site,
+                &chans,
+                &fs,
+                who_acts(&st, &site).await?,
+            )))
         }
     }
 }
@@ -429,4 +458,78 @@ pub async fn channel_submit(
         Some("已保存。"),
         &channel_values(&saved),
     )))
+}
+
+/// Who handles the items of this site's list channels at each review level, shown where the
+/// levels are chosen: the default levels, the people in each role, and what happens when a
+/// role has nobody (the workflow refuses to send an item there and says who to add).
+async fn who_acts(st: &Shared, site: &Site) -> Result<Markup> {
+    use crate::auth::model::Role;
+    let (users, all_units) = st
+        .store
+        .read(|txn| {
+            Ok((
+                crate::auth::store::list_users(txn)?,
+                crate::auth::store::list_units(txn)?,
+            ))
+        })
+        .await?;
+    let units = crate::auth::units::Units::new(all_units);
+    let unit_path = units.path(&site.unit);
+    let office_path = units.office_path();
+    let holders = |role: Role, office: bool| -> Vec<String> {
+        users
+            .iter()
+            .filter(|u| {
+                let a = crate::flow::Actor::for_item(u, &unit_path, &office_path, false);
+                if office {
+                    a.office_roles.contains(&role)
+                } else {
+                    a.item_roles.contains(&role)
+                }
+            })
+            .map(|u| u.display_name.clone())
+            .collect()
+    };
+    let office = units
+        .office
+        .as_ref()
+        .map_or_else(|| "区政府办公室".to_owned(), |o| units.name(o));
+    let unit = units.name(&site.unit);
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    if !site.is_main {
+        rows.push((
+            format!("{unit}的审核人（一级审核）"),
+            holders(Role::Reviewer, false),
+        ));
+        rows.push((
+            format!("{unit}的发布人（无需审核和一级审核时发布）"),
+            holders(Role::Publisher, false),
+        ));
+    }
+    rows.push((
+        format!("{office}的审核人（两级审核的第二级）"),
+        holders(Role::Reviewer, true),
+    ));
+    rows.push((
+        format!("{office}的发布人（两级审核时发布）"),
+        holders(Role::Publisher, true),
+    ));
+    let missing = rows.iter().any(|(_, v)| v.is_empty());
+    Ok(html! {
+        section.card.who-acts aria-labelledby="who-acts-h" {
+            h2 #who-acts-h { "审核级数与办理人" }
+            p { "新建栏目的默认审核级数：门户主站的栏目为两级审核（报送单位审核后，报" (office) "审核并发布），子站的栏目为一级审核（本单位审核人审核，本单位发布人发布）。信息同时发布到几个栏目时，按其中要求最高的审核。" }
+            @if site.is_main { p { "门户主站栏目的第一级审核由各报送单位自己的审核人办理。" } }
+            dl.kv {
+                @for (label, names) in &rows {
+                    dt { (label) }
+                    dd { @if names.is_empty() { strong.warn { "暂无" } } @else { (names.join("、")) } }
+                }
+            }
+            @if missing {
+                p.notice.warn role="note" { "标为“暂无”的一级目前没有人办理：信息不会被送到这一级，报送或审核通过时系统会拒绝，并提示需要添加的人员。请单位管理员在“账号与角色”中添加。" }
+            }
+        }
+    })
 }

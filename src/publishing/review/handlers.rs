@@ -138,6 +138,11 @@ pub async fn take_step(
         .write(move |txn| {
             let def_for = |x: &Article| levels::definition(x, &snap, &units);
             let taken = take(txn, aid, def_for, &actor, &req, now)?;
+            if let Some(m) =
+                notices::nobody_to_act(&taken, def_for(&taken.after), &users, &units, &snap)
+            {
+                return Err(Error::BadRequest(m));
+            }
             let obj = format!("article:{aid}");
             let mut detail = req.comment.clone();
             if let Some(at) = req.schedule_at {

@@ -64,6 +64,49 @@ fn waiting_for(
         .collect()
 }
 
+/// When the item, after `taken`, waits in a queue nobody can work (no enabled user may take
+/// its next step), the sentence saying who must be added; the caller refuses the transition
+/// with it, so nothing is routed to a level with nobody to act.
+pub fn nobody_to_act(
+    taken: &Taken,
+    def: &Definition,
+    users: &[User],
+    units: &Units,
+    snap: &Snapshot,
+) -> Option<String> {
+    let item = &taken.after;
+    let inst = super::instance_of(item);
+    if !matches!(
+        inst.state.as_str(),
+        s::UNIT_REVIEW | s::OFFICE_REVIEW | s::APPROVED
+    ) {
+        return None;
+    }
+    if users
+        .iter()
+        .any(|u| !u.disabled && !waiting_for(def, &inst, u, item, units).is_empty())
+    {
+        return None;
+    }
+    let office = || {
+        units
+            .office
+            .as_ref()
+            .map_or_else(|| "区政府办公室".to_owned(), |o| units.name(o))
+    };
+    let two = super::levels::item_levels(item, snap, units)
+        == crate::publishing::flow::ReviewLevels::UnitAndOffice;
+    let (unit, role) = match inst.state.as_str() {
+        s::UNIT_REVIEW => (units.name(item.owner()), "审核人"),
+        s::OFFICE_REVIEW => (office(), "审核人"),
+        _ if two => (office(), "发布人"),
+        _ => (units.name(item.owner()), "发布人"),
+    };
+    Some(format!(
+        "{unit}目前没有可以办理下一步的{role}（或唯一的{role}不能办理自己经手的这一步），信息送出后将无人处理，因此没有送出。请联系单位管理员在“账号与角色”中为{unit}添加{role}后再办理。"
+    ))
+}
+
 /// Pushes the notices one transition causes, in the transition's write transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn after_step(
