@@ -226,7 +226,12 @@ pub fn public_page(site: &Site, m: &PageMeta, body: Markup) -> Markup {
                         }
                     }
                 }
-                @if let Some(c) = &m.site { (site_nav(c)) }
+                @if let Some(c) = &m.site {
+                    // 长者模式: the large type would fill a phone with the menu, so it folds
+                    // (no script needed; wide screens open it, `site.css`).
+                    @if m.care { details.nav-menu.site-bar { summary.wrap { "栏目导航" } (site_nav(c)) } }
+                    @else { (site_nav(c)) }
+                }
                 main #main.wrap tabindex="-1" { (body) }
                 (footer(site))
             }
@@ -284,11 +289,15 @@ pub fn staff_page(site: &Site, m: &PageMeta, bar: &StaffBar<'_>, body: Markup) -
                             }
                         }
                     }
-                    nav.wrap.staff-nav aria-label="后台导航" {
-                        @for (href, label) in &bar.nav {
-                            a href=(href) aria-current=[(*label == m.title).then_some("page")] { (label) }
+                    @let nav = html! {
+                        nav.wrap.staff-nav aria-label="后台导航" {
+                            @for (href, label) in &bar.nav {
+                                a href=(href) aria-current=[(*label == m.title).then_some("page")] { (label) }
+                            }
                         }
-                    }
+                    };
+                    @if m.care { details.nav-menu { summary.wrap { "后台菜单" } (nav) } }
+                    @else { (nav) }
                 }
                 main #main.wrap tabindex="-1" {
                     h1 { (m.title) }

@@ -222,3 +222,101 @@ async fn a_refused_upload_is_seen_and_the_edits_above_it_survive() {
     assert_eq!(a.attachments.len(), 1);
     assert_eq!(a.attachments[0].name, "通知原文.pdf");
 }
+
+/// A 360 × 740 viewport (a common phone's), whatever the browser's frame takes.
+async fn phone_viewport(c: &Client) {
+    c.set_window_size(360, 740).await.expect("resize");
+    let d = c
+        .execute("return window.outerHeight - window.innerHeight;", vec![])
+        .await
+        .unwrap();
+    // Only the height: the width asked for is the viewport's already.
+    let dh = u32::try_from(d.as_u64().unwrap_or(0)).unwrap_or(0);
+    c.set_window_size(360, 740 + dh).await.expect("resize");
+}
+
+/// How much of the viewport's height the page's header and menu take (0..1).
+async fn header_share(c: &Client) -> f64 {
+    let v = c
+        .execute(
+            "var h = document.querySelector('header.site-header').getBoundingClientRect().bottom;
+             var m = document.querySelector('details.nav-menu');
+             if (m) { h = Math.max(h, m.getBoundingClientRect().bottom); }
+             return [h, window.innerHeight, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (h, ih, iw) = (
+        v[0].as_f64().unwrap(),
+        v[1].as_f64().unwrap(),
+        v[2].as_f64().unwrap(),
+    );
+    assert!(iw <= 420.0, "a phone's width, not {iw}");
+    h / ih
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_elder_mode_on_a_phone_the_header_and_menu_take_at_most_a_third() {
+    require_chromedriver();
+    let axe = axe_source();
+    let axe = axe.as_str();
+    let app = demo_portal().await;
+    app.seed_user("bd-elder", Role::Reviewer, "office").await;
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+    c.goto(&format!("{base}/care?on=1")).await.unwrap();
+    phone_viewport(&c).await;
+    wait_js(
+        &c,
+        "return document.body.classList.contains('care');",
+        "长者模式",
+    )
+    .await;
+    let share = header_share(&c).await;
+    assert!(
+        share <= 1.0 / 3.0,
+        "public header takes {share:.2} of the screen"
+    );
+    // The folded menu opens without scripts and its links work.
+    c.execute("return true;", vec![]).await.unwrap();
+    c.find(Locator::XPath("//summary[normalize-space(.)='栏目导航']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let link = c
+        .find(Locator::XPath(
+            "//nav[@aria-label='栏目导航']//a[normalize-space(.)='政务动态']",
+        ))
+        .await
+        .unwrap();
+    assert!(
+        link.is_displayed().await.unwrap(),
+        "opened menu shows its links"
+    );
+    axe_check(&c, axe, "/ (长者模式, 360 px, menu open)").await;
+    link.click().await.unwrap();
+    wait_js(
+        &c,
+        "return location.pathname.indexOf('/c/') === 0;",
+        "the channel",
+    )
+    .await;
+
+    // Staff pages fold their menu the same way.
+    c.goto(&format!("{base}/login")).await.unwrap();
+    sign_in(&c, "bd-elder").await;
+    wait_path(&c, "/admin").await;
+    c.goto(&format!("{base}/admin/work")).await.unwrap();
+    screenshots(&c, "care-work").await;
+    phone_viewport(&c).await;
+    let share = header_share(&c).await;
+    assert!(
+        share <= 1.0 / 3.0,
+        "staff header takes {share:.2} of the screen"
+    );
+    axe_check(&c, axe, "/admin/work (长者模式, 360 px)").await;
+}
