@@ -29,7 +29,7 @@ struct Item {
 }
 
 /// A step that changes the item's body (the comment is the new text) as a save would.
-const EDIT: &str = "edit";
+const SAVED: &str = "saved";
 
 const ITEMS: &[Item] = &[
     Item {
@@ -93,8 +93,31 @@ const ITEMS: &[Item] = &[
             // resubmits; the reviewer then sees what changed since approving.
             (
                 "commerce-publisher",
-                EDIT,
+                SAVED,
                 "年货节将于腊月二十至二十三在区文化广场举办，设特色农产品、老字号和非遗手作三个展区，每天上午九时开放。",
+            ),
+            ("commerce-writer", a::SUBMIT, ""),
+        ],
+    },
+    Item {
+        author: "commerce-writer",
+        home: "commerce/work",
+        also: &[],
+        title: "区商务局召开限额以上商贸企业统计培训会",
+        body: "培训会讲解了统计报表的填报口径和常见问题。",
+        steps: &[
+            ("commerce-writer", a::SUBMIT, ""),
+            (
+                "commerce-reviewer",
+                a::RETURN_UNIT,
+                "请补充参加培训的企业数量和培训时间。",
+            ),
+            // The writer adds what was asked and sends it again: the reviewer opens it on
+            // what changed since the return.
+            (
+                "commerce-writer",
+                SAVED,
+                "11月20日，区商务局召开限额以上商贸企业统计培训会，36家企业的统计人员参加。培训会讲解了统计报表的填报口径和常见问题。",
             ),
             ("commerce-writer", a::SUBMIT, ""),
         ],
@@ -200,7 +223,7 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
         for (who, transition, comment) in it.steps {
             at += 5 * 60_000;
             let u = user(who)?;
-            let (transition, comment) = if *transition == EDIT {
+            let (transition, comment) = if *transition == SAVED {
                 let edited = Article {
                     body_html: sanitize::paragraphs(comment),
                     ..cur.clone()
