@@ -80,6 +80,16 @@ impl Ctx {
         self.ip.to_string()
     }
 
+    /// Who is posting, as a kept form records it (`kept`).
+    pub fn poster(&self) -> super::kept::Poster {
+        super::kept::Poster {
+            ip: self.ip,
+            secure_cookies: self.secure_cookies,
+            live: self.authed.as_ref().map(|a| a.user.id),
+            lapsed: self.lapsed_user,
+        }
+    }
+
     /// The fully logged-in staff member making this request (past two-factor login, held to
     /// the forced-password / required-TOTP gate as pages are), from the session alone:
     /// routes that must decide before reading a body (uploads) or without a staff page
@@ -368,12 +378,7 @@ where
             // outlived its session or token. The text is kept and the writer sent to sign in
             // (or back), never told of an attack. A missing or forged token is refused.
             if super::anon_csrf::valid(given) {
-                let who = super::kept::Poster {
-                    ip: ctx.ip,
-                    secure_cookies: ctx.secure_cookies,
-                    live: ctx.authed.as_ref().map(|a| a.user.id),
-                    lapsed: ctx.lapsed_user,
-                };
+                let who = ctx.poster();
                 return Err(super::kept::keep(&st, &who, &parts.headers, &action, fields).await);
             }
             return Err(Error::Csrf);

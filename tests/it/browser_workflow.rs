@@ -146,10 +146,34 @@ async fn an_item_goes_from_draft_to_the_portal_through_two_reviews_and_one_retur
     .await;
     click_button(&c, "退回").await;
     wait_state(&app, id, "returned").await;
+    // The work is done: the reviewer's notice about it settles (已办结, out of the count).
+    c.goto(&format!("{base}/admin/notifications"))
+        .await
+        .unwrap();
+    let settled = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//li[.//button[normalize-space(.)='{title}']]//*[contains(@class, 'notify-kind')]"
+        )))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(settled, "已办结", "the notice resolved itself");
     sign_out(&c).await;
 
     // The writer sees it returned (with the comment), adds the facts and submits again.
     sign_in(&c, base, "bw-writer").await;
+    c.goto(&format!("{base}/admin/work?list=returned"))
+        .await
+        .unwrap();
+    let row = text_of(&c, "main table tbody tr").await;
+    assert!(
+        row.contains(title) && row.contains("退回意见：请补充宣讲会的时间和参加企业数量"),
+        "the reason in the row: {row}"
+    );
     open_from_work(&c, base, "returned", title).await;
     let page = c.source().await.unwrap();
     assert!(page.contains("请补充宣讲会的时间和参加企业数量"));

@@ -4,7 +4,7 @@
 
 use gongkai::auth::model::Role;
 
-use crate::helpers::{TestApp, demo_portal, publish_via_flow, staff, stored, take};
+use crate::helpers::{TestApp, demo_portal, item_id, publish_via_flow, staff, stored, take};
 
 async fn published(app: &TestApp, title: &str) -> u64 {
     let writer = staff(app, "c-writer", Role::Reporter, "commerce").await;
@@ -22,12 +22,7 @@ async fn published(app: &TestApp, title: &str) -> u64 {
             ],
         )
         .await;
-    let loc = r.location().unwrap().to_owned();
-    let id: u64 = loc
-        .strip_prefix("/admin/articles/")
-        .and_then(|s| s.split('?').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap();
+    let id = item_id(&r);
     publish_via_flow(app, id).await;
     id
 }
@@ -105,13 +100,7 @@ async fn publishing_from_the_page_asks_first_and_says_where_it_will_appear() {
             ],
         )
         .await;
-    let id: u64 = r
-        .location()
-        .unwrap()
-        .strip_prefix("/admin/articles/")
-        .and_then(|s| s.split('?').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap();
+    let id = item_id(&r);
     let reviewer = staff(&app, "c-rev", Role::Reviewer, "commerce").await;
     assert_eq!(
         take(&reviewer, &app, id, "approve_unit", &[]).await.status,

@@ -672,3 +672,14 @@ pub async fn publish_via_flow(app: &TestApp, id: u64) {
     }
     assert_eq!(flow_state(app, id).await, "published");
 }
+
+/// The item id in a redirect to `/admin/articles/<id>?done=…`.
+pub fn item_id(r: &Resp) -> u64 {
+    let loc = r
+        .location()
+        .unwrap_or_else(|| panic!("{} {}", r.status, r.body));
+    loc.strip_prefix("/admin/articles/")
+        .and_then(|s| s.split('?').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{loc}"))
+}

@@ -33,11 +33,7 @@ async fn draft(app: &TestApp, c: &Client) -> u64 {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
-    let loc = r.location().unwrap();
-    loc.strip_prefix("/admin/articles/")
-        .and_then(|s| s.split('?').next())
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("{loc}"))
+    crate::helpers::item_id(&r)
 }
 
 /// The item form as the browser sends it with files chosen: the token first, then the

@@ -5,20 +5,12 @@
 
 use gongkai::auth::model::Role;
 
-use crate::helpers::{PASSWORD, Resp, TestApp, channel_id, demo_filled, staff, stored};
+use crate::helpers::{PASSWORD, TestApp, channel_id, demo_filled, item_id, staff, stored};
 
 async fn app() -> TestApp {
     let app = demo_filled().await;
     app.clock.advance(time::Duration::days(2));
     app
-}
-
-fn id_from(r: &Resp) -> u64 {
-    let loc = r
-        .location()
-        .unwrap_or_else(|| panic!("{} {}", r.status, r.body));
-    let rest = loc.strip_prefix("/admin/articles/").expect(loc);
-    rest.split('?').next().unwrap().parse().expect(loc)
 }
 
 const TITLE: &str = "写了很久的一篇稿件";
@@ -169,7 +161,7 @@ async fn autosave_is_offered_back_restored_and_ended_by_a_save_and_keeps_the_ses
             ],
         )
         .await;
-    let id = id_from(&r);
+    let id = item_id(&r);
     let page = format!("/admin/articles/{id}");
     let rev = stored(&app, id).await.revision.to_string();
     // Typing for 50 minutes with an autosave every while: the session stays alive.

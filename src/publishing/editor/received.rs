@@ -113,28 +113,15 @@ impl Rules {
     };
 }
 
-/// The text fields of a form being refused for its session or token, read to keep them:
-/// at most the body limit of text, files drained unread.
-async fn text_fields(
-    ct: &str,
-    body: axum::body::Body,
-    parts: &axum::http::request::Parts,
-    st: &Shared,
-) -> Result<Vec<(String, String)>> {
-    let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
-    if !ct.starts_with("multipart/form-data") {
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| Error::TooLarge)?;
-        return Ok(form_urlencoded::parse(&bytes)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect());
-    }
-    let req = Request::from_parts(parts.clone(), body);
-    let mut mp = Multipart::from_request(req, st)
-        .await
-        .map_err(|_| Error::BadRequest("表单格式不正确".into()))?;
-    let (mut fields, mut total) = (Vec::new(), 0usize);
+/// The rest of a multipart form's text fields, read to keep them when the form is refused
+/// for its session or token: files drained unread, at most `limit` bytes of text in all
+/// (`total` read so far).
+async fn rest_text(
+    mp: &mut Multipart,
+    fields: &mut Vec<(String, String)>,
+    mut total: usize,
+    limit: usize,
+) -> Result<()> {
     while let Some(mut f) = mp.next_field().await.map_err(multipart_error)? {
         let name = f.name().unwrap_or("").to_owned();
         if f.file_name().is_some() {
@@ -148,7 +135,7 @@ async fn text_fields(
         }
         fields.push((name, v));
     }
-    Ok(fields)
+    Ok(())
 }
 
 /// Keeps a form refused for its session or token when its token is one this site made
@@ -166,13 +153,7 @@ async fn keep_or_refuse(
     if !crate::http::anon_csrf::valid(given) {
         return Error::Csrf;
     }
-    let who = crate::http::kept::Poster {
-        ip: ctx.ip,
-        secure_cookies: ctx.secure_cookies,
-        live: ctx.authed.as_ref().map(|a| a.user.id),
-        lapsed: ctx.lapsed_user,
-    };
-    crate::http::kept::keep(st, &who, &parts.headers, parts.uri.path(), fields).await
+    crate::http::kept::keep(st, &ctx.poster(), &parts.headers, parts.uri.path(), fields).await
 }
 
 impl Upload {
@@ -213,7 +194,13 @@ impl Upload {
         let staff = match ctx.staff(st) {
             Ok(s) => s,
             Err(Error::LoginRequired) if rules.keeps_text && ctx.lapsed_user.is_some() => {
-                let fields = text_fields(&ct, body, &parts, st).await?;
+                let req = Request::from_parts(parts.clone(), body);
+                let mut mp = Multipart::from_request(req, st)
+                    .await
+                    .map_err(|_| Error::BadRequest("表单格式不正确".into()))?;
+                let mut fields = Vec::new();
+                let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+                rest_text(&mut mp, &mut fields, 0, limit).await?;
                 return Err(keep_or_refuse(st, &ctx, &parts, fields).await);
             }
             Err(e) => return Err(e),
@@ -278,19 +265,7 @@ impl Upload {
                     if rules.keeps_text {
                         // The rest of the form's text, to keep with the token.
                         let mut fields = vec![(name, given)];
-                        while let Some(mut f) = mp.next_field().await.map_err(multipart_error)? {
-                            let n = f.name().unwrap_or("").to_owned();
-                            if f.file_name().is_some() {
-                                while f.chunk().await.map_err(multipart_error)?.is_some() {}
-                                continue;
-                            }
-                            let v = f.text().await.map_err(multipart_error)?;
-                            total += v.len();
-                            if total > 1024 * 1024 {
-                                return Err(Error::TooLarge);
-                            }
-                            fields.push((n, v));
-                        }
+                        rest_text(&mut mp, &mut fields, total, 1024 * 1024).await?;
                         return Err(keep_or_refuse(st, &ctx, &head, fields).await);
                     }
                     return Err(Error::Csrf);
