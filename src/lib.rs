@@ -86,6 +86,21 @@ impl App {
         .await
         .map_err(|e| StartError(e.to_string()))?
         .map_err(|e| StartError(format!("配置错误：server.data_dir：{e}")))?;
+        // Settings saved in the panel, over the defaults where nothing locks them; if they no
+        // longer make a valid whole (an older panel value against a newer rule), none apply.
+        let saved = store
+            .read(admin::settings::saved)
+            .await
+            .map_err(|e| StartError(e.to_string()))?;
+        let mut cfg = cfg;
+        let mut with_panel = cfg.clone();
+        for why in with_panel.apply_panel(&saved) {
+            tracing::warn!("管理后台保存的设置未采用：{why}");
+        }
+        match with_panel.check() {
+            Ok(()) => cfg = with_panel,
+            Err(e) => tracing::error!("管理后台保存的设置未采用：{e}"),
+        }
         store
             .write(auth::csrf::load_or_make_key)
             .await
@@ -100,11 +115,11 @@ impl App {
         let state = Arc::new(AppState {
             tls: tls.is_some(),
             trusted_proxies,
-            cfg: Arc::new(cfg),
+            config: std::sync::RwLock::new(Arc::new(cfg)),
             store,
             clock,
             assets,
-            site,
+            site_chrome: std::sync::RwLock::new(Arc::new(site)),
             login_throttle: Default::default(),
             kept_throttle: Default::default(),
             login_tries: Default::default(),
@@ -117,13 +132,13 @@ impl App {
                 .with(registry),
             search: Default::default(),
         });
-        state.pages.set_limit(state.cfg.page_cache_bytes());
+        state.pages.set_limit(state.cfg().page_cache_bytes());
         state
             .portal()
             .reload(&state)
             .map_err(|e| StartError(e.to_string()))?;
-        let (st2, data) = (state.clone(), state.cfg.data_dir());
-        let mem = state.cfg.search_memory();
+        let (st2, data) = (state.clone(), state.cfg().data_dir());
+        let mem = state.cfg().search_memory();
         match tokio::task::spawn_blocking(move || {
             search::indexer::open(&data, &st2.store, mem, app::registry::SEARCH_SOURCES)
         })
@@ -174,7 +189,7 @@ impl App {
         let control = ops::control::listen(st.clone(), stop.clone())
             .map_err(|e| StartError(format!("控制套接字无法创建：{e}")))?;
         let router = app::router::build(st.clone());
-        let limits = http::server::Limits::from_config(&st.cfg);
+        let limits = http::server::Limits::from_config(&st.cfg());
         http::server::serve(self.listeners, router, self.tls, limits, stop).await;
         // Wait for the background tasks so the database is closed when `run` returns.
         let _ = jobs.await;
@@ -192,7 +207,7 @@ async fn issue_setup_token_if_needed(st: &Shared) -> error::Result<Option<String
         return Ok(None);
     }
     let now = st.now_ms();
-    let valid = i64::try_from(st.cfg.auth.setup_token_minutes)
+    let valid = i64::try_from(st.cfg().auth.setup_token_minutes)
         .unwrap_or(60)
         .saturating_mul(60_000);
     let token = st

@@ -201,7 +201,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Some(Cmd::Config {
             cmd: ConfigCmd::Show,
         }) => {
-            print!("{}", cfg.show());
+            print!("{}", config_show(cfg, clock));
             Ok(())
         }
         Some(Cmd::Config { .. }) | Some(Cmd::Restore { .. }) => Ok(()),
@@ -354,6 +354,29 @@ fn reindex(cfg: &Config, store: &gongkai::store::Store) -> Result<(), String> {
         t0.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The configuration in effect with each value's source: asked of the running server (which
+/// has the panel's settings), else read with the data folder's saved settings, else the file,
+/// environment and flags alone.
+fn config_show(cfg: Config, clock: &dyn Clock) -> String {
+    use gongkai::ops::control;
+    if let Some(r) = control::request(&cfg.data_dir(), &control::Command::ConfigShow)
+        && r.ok
+    {
+        return r.message;
+    }
+    if cfg.data_dir().join("gongkai.redb").exists()
+        && let Ok(store) = open_store(&cfg, clock)
+        && let Ok(saved) = store.read_blocking(gongkai::admin::settings::saved)
+    {
+        let mut with_panel = cfg.clone();
+        with_panel.apply_panel(&saved);
+        if with_panel.check().is_ok() {
+            return with_panel.show();
+        }
+    }
+    cfg.show()
 }
 
 fn open_store(cfg: &Config, clock: &dyn Clock) -> Result<gongkai::store::Store, String> {

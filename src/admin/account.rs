@@ -27,7 +27,7 @@ fn with_cookie(mut r: Response, cookie: &str) -> Response {
 /// Two-factor login may not be turned off: the three separated admin duties always, unit
 /// admins when `auth.totp_required_for_admins` is set.
 fn totp_mandatory(st: &Shared, u: &crate::auth::model::User) -> bool {
-    u.is_privileged() || (st.cfg.auth.totp_required_for_admins && u.is_admin())
+    u.is_privileged() || (st.cfg().auth.totp_required_for_admins && u.is_admin())
 }
 
 pub async fn page_view(st: &Shared, s: &Staff, notice: Option<&str>) -> Markup {
@@ -184,14 +184,16 @@ pub async fn password_submit(State(st): State<Shared>, p: Posted) -> Result<Resp
 }
 
 fn totp_view(st: &Shared, s: &Staff, secret: &str, fs: &FormState) -> Markup {
-    let uri = totp::uri(&st.cfg.site.name, &s.user.username, secret);
+    let uri = totp::uri(&st.cfg().site.name, &s.user.username, secret);
     let grouped: String = secret
         .as_bytes()
         .chunks(4)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
-    let required = s.user.must_enrol_totp(st.cfg.auth.totp_required_for_admins);
+    let required = s
+        .user
+        .must_enrol_totp(st.cfg().auth.totp_required_for_admins);
     let body = html! {
         @if required && s.user.is_privileged() {
             div.notice role="status" {

@@ -108,6 +108,7 @@ pub fn action_label(action: &str) -> &'static str {
         "user_enable" => "启用账号",
         "unit_create" => "新建单位",
         "backup" => "备份",
+        "settings_change" => "修改系统设置",
         "audit_verify" => "校验审计日志",
         "demo_fill" => "生成演示数据",
         "site_create" => "新建站点",

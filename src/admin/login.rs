@@ -112,7 +112,7 @@ fn login_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
         care: ctx.care,
         ..Default::default()
     };
-    public_page(&st.site, &meta, body)
+    public_page(&st.site(), &meta, body)
 }
 
 /// Counts an attempt (password or 动态验证码) from this client; false when over the
@@ -130,7 +130,7 @@ fn ip_allowed(st: &Shared, ip: std::net::IpAddr) -> bool {
         *e = (minute, 0);
     }
     e.1 += 1;
-    e.1 <= st.cfg.auth.ip_attempts_per_minute
+    e.1 <= st.cfg().auth.ip_attempts_per_minute
 }
 
 /// The throttle's answer: 429 with the page again.
@@ -195,7 +195,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
     let addr = client::bucket(p.ctx.ip);
-    let policy = lockout::Policy::from_config(&st.cfg.auth);
+    let policy = lockout::Policy::from_config(&st.cfg().auth);
     let shown_name: String = username.chars().take(64).collect();
     let verdict = st
         .store
@@ -332,7 +332,7 @@ fn totp_view(st: &Shared, ctx: &Ctx, fs: &FormState) -> Markup {
         care: ctx.care,
         ..Default::default()
     };
-    public_page(&st.site, &meta, body)
+    public_page(&st.site(), &meta, body)
 }
 
 fn code_locked_view(st: &Shared, ctx: &Ctx) -> Markup {
@@ -351,7 +351,7 @@ fn code_locked_view(st: &Shared, ctx: &Ctx) -> Markup {
         care: ctx.care,
         ..Default::default()
     };
-    public_page(&st.site, &meta, body)
+    public_page(&st.site(), &meta, body)
 }
 
 pub async fn totp_form(
@@ -400,7 +400,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
     let now = st.now_ms();
     let ip = p.ctx.ip_string();
     let addr = client::bucket(p.ctx.ip);
-    let policy = lockout::Policy::from_config(&st.cfg.auth);
+    let policy = lockout::Policy::from_config(&st.cfg().auth);
     let old_key = a.key.clone();
     let r = st
         .store

@@ -12,6 +12,7 @@ pub mod request_store;
 pub mod requests;
 pub mod routes;
 pub mod set_password;
+pub mod settings;
 pub mod setup;
 pub mod system;
 pub mod units;
@@ -29,6 +30,12 @@ pub const NAV: &[NavEntry] = &[
         Shows::System(Action::ManageAccounts),
     )
     .tile("新建账号、授予角色、重置密码、解除锁定"),
+    NavEntry::new(
+        "/admin/settings",
+        "系统设置",
+        Shows::System(Action::RunSystem),
+    )
+    .tile("网站名称、页脚标识、登录安全、备份等设置，保存即生效"),
     NavEntry::new("/admin/units", "组织机构", Shows::System(Action::RunSystem))
         .tile("区政府、部门、街道、社区的单位树"),
     NavEntry::new(

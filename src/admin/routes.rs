@@ -1,7 +1,8 @@
 //! The admin panel's routes.
 
 use super::{
-    account, audit_log, login, requests, set_password, setup, system, units, user_actions, users,
+    account, audit_log, login, requests, set_password, settings, setup, system, units,
+    user_actions, users,
 };
 use crate::http::routes::Routes;
 
@@ -42,6 +43,8 @@ pub fn router() -> Routes {
         .get("/admin/units", units::list)
         .post("/admin/units", units::create)
         .get("/admin/audit", audit_log::list)
+        .get("/admin/settings", settings::show)
+        .post("/admin/settings", settings::submit)
         .get("/admin/system", system::show)
         .post("/admin/system/backup", system::backup)
 }

@@ -34,7 +34,7 @@ fn shell(st: &Shared, ctx: &Ctx, title: &str, body: Markup) -> Markup {
         care: ctx.care,
         ..Default::default()
     };
-    public_page(&st.site, &meta, body)
+    public_page(&st.site(), &meta, body)
 }
 
 fn view(st: &Shared, ctx: &Ctx, token: &str, username: &str, fs: &FormState) -> Markup {

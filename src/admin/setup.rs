@@ -70,7 +70,7 @@ fn view(st: &Shared, ctx: &Ctx, token: &str, fs: &FormState) -> Markup {
         care: ctx.care,
         ..Default::default()
     };
-    public_page(&st.site, &meta, body)
+    public_page(&st.site(), &meta, body)
 }
 
 pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
@@ -106,7 +106,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         return Ok(html_invalid(view(&st, &p.ctx, &token, &fs)));
     }
     let hash = crate::auth::password::hash_async(pw).await?;
-    let site_name = st.cfg.site.name.clone();
+    let site_name = st.cfg().site.name.clone();
     let ip = p.ctx.ip_string();
     let r = st
         .store

@@ -66,7 +66,7 @@ pub struct SystemQuery {
 
 pub async fn page_handler(st: Shared, s: Staff, q: SystemQuery) -> Result<Response> {
     require(&st, &s, Action::RunSystem, Object::System).await?;
-    let dir = st.cfg.backup_dir();
+    let dir = st.cfg().backup_dir();
     let backups = tokio::task::spawn_blocking(move || {
         let mut v: Vec<(String, u64)> = std::fs::read_dir(&dir)
             .map(|rd| {
@@ -99,8 +99,8 @@ pub async fn page_handler(st: Shared, s: Staff, q: SystemQuery) -> Result<Respon
         }
         section.card {
             h2 { "备份" }
-            p { "备份目录：" code { (st.cfg.backup_dir().display()) } "；每日自动备份："
-                @if st.cfg.backup.daily { "已开启（每天 " (st.cfg.backup.hour) " 时，保留 " (st.cfg.backup.keep) " 份）" } @else { "未开启" } }
+            p { "备份目录：" code { (st.cfg().backup_dir().display()) } "；每日自动备份："
+                @if st.cfg().backup.daily { "已开启（每天 " (st.cfg().backup.hour) " 时，保留 " (st.cfg().backup.keep) " 份）" } @else { "未开启" } }
             form method="post" action="/admin/system/backup" {
                 (form::csrf(&s.csrf))
                 button.primary type="submit" { "立即备份" }
@@ -116,7 +116,7 @@ pub async fn page_handler(st: Shared, s: Staff, q: SystemQuery) -> Result<Respon
         }
         section.card {
             h2 { "生效配置（密钥已隐去）" }
-            pre.config { (st.cfg.show()) }
+            pre.config { (st.cfg().show()) }
         }
     };
     Ok(page(render(&st, &s, "系统运行", body)))
@@ -143,7 +143,7 @@ pub async fn backup(State(st): State<Shared>, p: Posted) -> Result<Response> {
         now.minute(),
         now.second()
     );
-    let out = st.cfg.backup_dir().join(name);
+    let out = st.cfg().backup_dir().join(name);
     crate::ops::backup::backup_now(&st, &out, &s.user.username).await?;
     Ok(see_other("/admin/system?done=backup"))
 }

@@ -60,11 +60,11 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
 
 /// Runs once a day at `backup.hour` (Beijing time) when `backup.daily` is on.
 async fn daily_backup(st: &Shared) -> Result<()> {
-    if !st.cfg.backup.daily {
+    if !st.cfg().backup.daily {
         return Ok(());
     }
     let now = st.clock.now().to_offset(crate::clock::CST);
-    if u64::from(now.hour()) < st.cfg.backup.hour {
+    if u64::from(now.hour()) < st.cfg().backup.hour {
         return Ok(());
     }
     let today = format!(
@@ -81,7 +81,7 @@ async fn daily_backup(st: &Shared) -> Result<()> {
     if done.as_deref() == Some(t2.as_str()) {
         return Ok(());
     }
-    let dir = st.cfg.backup_dir();
+    let dir = st.cfg().backup_dir();
     let out = dir.join(format!(
         "gongkai-{today}-{:02}{:02}.tar",
         now.hour(),
@@ -92,7 +92,7 @@ async fn daily_backup(st: &Shared) -> Result<()> {
     st.store
         .write(move |txn| put_json(txn, tables::META, "last_daily_backup", &t3))
         .await?;
-    let keep = usize::try_from(st.cfg.backup.keep).unwrap_or(7);
+    let keep = usize::try_from(st.cfg().backup.keep).unwrap_or(7);
     tokio::task::spawn_blocking(move || backup::rotate(&dir, keep))
         .await?
         .map_err(Error::from)?;

@@ -42,8 +42,8 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
 });
 
 pub fn build(st: Shared) -> Router {
-    let body_limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
-    let timeout = Duration::from_secs(st.cfg.server.request_timeout_secs.max(1));
+    let body_limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
+    let timeout = Duration::from_secs(st.cfg().server.request_timeout_secs.max(1));
     let (ordinary, uploads) = routes();
     // The global body limit covers every route but the editor's upload routes, which
     // carry their own larger per-file and per-request limits.

@@ -112,10 +112,10 @@ impl Ctx {
 
 fn limits(st: &Shared) -> Limits {
     Limits {
-        idle_ms: i64::try_from(st.cfg.auth.session_idle_minutes)
+        idle_ms: i64::try_from(st.cfg().auth.session_idle_minutes)
             .unwrap_or(30)
             .saturating_mul(60_000),
-        absolute_ms: i64::try_from(st.cfg.auth.session_absolute_hours)
+        absolute_ms: i64::try_from(st.cfg().auth.session_absolute_hours)
             .unwrap_or(12)
             .saturating_mul(3_600_000),
     }
@@ -190,7 +190,7 @@ where
         let st = Shared::from_ref(state);
         let client = super::client::of(&parts.extensions, st.tls);
         let ip = client.ip;
-        let secure_cookies = client.https || st.cfg.server.secure_cookies;
+        let secure_cookies = client.https || st.cfg().server.secure_cookies;
         let care = cookie(&parts.headers, "gk_care").as_deref() == Some("1");
         let anon_csrf = parts
             .extensions
@@ -294,7 +294,7 @@ fn gate(st: &Shared, user: &User, path: &str) -> Result<()> {
     }
     // The three separated admin duties always enrol before their first action; unit
     // admins too when the setting asks for it.
-    if user.must_enrol_totp(st.cfg.auth.totp_required_for_admins) {
+    if user.must_enrol_totp(st.cfg().auth.totp_required_for_admins) {
         return Err(Error::Redirect("/account/totp".into()));
     }
     Ok(())
@@ -352,7 +352,7 @@ where
             return Err(Error::Csrf);
         }
         let ctx = Ctx::from_request_parts(&mut parts, state).await?;
-        let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+        let limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
         let action = parts.uri.path().to_owned();
         let bytes = axum::body::to_bytes(body, limit)
             .await

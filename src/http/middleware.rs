@@ -181,7 +181,7 @@ pub async fn render_errors(State(st): State<Shared>, req: Request, next: Next) -
         care,
         ..Default::default()
     };
-    let mut out = super::respond::html(public_page(&st.site, &meta, body));
+    let mut out = super::respond::html(public_page(&st.site(), &meta, body));
     *out.status_mut() = page.status;
     for (k, v) in resp.headers() {
         if k == header::LOCATION || k == header::RETRY_AFTER || k == header::SET_COOKIE {
@@ -203,7 +203,8 @@ pub async fn csrf_cookie(State(st): State<Shared>, mut req: Request, next: Next)
     }
     req.extensions_mut()
         .insert(super::anon_csrf::AnonCsrf { cell: cell.clone() });
-    let secure = super::client::of(req.extensions(), st.tls).https || st.cfg.server.secure_cookies;
+    let secure =
+        super::client::of(req.extensions(), st.tls).https || st.cfg().server.secure_cookies;
     let mut resp = next.run(req).await;
     // A token made during this request (a form was rendered) goes out as the cookie.
     if fresh && let Some(token) = cell.get() {

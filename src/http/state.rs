@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -12,11 +12,15 @@ use crate::views::Site;
 pub type Shared = Arc<AppState>;
 
 pub struct AppState {
-    pub cfg: Arc<Config>,
+    /// The effective configuration; settings saved in the panel replace it while the
+    /// server runs (`set_config`). Read it with `cfg()`.
+    pub config: RwLock<Arc<Config>>,
     pub store: Store,
     pub clock: SharedClock,
     pub assets: crate::views::assets::Assets,
-    pub site: Site,
+    /// The site's name and footer identifiers, made from the configuration. Read it with
+    /// `site()`.
+    pub site_chrome: RwLock<Arc<Site>>,
     pub tls: bool,
     /// `server.trusted_proxies`, parsed: whose forwarding headers are believed.
     pub trusted_proxies: crate::config::NetList,
@@ -58,5 +62,38 @@ pub struct Metrics {
 impl AppState {
     pub fn now_ms(&self) -> i64 {
         crate::clock::to_ms(self.clock.now())
+    }
+
+    /// The configuration in effect now.
+    pub fn cfg(&self) -> Arc<Config> {
+        match self.config.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The site's name and footer identifiers in effect now.
+    pub fn site(&self) -> Arc<Site> {
+        match self.site_chrome.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts a new configuration in effect at once (settings saved in the panel): the site's
+    /// chrome is made again from it and every cached public page dropped, since each one
+    /// shows the name and the footer.
+    pub fn set_config(&self, cfg: Config) {
+        let site = Site::from_config(&cfg, &self.assets);
+        self.pages.set_limit(cfg.page_cache_bytes());
+        match self.config.write() {
+            Ok(mut c) => *c = Arc::new(cfg),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(cfg),
+        }
+        match self.site_chrome.write() {
+            Ok(mut c) => *c = Arc::new(site),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(site),
+        }
+        self.pages.clear();
     }
 }

@@ -17,8 +17,12 @@ pub const SOCKET: &str = "control.sock";
 #[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum Command {
     Ping,
-    Backup { out: PathBuf },
+    Backup {
+        out: PathBuf,
+    },
     AuditVerify,
+    /// The configuration in effect, with where each value comes from (the panel's too).
+    ConfigShow,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -71,6 +75,10 @@ async fn handle(st: Shared, stream: UnixStream) -> std::io::Result<()> {
         Ok(Command::Ping) => Reply {
             ok: true,
             message: "pong".into(),
+        },
+        Ok(Command::ConfigShow) => Reply {
+            ok: true,
+            message: st.cfg().show(),
         },
         Ok(Command::AuditVerify) => {
             let store = st.store.clone();

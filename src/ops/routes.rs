@@ -54,7 +54,7 @@ async fn readyz(State(st): State<Shared>) -> Response {
     .await
     .unwrap_or(false);
     let free = free_bytes(st.store.dir());
-    let min = st.cfg.ops.min_free_disk_mib.saturating_mul(1024 * 1024);
+    let min = st.cfg().ops.min_free_disk_mib.saturating_mul(1024 * 1024);
     let disk_ok = free.is_some_and(|f| f >= min);
     let beat = st.scheduler_beat_ms.load(Relaxed);
     let age_ms = st.now_ms() - beat;
@@ -77,9 +77,9 @@ async fn readyz(State(st): State<Shared>) -> Response {
 }
 
 async fn metrics(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Response {
-    let nets = st.cfg.metrics_nets().unwrap_or_default();
+    let nets = st.cfg().metrics_nets().unwrap_or_default();
     let by_net = nets.iter().any(|n| n.contains(&ctx.ip));
-    let token = &st.cfg.ops.metrics_token;
+    let token = &st.cfg().ops.metrics_token;
     let by_token = !token.is_empty()
         && headers
             .get(header::AUTHORIZATION)

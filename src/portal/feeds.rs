@@ -381,7 +381,7 @@ pub fn sitemap_urls(
 
 /// The absolute origin of canonical URLs.
 fn base(st: &Shared) -> String {
-    format!("https://{}", st.cfg.site.domain)
+    format!("https://{}", st.cfg().site.domain)
 }
 
 fn site_of(snap: &Snapshot, code: Option<&str>) -> Result<Site> {
@@ -677,7 +677,7 @@ pub fn opensearch_xml(site_name: &str, base: &str) -> String {
 }
 
 async fn opensearch(State(st): State<Shared>) -> Response {
-    let mut r = opensearch_xml(&st.site.name, &base(&st)).into_response();
+    let mut r = opensearch_xml(&st.site().name, &base(&st)).into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

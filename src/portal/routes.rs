@@ -187,7 +187,7 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
         m.description = format!("{}门户网站", site.name);
         Ok((
             StatusCode::OK,
-            public_page(&st.site, &m, pages::home(snap, &site, &d)),
+            public_page(&st.site(), &m, pages::home(snap, &site, &d)),
             tags,
         ))
     })
@@ -198,7 +198,7 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
 async fn bare_home(st: &Shared, ctx: &Ctx) -> Result<Markup> {
     let units = st.store.read(crate::auth::store::list_units).await?;
     let body = html! {
-        section.hero { h1 { (st.site.name) } p { "网站正在建设中。" } }
+        section.hero { h1 { (st.site().name) } p { "网站正在建设中。" } }
         @if !units.is_empty() {
             section.card { h2 { "机构设置" } ul.columns { @for u in &units { li { (u.name) } } } }
         }
@@ -209,7 +209,7 @@ async fn bare_home(st: &Shared, ctx: &Ctx) -> Result<Markup> {
         care: ctx.care,
         ..Default::default()
     };
-    Ok(public_page(&st.site, &m, body))
+    Ok(public_page(&st.site(), &m, body))
 }
 
 // ---- channels
@@ -326,7 +326,7 @@ async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Re
         if ch.kind == ChannelKind::Page {
             return Ok((
                 StatusCode::OK,
-                public_page(&st.site, &m, pages::channel_single(snap, &site, &ch)),
+                public_page(&st.site(), &m, pages::channel_single(snap, &site, &ch)),
                 tags,
             ));
         }
@@ -350,7 +350,7 @@ async fn channel(st: Shared, ctx: Ctx, headers: HeaderMap, p: ChannelPath) -> Re
         Ok((
             StatusCode::OK,
             public_page(
-                &st.site,
+                &st.site(),
                 &m,
                 pages::channel_list(snap, &site, &ch, &items, page_no, pages_n),
             ),
@@ -447,7 +447,7 @@ async fn article(
             super::model::ArticleState::Withdrawn { reason } => {
                 let m = meta(&c2, "信息已撤下", "信息已撤下", chrome(snap, &site, None));
                 let body = html! { section.error-page { h1 { "信息已撤下" } p { "该信息已于 " (pages::date(a.updated_ms)) " 撤下。原因：" (reason) } p { a href=(format!("{}/", site.prefix())) { "返回首页" } } } };
-                return Ok((StatusCode::GONE, public_page(&st.site, &m, body), tags));
+                return Ok((StatusCode::GONE, public_page(&st.site(), &m, body), tags));
             }
             super::model::ArticleState::Draft => return Err(Error::NotFound),
             // Superseded: the new item's page (if it is still public).
@@ -475,8 +475,8 @@ async fn article(
             source: a.source.clone(),
             image: a.cover.as_ref().map(|c| format!("/files/{}/{}", c.sha, c.name)),
         });
-        m.json_ld = Some(crate::views::ScriptJson::new(&pages::json_ld(snap, a, &st.site.domain, &st.site.name)));
-        Ok((StatusCode::OK, public_page(&st.site, &m, pages::article(snap, &site, &d, shown_in, print)), tags))
+        m.json_ld = Some(crate::views::ScriptJson::new(&pages::json_ld(snap, a, &st.site().domain, &st.site().name)));
+        Ok((StatusCode::OK, public_page(&st.site(), &m, pages::article(snap, &site, &d, shown_in, print)), tags))
     })
     .await
 }
@@ -542,11 +542,11 @@ async fn sitemap(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
             ..Default::default()
         },
     };
-    Ok(page(public_page(&st.site, &m, body)))
+    Ok(page(public_page(&st.site(), &m, body)))
 }
 
 async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
-    let s = &st.site;
+    let s = &st.site();
     let snap = st.portal().snapshot();
     let body = html! {
         h1 { "联系我们" }
@@ -566,5 +566,5 @@ async fn contact(State(st): State<Shared>, ctx: Ctx) -> Result<Response> {
             ..Default::default()
         },
     };
-    Ok(page(public_page(&st.site, &m, body)))
+    Ok(page(public_page(&st.site(), &m, body)))
 }

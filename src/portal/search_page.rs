@@ -166,7 +166,7 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         .map(|s| (s.unit.to_string(), s.name.clone()))
         .collect();
     let body = html! {
-        (breadcrumbs(&[("/".into(), st.site.name.clone()), (String::new(), "站内搜索".into())]))
+        (breadcrumbs(&[("/".into(), st.site().name.clone()), (String::new(), "站内搜索".into())]))
         section.card.search-page {
             h1 { "站内搜索" }
             form.search-form method="get" action="/search" {
@@ -243,7 +243,7 @@ async fn search(State(st): State<Shared>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         site: Some(chrome),
         ..Default::default()
     };
-    let markup = public_page(&st.site, &m, body);
+    let markup = public_page(&st.site(), &m, body);
     Ok(if problem.is_some() && !p.q.is_empty() {
         html_invalid(markup)
     } else {

@@ -64,7 +64,7 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
         care: staff.ctx.care,
         ..Default::default()
     };
-    staff_page(&st.site, &meta, &bar, body)
+    staff_page(&st.site(), &meta, &bar, body)
 }
 
 /// A form kept when its session or page ran out (`http::kept`), back on the page it came
@@ -130,7 +130,7 @@ pub fn clear_session_cookie(ctx: &Ctx) -> String {
 
 pub fn policy(st: &Shared) -> crate::auth::model::PasswordPolicy {
     crate::auth::model::PasswordPolicy {
-        min_len: usize::try_from(st.cfg.auth.password_min_len).unwrap_or(10),
-        min_classes: usize::try_from(st.cfg.auth.password_min_classes).unwrap_or(3),
+        min_len: usize::try_from(st.cfg().auth.password_min_len).unwrap_or(10),
+        min_classes: usize::try_from(st.cfg().auth.password_min_classes).unwrap_or(3),
     }
 }

@@ -55,8 +55,12 @@ pub const KEPT_FORMS: TableDefinition<&str, &[u8]> = TableDefinition::new("kept_
 /// newest unsaved text of a user's item form, saved by the page every short while.
 pub const AUTOSAVES: TableDefinition<&str, &[u8]> = TableDefinition::new("autosaves");
 
+/// "section.name" → the value as TOML text: settings saved in the admin panel
+/// (`admin::settings`), applied over the defaults at start where nothing locks them.
+pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 9] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 10] = [
     META,
     UNITS,
     SESSIONS,
@@ -66,6 +70,7 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 9] = [
     PASSWORD_LINKS,
     KEPT_FORMS,
     AUTOSAVES,
+    SETTINGS,
 ];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 5] =

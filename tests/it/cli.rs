@@ -526,3 +526,21 @@ async fn fresh_folder_gets_a_setup_token() {
     assert!(app.setup_token.is_some());
     app.stop().await;
 }
+
+#[test]
+fn config_show_says_where_each_value_comes_from() {
+    let d = tempfile::tempdir().unwrap();
+    let out = gongkai(
+        &["--data", p(d.path()), "config", "show"],
+        &[("GONGKAI_SITE__NAME", "环境区")],
+        None,
+    );
+    let s = out.succeeds();
+    assert!(
+        s.contains("name = \"环境区\"  # 环境变量 GONGKAI_SITE__NAME"),
+        "{s}"
+    );
+    assert!(s.contains("# 命令行参数 --data"), "{s}");
+    // A setting nobody gave is the default, unmarked.
+    assert!(s.contains("lockout_threshold = 5\n"), "{s}");
+}

@@ -87,7 +87,7 @@ async fn demo_app() -> TestApp {
 }
 
 fn base(app: &TestApp) -> String {
-    format!("https://{}", app.state.cfg.site.domain)
+    format!("https://{}", app.state.cfg().site.domain)
 }
 
 fn all_articles(app: &TestApp) -> Vec<Article> {
@@ -636,7 +636,7 @@ async fn opensearch_description_parses() {
     let root = parse_xml(&r.body);
     assert_eq!(root.tag, "OpenSearchDescription");
     assert_eq!(root.ns, "http://a9.com/-/spec/opensearch/1.1/");
-    assert_eq!(root.text_of("ShortName"), app.state.cfg.site.name);
+    assert_eq!(root.text_of("ShortName"), app.state.cfg().site.name);
     assert_eq!(root.text_of("InputEncoding"), "UTF-8");
     let html = root
         .all("Url")

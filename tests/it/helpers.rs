@@ -510,7 +510,7 @@ pub async fn demo_filled() -> TestApp {
     let app = TestApp::start().await;
     let st = app.state.clone();
     let now = app.state.now_ms();
-    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg, now))
+    tokio::task::spawn_blocking(move || gongkai::demo::fill(&st.store, &st.cfg(), now))
         .await
         .unwrap()
         .unwrap()

@@ -30,6 +30,7 @@ const ADMIN: &str = "303 /admin";
 const ACCOUNT: &str = "303 /account";
 const USER: &str = "303 /admin/users/{id}";
 const BACKED_UP: &str = "303 /admin/system?done=backup";
+const SETTINGS_SAVED: &str = "303 /admin/settings?done=saved";
 const NOTICES: &str = "303 /admin/notifications";
 const ENROL: &str = "303 /account/totp";
 
@@ -264,6 +265,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET", "/admin/units", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
     ("POST", "/admin/units", [LOGIN, NO, NO, NO, NO, BAD, NO, NO]),
     ("GET", "/admin/audit", [LOGIN, NO, NO, NO, NO, NO, NO, OK]),
+    (
+        "GET",
+        "/admin/settings",
+        [LOGIN, NO, NO, NO, NO, OK, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/settings",
+        [LOGIN, NO, NO, NO, NO, SETTINGS_SAVED, NO, NO],
+    ),
     ("GET", "/admin/system", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
     (
         "POST",

@@ -30,7 +30,7 @@ use crate::portal::store as pstore;
 /// Runs the checks on `a` with the rules in force.
 pub async fn run(st: &Shared, a: &Article) -> Result<Vec<Finding>> {
     let a = a.clone();
-    let host = st.cfg.site.domain.clone();
+    let host = st.cfg().site.domain.clone();
     st.store
         .read(move |txn| {
             let rules = rules_store::load(txn)?;
@@ -42,7 +42,7 @@ pub async fn run(st: &Shared, a: &Article) -> Result<Vec<Finding>> {
 /// Runs the checks on `a` with the given rules (e.g. rules being edited, not yet saved).
 pub async fn run_with(st: &Shared, rules: CheckRules, a: &Article) -> Result<Vec<Finding>> {
     let a = a.clone();
-    let host = st.cfg.site.domain.clone();
+    let host = st.cfg().site.domain.clone();
     st.store
         .read(move |txn| check_in(txn, &rules, &a, &host))
         .await

@@ -199,7 +199,7 @@ impl Upload {
                     .await
                     .map_err(|_| Error::BadRequest("表单格式不正确".into()))?;
                 let mut fields = Vec::new();
-                let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+                let limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
                 rest_text(&mut mp, &mut fields, 0, limit).await?;
                 return Err(keep_or_refuse(st, &ctx, &parts, fields).await);
             }
@@ -210,7 +210,7 @@ impl Upload {
         };
         if !ct.starts_with("multipart/form-data") {
             // A plain form (no files chosen by a script, or a probe): same CSRF rule.
-            let limit = usize::try_from(st.cfg.server.max_body_bytes).unwrap_or(usize::MAX);
+            let limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
             let bytes = axum::body::to_bytes(body, limit)
                 .await
                 .map_err(|_| Error::TooLarge)?;

@@ -79,7 +79,7 @@ pub fn parse_host(s: &str) -> std::result::Result<Option<String>, &'static str> 
 /// sub-site can never claim a name the district does not own or the address of the box.
 fn suffix_check(st: &Shared, host: Option<&str>, fs: &mut FormState) {
     let Some(h) = host else { return };
-    let suffixes = st.cfg.host_suffixes();
+    let suffixes = st.cfg().host_suffixes();
     let under = suffixes.iter().any(|s| {
         h.len() > s.len() && h.ends_with(s.as_str()) && h[..h.len() - s.len()].ends_with('.')
     });
@@ -96,7 +96,7 @@ fn suffix_check(st: &Shared, host: Option<&str>, fs: &mut FormState) {
 /// The portal's own domain cannot be bound to a sub-site (the portal would vanish).
 fn main_domain_check(st: &Shared, host: Option<&str>, fs: &mut FormState) {
     if let Some(h) = host
-        && h.eq_ignore_ascii_case(st.site.domain.trim())
+        && h.eq_ignore_ascii_case(st.site().domain.trim())
     {
         fs.add_error("host", "这是门户主站的域名，不能绑定到其他站点");
     }

@@ -83,7 +83,7 @@ pub async fn preview(
         }
         (pages::article(snap, &site, &d, d.article.channel, false))
     };
-    let mut r = page(public_page(&st.site, &m, body));
+    let mut r = page(public_page(&st.site(), &m, body));
     r.headers_mut().insert(
         axum::http::header::HeaderName::from_static("x-robots-tag"),
         axum::http::HeaderValue::from_static("noindex"),

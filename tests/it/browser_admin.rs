@@ -1,0 +1,56 @@
+//! The admin panel in a real browser (issue 12): the 系统管理员 changes the site name and the
+//! 网站标识码 in 系统设置, and the public home page shows both at once.
+
+use fantoccini::Locator;
+use gongkai::auth::model::Role;
+
+use crate::browser::{
+    Driver, axe_check, axe_source, click_button, connect, fill, require_chromedriver, screenshots,
+    text_of, wait_path,
+};
+use crate::helpers::{PASSWORD, demo_portal};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_system_administrator_renames_the_site_and_sets_its_code_in_the_panel() {
+    require_chromedriver();
+    let axe = axe_source();
+    let axe = axe.as_str();
+    let app = demo_portal().await;
+    app.seed_user("ba-sys", Role::Sysadmin, "gov").await;
+    let driver = Driver::start().await;
+    let c = connect(&driver).await;
+    let base = &app.base;
+
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "用户名", "username", "ba-sys").await;
+    fill(&c, "密码", "password", PASSWORD).await;
+    click_button(&c, "登录").await;
+    wait_path(&c, "/login/totp").await;
+    let code = app.totp_code("ba-sys").await;
+    fill(&c, "动态验证码", "code", &code).await;
+    click_button(&c, "验证").await;
+    wait_path(&c, "/admin").await;
+
+    // From the workbench to 系统设置, by name.
+    c.find(Locator::XPath("//nav//a[normalize-space(.)='系统设置']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/admin/settings").await;
+    axe_check(&c, axe, "/admin/settings").await;
+    fill(&c, "网站名称", "site.name", "滨江区人民政府").await;
+    fill(&c, "网站标识码", "site.site_id_code", "3201150001").await;
+    click_button(&c, "保存网站名称与页脚设置").await;
+    wait_path(&c, "/admin/settings").await;
+    assert!(text_of(&c, "main .notice.ok").await.contains("已保存"));
+    screenshots(&c, "settings").await;
+
+    c.goto(&format!("{base}/")).await.unwrap();
+    let header = text_of(&c, "header .site-name").await;
+    assert!(header.contains("滨江区人民政府"), "{header}");
+    let footer = text_of(&c, "footer").await;
+    assert!(footer.contains("3201150001"), "{footer}");
+    assert!(c.title().await.unwrap().contains("滨江区人民政府"));
+}

@@ -1,0 +1,223 @@
+//! 系统设置 (issue 12): settings edited in the panel take effect at once, survive a restart and
+//! a backup/restore, are checked as the file is, are audited with before and after; a
+//! setting locked by the file is refused; a secret is never shown back.
+
+use gongkai::auth::model::Role;
+
+use crate::helpers::{Client, Resp, TestApp, demo_portal, main_of, staff};
+
+const PAGE: &str = "/admin/settings";
+
+async fn save(c: &Client, section: &str, fields: &[(&str, &str)]) -> Resp {
+    let mut f = vec![("section", section)];
+    f.extend_from_slice(fields);
+    c.post_form(PAGE, PAGE, &f).await
+}
+
+/// The site section as the page sends it, with `changes` over the values in effect.
+fn site_fields<'a>(app: &TestApp, changes: &[(&'a str, &'a str)]) -> Vec<(String, String)> {
+    let cfg = app.state.cfg();
+    let mut f: Vec<(String, String)> = vec![
+        ("site.name".into(), cfg.site.name.clone()),
+        ("site.sponsor".into(), cfg.site.sponsor.clone()),
+        ("site.organizer".into(), cfg.site.organizer.clone()),
+        ("site.domain".into(), cfg.site.domain.clone()),
+        (
+            "site.host_suffixes".into(),
+            cfg.site.host_suffixes.join("\n"),
+        ),
+        ("site.emblem".into(), cfg.site.emblem.clone()),
+        ("site.phone".into(), cfg.site.phone.clone()),
+        ("site.address".into(), cfg.site.address.clone()),
+        ("site.site_id_code".into(), cfg.site.site_id_code.clone()),
+        ("site.icp_no".into(), cfg.site.icp_no.clone()),
+        ("site.psb_no".into(), cfg.site.psb_no.clone()),
+    ];
+    for (k, v) in changes {
+        if let Some(x) = f.iter_mut().find(|(n, _)| n == k) {
+            x.1 = (*v).to_owned();
+        }
+    }
+    f
+}
+
+async fn save_site(c: &Client, app: &TestApp, changes: &[(&str, &str)]) -> Resp {
+    let f = site_fields(app, changes);
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    save(c, "site", &refs).await
+}
+
+#[tokio::test]
+async fn a_setting_saved_in_the_panel_shows_at_once_and_survives_restart_and_restore() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "s-sys", Role::Sysadmin, "gov").await;
+    let public = app.client();
+    assert!(public.get("/").await.body.contains("0000000000"));
+    let r = save_site(
+        &admin,
+        &app,
+        &[
+            ("site.site_id_code", "3201000042"),
+            ("site.sponsor", "示范区人民政府办公室（新）"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        r.location(),
+        Some("/admin/settings?done=saved"),
+        "{}",
+        r.body
+    );
+    // At once, on the cached public pages too.
+    let home = public.get("/").await;
+    assert!(
+        home.body.contains("3201000042"),
+        "footer shows the new code"
+    );
+    assert!(
+        home.body.contains("content=\"3201000042\""),
+        "and the SiteIDCode meta"
+    );
+    assert!(home.body.contains("示范区人民政府办公室（新）"));
+    // The page says where the value comes from; the audit log has before and after.
+    let page = admin.get(PAGE).await;
+    assert!(main_of(&page.body).contains("当前来源：管理后台"));
+    let audit = app
+        .state
+        .store
+        .read_blocking(|t| gongkai::auth::audit::page(t, None, 50))
+        .unwrap();
+    let rec = audit
+        .iter()
+        .find(|r| r.action == "settings_change")
+        .expect("audited");
+    assert!(
+        rec.detail
+            .contains("site.site_id_code：\"0000000000\" → \"3201000042\""),
+        "{}",
+        rec.detail
+    );
+
+    // A backup carries it.
+    let backup = app.dir.path().join("with-settings.tar");
+    let store = app.state.store.clone();
+    let b2 = backup.clone();
+    tokio::task::spawn_blocking(move || gongkai::store::backup::backup_to(&store, &b2, 0))
+        .await
+        .unwrap()
+        .unwrap();
+    // Restart on the same data: still in effect.
+    let dir = app.stop().await;
+    let app = TestApp::start_in(dir, |_| {}).await;
+    assert_eq!(app.state.cfg().site.site_id_code, "3201000042");
+    assert!(app.client().get("/").await.body.contains("3201000042"));
+    // Restored elsewhere: in effect there too.
+    let target = tempfile::tempdir().unwrap();
+    let restored = target.path().join("data");
+    gongkai::store::backup::restore(&backup, &restored).unwrap();
+    let other = TestApp::start_in(target, |cfg| {
+        cfg.server.data_dir = restored.display().to_string()
+    })
+    .await;
+    assert_eq!(other.state.cfg().site.site_id_code, "3201000042");
+    app.stop().await;
+    other.stop().await;
+}
+
+#[tokio::test]
+async fn settings_are_checked_as_the_file_is_and_nothing_is_saved_half_way() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "s-sys2", Role::Sysadmin, "gov").await;
+    let auth = |min_len: &'static str, per_minute: &'static str| {
+        vec![
+            ("auth.password_min_len", min_len),
+            ("auth.password_min_classes", "3"),
+            ("auth.lockout_threshold", "5"),
+            ("auth.lockout_minutes", "30"),
+            ("auth.account_backoff_after", "20"),
+            ("auth.account_backoff_seconds", "60"),
+            ("auth.ip_attempts_per_minute", per_minute),
+            ("auth.session_idle_minutes", "45"),
+            ("auth.session_absolute_hours", "12"),
+            ("auth.setup_token_minutes", "60"),
+        ]
+    };
+    // Too short a minimum: refused next to its field, and the idle change in the same form
+    // is not saved either.
+    let r = save(&admin, "auth", &auth("6", "20")).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body.contains("auth.password_min_len 不能小于 8"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"f-auth-password_min_len-err\""));
+    assert_eq!(app.state.cfg().auth.session_idle_minutes, 30);
+    // A value that would refuse every login is refused with the reason.
+    let r = save(&admin, "auth", &auth("10", "0")).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("否则任何人都无法登录"), "{}", r.body);
+    // Not a number.
+    let r = save(&admin, "auth", &auth("十", "20")).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("密码最短长度：应为非负整数"), "{}", r.body);
+    // A good one takes effect at once.
+    let r = save(&admin, "auth", &auth("10", "20")).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.state.cfg().auth.session_idle_minutes, 45);
+    // Settings read only at start are shown, not offered.
+    let page = admin.get(PAGE).await;
+    assert!(page.body.contains("服务启动时读取，修改后须重启"));
+    assert!(!page.body.contains("name=\"server.listen\""));
+    // Other roles may not.
+    let secadmin = staff(&app, "s-sec", Role::Secadmin, "gov").await;
+    assert_eq!(secadmin.get(PAGE).await.status, 403);
+}
+
+#[tokio::test]
+async fn a_setting_given_by_the_file_is_locked_in_the_panel_and_a_secret_is_never_shown() {
+    let app = crate::helpers::TestApp::start_with(|cfg| {
+        cfg.site.name = "文件里的名称".into();
+        cfg.locked
+            .insert("site.name".into(), "配置文件 /etc/gongkai.toml".into());
+    })
+    .await;
+    let admin = staff(&app, "s-sys3", Role::Sysadmin, "gov").await;
+    let page = admin.get(PAGE).await;
+    assert!(
+        page.body
+            .contains("由配置文件 /etc/gongkai.toml设定，不能在此修改")
+    );
+    assert!(!page.body.contains("name=\"site.name\""), "no field for it");
+    let r = save_site(&admin, &app, &[]).await;
+    // The page never sends it; a post that does is refused.
+    let mut f = site_fields(&app, &[]);
+    f.retain(|(k, _)| k != "site.name");
+    let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let ok = save(&admin, "site", &refs).await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(app.state.cfg().site.name, "文件里的名称");
+
+    // A secret: saved, never shown back, kept when left empty.
+    let ops = |token: &'static str| {
+        vec![
+            ("ops.metrics_networks", "127.0.0.0/8\n::1/128"),
+            ("ops.metrics_token", token),
+            ("ops.min_free_disk_mib", "256"),
+        ]
+    };
+    let r = save(&admin, "ops", &ops("s3cret-token-xyz")).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(app.state.cfg().ops.metrics_token, "s3cret-token-xyz");
+    assert!(!admin.get(PAGE).await.body.contains("s3cret-token-xyz"));
+    let r = save(&admin, "ops", &ops("")).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(app.state.cfg().ops.metrics_token, "s3cret-token-xyz");
+    let audit = app
+        .state
+        .store
+        .read_blocking(|t| gongkai::auth::audit::page(t, None, 50))
+        .unwrap();
+    assert!(audit.iter().all(|r| !r.detail.contains("s3cret-token-xyz")));
+}
