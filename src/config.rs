@@ -296,6 +296,15 @@ settings! {
         /// 公安机关备案号 (footer).
         zh("公安机关备案号", "显示在页脚。")
         psb_no: String = "示公网安备00000000000000号".to_owned();
+        /// Link of the 公安机关备案号 (the record's own page on beian.mps.gov.cn).
+        zh("公安机关备案号链接", "页脚公安机关备案号链接到的地址，一般为全国互联网安全管理平台上本网站备案信息的页面。")
+        psb_link: String = "https://beian.mps.gov.cn/".to_owned();
+        /// Link of the 党政机关网站标识 (the site's own page on bszs.conac.cn).
+        zh("党政机关网站标识链接", "页脚“党政机关网站标识”链接到的地址，一般为本网站在 bszs.conac.cn 上的标识页面。")
+        conac_link: String = "https://bszs.conac.cn/".to_owned();
+        /// Postcode shown in the footer after the address. Empty: not shown.
+        zh("邮编", "显示在页脚地址之后；留空不显示。")
+        postcode: String = String::new();
     }
     auth: Auth {
         /// Minimum password length.
@@ -391,6 +400,11 @@ settings! {
         zh("日志级别", "日志过滤规则，如 info 或 gongkai=debug,info。", restart)
         level: String = "info".to_owned();
     }
+}
+
+/// A 政府网站标识码: ten ASCII digits or letters.
+pub fn valid_site_id(s: &str) -> bool {
+    s.len() == 10 && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn mib(v: u64) -> usize {
@@ -608,6 +622,31 @@ impl Config {
             return Err(ConfigError(
                 "配置错误：tls.cert_file 与 tls.key_file 须同时设置或同时留空".into(),
             ));
+        }
+        if !valid_site_id(&self.site.site_id_code) {
+            return Err(ConfigError(format!(
+                "配置错误：site.site_id_code = {:?} 无效，网站标识码应为 10 位数字或字母",
+                self.site.site_id_code
+            )));
+        }
+        for (key, link) in [
+            ("site.psb_link", &self.site.psb_link),
+            ("site.conac_link", &self.site.conac_link),
+        ] {
+            if !(link.starts_with("https://") || link.starts_with("http://")) {
+                return Err(ConfigError(format!(
+                    "配置错误：{key} = {link:?} 无效，链接须以 https:// 或 http:// 开头"
+                )));
+            }
+        }
+        let postcode = &self.site.postcode;
+        let postcode_ok = postcode.is_empty()
+            || (postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit()));
+        if !postcode_ok {
+            return Err(ConfigError(format!(
+                "配置错误：site.postcode = {:?} 无效，邮编应为 6 位数字",
+                self.site.postcode
+            )));
         }
         if self.memory.search_writer_mib < 15 {
             return Err(ConfigError(format!(

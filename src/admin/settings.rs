@@ -210,6 +210,10 @@ pub async fn show(
 /// The form's text for one setting, as `Config::set_text` reads it.
 fn posted_text(p: &Posted, info: &SettingInfo) -> Option<String> {
     let key = info.key();
+    // A field the post does not carry is left as it is (an unchecked box is simply absent).
+    if info.kind != Kind::Flag && !p.fields.iter().any(|(k, _)| *k == key) {
+        return None;
+    }
     match info.kind {
         Kind::Flag => Some(
             if p.get(&key) == "true" {
@@ -322,5 +326,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
         })
         .await?;
     st.set_config(next);
+    // The portal's name is shown from its snapshot too.
+    st.portal().reload(&st)?;
     Ok(see_other(&format!("{HOME}?done=saved")))
 }

@@ -107,12 +107,18 @@ impl Portal {
 
     /// Re-reads sites and channels after a change and drops the pages that show them.
     pub fn reload(&self, st: &AppState) -> Result<()> {
-        let snap = st.store.read_blocking(|txn| {
+        let mut snap = st.store.read_blocking(|txn| {
             Ok(Snapshot {
                 sites: store::list_sites(txn)?,
                 channels: store::all_channels(txn)?,
             })
         })?;
+        // One name shown everywhere: the portal's is the setting (系统设置), in staff labels
+        // as in the public header and titles.
+        let name = st.cfg().site.name.clone();
+        for site in snap.sites.iter_mut().filter(|x| x.is_main) {
+            site.name.clone_from(&name);
+        }
         if let Ok(mut s) = self.snapshot.write() {
             *s = Arc::new(snap);
         }

@@ -61,6 +61,10 @@ pub struct Site {
     /// in this unit's queue show the due date; the office's applies to the main portal queue.
     #[serde(default)]
     pub review_days: u8,
+    /// A sub-site's own footer identifiers (its 主办单位, 网站标识码 …), each empty one the
+    /// portal's. The portal's own come from the settings (系统设置).
+    #[serde(default)]
+    pub footer: crate::views::layout::Footer,
 }
 
 impl Site {

@@ -67,6 +67,7 @@ pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome 
             .collect(),
         search_action: "/search".into(),
         query: String::new(),
+        footer: site.footer.clone(),
     }
 }
 

@@ -351,6 +351,20 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
                 is_main,
                 // The office reviews within three working days; units within two.
                 review_days: if is_main { 3 } else { 2 },
+                // A department's site names itself as sponsor; the rest is the portal's.
+                footer: crate::views::layout::Footer {
+                    sponsor: if unit == "commerce" {
+                        "示范区商务局".into()
+                    } else {
+                        String::new()
+                    },
+                    phone: if unit == "commerce" {
+                        "0000-1234567".into()
+                    } else {
+                        String::new()
+                    },
+                    ..Default::default()
+                },
             },
         )?;
     }

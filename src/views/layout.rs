@@ -18,6 +18,9 @@ pub struct Site {
     pub emblem: String,
     pub icp_no: String,
     pub psb_no: String,
+    pub psb_link: String,
+    pub conac_link: String,
+    pub postcode: String,
     pub css: String,
     pub js: String,
     /// Staff forms: put back a kept form, warn before leaving unsaved changes, autosave.
@@ -41,6 +44,9 @@ impl Site {
             emblem: c.site.emblem.clone(),
             icp_no: c.site.icp_no.clone(),
             psb_no: c.site.psb_no.clone(),
+            psb_link: c.site.psb_link.clone(),
+            conac_link: c.site.conac_link.clone(),
+            postcode: c.site.postcode.clone(),
             css: assets.url("css/site.css"),
             js: assets.url("js/site.js"),
             forms_js: assets.url("js/forms.js"),
@@ -85,6 +91,8 @@ pub struct SiteChrome {
     pub nav: Vec<(String, String, bool)>,
     pub search_action: String,
     pub query: String,
+    /// The sub-site's own footer identifiers (empty ones are the portal's).
+    pub footer: Footer,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -161,6 +169,49 @@ fn search_box(c: &SiteChrome) -> Markup {
     }
 }
 
+/// A sub-site's own footer identifiers (its 主办单位, 网站标识码 …); an empty one is the
+/// portal's. Kept with the sub-site (`portal::model::Site::footer`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Footer {
+    pub sponsor: String,
+    pub organizer: String,
+    pub phone: String,
+    pub address: String,
+    pub postcode: String,
+    pub site_id_code: String,
+    pub icp_no: String,
+    pub psb_no: String,
+    pub psb_link: String,
+    pub conac_link: String,
+}
+
+impl Footer {
+    /// The identifiers a page shows: this footer's, the portal's where it has none.
+    pub fn over(&self, portal: &Site) -> Site {
+        let pick = |own: &str, base: &str| {
+            if own.trim().is_empty() {
+                base.to_owned()
+            } else {
+                own.trim().to_owned()
+            }
+        };
+        Site {
+            sponsor: pick(&self.sponsor, &portal.sponsor),
+            organizer: pick(&self.organizer, &portal.organizer),
+            phone: pick(&self.phone, &portal.phone),
+            address: pick(&self.address, &portal.address),
+            postcode: pick(&self.postcode, &portal.postcode),
+            site_id_code: pick(&self.site_id_code, &portal.site_id_code),
+            icp_no: pick(&self.icp_no, &portal.icp_no),
+            psb_no: pick(&self.psb_no, &portal.psb_no),
+            psb_link: pick(&self.psb_link, &portal.psb_link),
+            conac_link: pick(&self.conac_link, &portal.conac_link),
+            ..portal.clone()
+        }
+    }
+}
+
 fn footer(site: &Site) -> Markup {
     html! {
         footer.site-footer role="contentinfo" {
@@ -177,15 +228,18 @@ fn footer(site: &Site) -> Markup {
                 span.sep { " | " }
                 span.fi { "联系电话：" (site.phone) }
             }
-            p { span.fi { "地址：" (site.address) } }
+            p {
+                span.fi { "地址：" (site.address) }
+                @if !site.postcode.is_empty() { span.sep { " | " } span.fi { "邮编：" (site.postcode) } }
+            }
             p {
                 span.fi { "网站标识码：" (site.site_id_code) }
                 span.sep { " | " }
                 a.fi href="https://beian.miit.gov.cn/" rel="noopener" { (site.icp_no) }
                 span.sep { " | " }
-                a.fi href="https://beian.mps.gov.cn/" rel="noopener" { (site.psb_no) }
+                a.fi href=(site.psb_link) rel="noopener" { (site.psb_no) }
             }
-            p.badge { a href="https://bszs.conac.cn/" rel="noopener" { "党政机关网站标识" } }
+            p.badge { a href=(site.conac_link) rel="noopener" { "党政机关网站标识" } }
         }
     }
 }
@@ -233,7 +287,7 @@ pub fn public_page(site: &Site, m: &PageMeta, body: Markup) -> Markup {
                     @else { (site_nav(c)) }
                 }
                 main #main.wrap tabindex="-1" { (body) }
-                (footer(site))
+                (footer(&m.site.as_ref().map_or_else(|| site.clone(), |c| c.footer.over(site))))
             }
         }
     }

@@ -221,3 +221,62 @@ async fn a_setting_given_by_the_file_is_locked_in_the_panel_and_a_secret_is_neve
         .unwrap();
     assert!(audit.iter().all(|r| !r.detail.contains("s3cret-token-xyz")));
 }
+
+#[tokio::test]
+async fn one_name_everywhere_and_each_sub_site_its_own_footer_identifiers() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "s-sys4", Role::Sysadmin, "gov").await;
+    let r = save_site(&admin, &app, &[("site.name", "滨江区人民政府")]).await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    // The staff list, the public header and the title all say the new name.
+    let sites = admin.get("/admin/sites").await;
+    assert!(
+        main_of(&sites.body).contains("滨江区人民政府"),
+        "staff labels"
+    );
+    let home = app.client().get("/").await;
+    assert!(home.body.contains("<title>") && home.body.contains("滨江区人民政府"));
+    let page = admin.get("/admin/sites/gov").await;
+    assert!(
+        page.body
+            .contains("在 <a href=\"/admin/settings\">系统设置</a> 中修改")
+    );
+
+    // A sub-site's own identifiers; the ones left empty are the portal's.
+    let page = admin.get("/admin/sites/commerce").await;
+    let csrf = page.csrf();
+    let post = |postcode: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "区商务局".to_owned()),
+            ("theme", "green".to_owned()),
+            ("review_days", "2".to_owned()),
+            ("footer_sponsor", "示范区商务局".to_owned()),
+            ("footer_site_id_code", "3201000077".to_owned()),
+            ("footer_postcode", postcode.to_owned()),
+        ]
+    };
+    let bad = post("21");
+    let refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post_raw("/admin/sites/commerce", &refs).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("邮编应为 6 位数字"), "{}", r.body);
+    let good = post("210000");
+    let refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = admin.post_raw("/admin/sites/commerce", &refs).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sub = app.client().get("/u/commerce/").await;
+    let foot = &sub.body[sub.body.find("<footer").unwrap()..];
+    assert!(foot.contains("主办单位：示范区商务局"), "{foot}");
+    assert!(foot.contains("网站标识码：3201000077") && foot.contains("邮编：210000"));
+    assert!(
+        foot.contains("承办单位：示范区大数据中心"),
+        "inherited: {foot}"
+    );
+    let portal = app.client().get("/").await;
+    let foot = &portal.body[portal.body.find("<footer").unwrap()..];
+    assert!(
+        foot.contains("网站标识码：0000000000"),
+        "the portal keeps its own"
+    );
+}

@@ -17,6 +17,7 @@ use crate::portal::model::{Channel, Site};
 use crate::portal::store;
 use crate::staff::shell::{event, render, require};
 use crate::views::form::{self, Field, FormState};
+use crate::views::layout::Footer;
 
 /// The fixed palette of site themes (each has a `theme-<id>` style).
 pub const THEMES: [(&str, &str); 6] = [
@@ -253,6 +254,7 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         host,
         is_main: unit.parent.is_none(),
         review_days: 0,
+        footer: Default::default(),
     };
     let now = st.now_ms();
     let ev = event(
@@ -330,7 +332,11 @@ fn edit_view(
                 dt { "所属单位" } dd { code { (site.unit) } @if site.is_main { " （门户主站）" } }
                 dt { "访问地址" } dd { a href=(format!("{}/", site.prefix())) { (format!("{}/", site.prefix())) } }
             }
-            (form::field(&Field::new("name", "站点名称"), fs))
+            @if site.is_main {
+                dl.kv { dt { "站点名称" } dd { (site.name) " （门户主站的名称和页脚标识在 " a href="/admin/settings" { "系统设置" } " 中修改，全站一处生效）" } }
+            } @else {
+                (form::field(&Field::new("name", "站点名称"), fs))
+            }
             (form::select("theme", "主题色", &theme_options(), fs))
             @if may_bind && !site.is_main {
                 (form::field(&Field::new("host", "绑定域名").optional().hint("可不填；填写后访问该域名即显示本站点，如 swj.example.gov.cn"), fs))
@@ -338,20 +344,109 @@ fn edit_view(
                 dl.kv { dt { "绑定域名" } dd { (site.host.as_deref().unwrap_or("未绑定")) " （由系统管理员设置）" } }
             }
             (form::field(&Field::new("review_days", "审核时限（工作日）").kind("number").optional().hint("本单位审核信息的期限，0 或不填表示不设期限；门户主站的设置用于区政府办公室审核。待审信息和通知中会显示到期日"), fs))
+            @if !site.is_main {
+                fieldset.footer-fields {
+                    legend { "本站页脚标识（留空的沿用门户主站的）" }
+                    @for (name, label, _) in FOOTER_FIELDS {
+                        (form::field(&Field::new(name, label).optional(), fs))
+                    }
+                }
+            }
             button.primary type="submit" { "保存设置" }
         }
     };
     render(st, s, &format!("站点设置：{}", site.name), body)
 }
 
+/// A sub-site's footer identifiers on its settings page: (field, label, what is checked).
+const FOOTER_FIELDS: [(&str, &str, Check); 10] = [
+    ("footer_sponsor", "主办单位", Check::Text),
+    ("footer_organizer", "承办单位", Check::Text),
+    ("footer_phone", "联系电话", Check::Text),
+    ("footer_address", "地址", Check::Text),
+    ("footer_postcode", "邮编", Check::Postcode),
+    ("footer_site_id_code", "网站标识码", Check::SiteId),
+    ("footer_icp_no", "ICP 备案编号", Check::Text),
+    ("footer_psb_no", "公安机关备案号", Check::Text),
+    ("footer_psb_link", "公安机关备案号链接", Check::Link),
+    ("footer_conac_link", "党政机关网站标识链接", Check::Link),
+];
+
+#[derive(Clone, Copy)]
+enum Check {
+    Text,
+    Postcode,
+    SiteId,
+    Link,
+}
+
+fn footer_get(f: &Footer, name: &str) -> String {
+    match name {
+        "footer_sponsor" => &f.sponsor,
+        "footer_organizer" => &f.organizer,
+        "footer_phone" => &f.phone,
+        "footer_address" => &f.address,
+        "footer_postcode" => &f.postcode,
+        "footer_site_id_code" => &f.site_id_code,
+        "footer_icp_no" => &f.icp_no,
+        "footer_psb_no" => &f.psb_no,
+        "footer_psb_link" => &f.psb_link,
+        _ => &f.conac_link,
+    }
+    .clone()
+}
+
+/// The footer fields as posted, checked; errors go next to their fields.
+fn parse_footer(p: &Posted, fs: &mut FormState) -> Footer {
+    let mut f = Footer::default();
+    for (name, label, check) in FOOTER_FIELDS {
+        let v = p.get(name).trim().to_owned();
+        let bad = match check {
+            _ if v.is_empty() => None,
+            _ if v.chars().count() > 100 => Some(format!("{label}不超过 100 个字")),
+            Check::Postcode if !(v.len() == 6 && v.bytes().all(|b| b.is_ascii_digit())) => {
+                Some("邮编应为 6 位数字".to_owned())
+            }
+            Check::SiteId if !crate::config::valid_site_id(&v) => {
+                Some("网站标识码应为 10 位数字或字母".to_owned())
+            }
+            Check::Link if !(v.starts_with("https://") || v.starts_with("http://")) => {
+                Some("链接须以 https:// 或 http:// 开头".to_owned())
+            }
+            _ => None,
+        };
+        if let Some(m) = bad {
+            fs.add_error(name, m);
+        }
+        let slot = match name {
+            "footer_sponsor" => &mut f.sponsor,
+            "footer_organizer" => &mut f.organizer,
+            "footer_phone" => &mut f.phone,
+            "footer_address" => &mut f.address,
+            "footer_postcode" => &mut f.postcode,
+            "footer_site_id_code" => &mut f.site_id_code,
+            "footer_icp_no" => &mut f.icp_no,
+            "footer_psb_no" => &mut f.psb_no,
+            "footer_psb_link" => &mut f.psb_link,
+            _ => &mut f.conac_link,
+        };
+        *slot = v;
+    }
+    f
+}
+
 fn site_values(site: &Site) -> FormState {
+    let mut values = vec![
+        ("name".into(), site.name.clone()),
+        ("theme".into(), site.theme.clone()),
+        ("host".into(), site.host.clone().unwrap_or_default()),
+        ("review_days".into(), site.review_days.to_string()),
+    ];
+    for (name, _, _) in FOOTER_FIELDS {
+        values.push((name.into(), footer_get(&site.footer, name)));
+    }
     FormState {
-        values: vec![
-            ("name".into(), site.name.clone()),
-            ("theme".into(), site.theme.clone()),
-            ("host".into(), site.host.clone().unwrap_or_default()),
-            ("review_days".into(), site.review_days.to_string()),
-        ],
+        values,
         ..Default::default()
     }
 }
@@ -392,7 +487,12 @@ pub async fn edit_submit(
         values: p.kept(),
         ..Default::default()
     };
-    let name = p.get("name").trim().to_owned();
+    // The portal's name is the setting (系统设置); a sub-site names itself here.
+    let name = if site.is_main {
+        site.name.clone()
+    } else {
+        p.get("name").trim().to_owned()
+    };
     if name.is_empty() || name.chars().count() > 40 {
         fs.add_error("name", "请填写站点名称（不超过 40 个字）");
     }
@@ -400,6 +500,11 @@ pub async fn edit_submit(
     if !THEMES.iter().any(|(k, _)| *k == theme) {
         fs.add_error("theme", "请从列表中选择主题色");
     }
+    let footer = if site.is_main {
+        site.footer.clone()
+    } else {
+        parse_footer(&p, &mut fs)
+    };
     let may_bind = may_create(&st, &s).await;
     let host = if may_bind && !site.is_main {
         let host = parse_host(p.get("host")).unwrap_or_else(|m| {
@@ -464,6 +569,7 @@ pub async fn edit_submit(
             site.theme = theme;
             site.host = host;
             site.review_days = review_days;
+            site.footer = footer;
             store::put_site(txn, &site)?;
             audit::append(txn, ev, now)?;
             Ok(Ok(()))

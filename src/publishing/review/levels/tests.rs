@@ -54,6 +54,7 @@ fn snap() -> Snapshot {
         host: None,
         is_main: main,
         review_days: 0,
+        footer: Default::default(),
     };
     Snapshot {
         sites: vec![
