@@ -8,9 +8,13 @@
 #
 # How: the test binaries are built first at the real time (so cargo's freshness checks never
 # see files from the "future"), then each is run under libfaketime (Debian package `faketime`)
-# in start-at mode (`@…`), so the faked clock keeps moving from the given moment. The moments
-# are Beijing time and the tests run with TZ=Asia/Shanghai, so a test that leaned on the
-# machine's zone would show it too.
+# with a relative offset (`+N` seconds) from the real clock to the given moment, so the faked
+# clock keeps moving, and every process — the tests and the real binary they start (crash and
+# CLI tests) — sees the same time: the start-at mode (`@…`) would start each process's clock
+# at the moment anew, and a server started two minutes into the run would be two minutes
+# behind its test (a TOTP code computed by the test would then be refused). The moments are
+# Beijing time and the tests run with TZ=Asia/Shanghai, so a test that leaned on the machine's
+# zone would show it too.
 #
 # libfaketime and tokio: only the wall clock is faked. FAKETIME_DONT_FAKE_MONOTONIC=1 leaves
 # CLOCK_MONOTONIC real: tokio's timers, the tests' `Instant` deadlines and the server's timeouts
@@ -65,7 +69,9 @@ for d in "${DATES[@]}"; do
   echo "== Beijing time $d"
   for bin in "${BINS[@]}"; do
     echo "-- $(basename "$bin")"
-    if ! TZ=Asia/Shanghai FAKETIME="@$d" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$LIB" \
+    off=$(( $(TZ=Asia/Shanghai date -d "$d" +%s) - $(date +%s) ))
+    if [ "$off" -ge 0 ]; then off="+$off"; fi
+    if ! TZ=Asia/Shanghai FAKETIME="$off" FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD="$LIB" \
         sh -c 'echo "   the tests see: $(date "+%F %T %Z")"; exec "$@"' sh "$bin"; then
       failed+=("$d $(basename "$bin")")
     fi

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit_log;
+pub mod checklist;
 pub mod cli;
 pub mod login;
 pub mod request_flow;

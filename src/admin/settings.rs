@@ -132,6 +132,7 @@ fn field(cfg: &Config, info: &SettingInfo, fs: &FormState) -> Markup {
         div.field.has-error[err.is_some()] {
             @match info.kind {
                 Kind::Flag => {
+                    @if let Some(e) = err { p.error id=(format!("{id}-err")) role="alert" { (e) } }
                     div.check {
                         input type="checkbox" id=(id) name=(key) value="true" checked[fs.value(&key) == "true"] aria-describedby=(described);
                         label for=(id) { (info.label) }

@@ -32,8 +32,17 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
         // Some tiles' rules read the store.
         tokio::task::spawn_blocking(move || st2.staff_registry().tiles(&st2, &u2)).await?
     };
+    // Until the installation is complete, its two administrators see what is missing.
+    let checklist = if u.has_role(crate::auth::model::Role::Sysadmin)
+        || u.has_role(crate::auth::model::Role::Secadmin)
+    {
+        super::checklist::markup(&super::checklist::lines(&st).await?)
+    } else {
+        None
+    };
     let body = html! {
         p { "您好，" (u.display_name) "。" }
+        @if let Some(c) = checklist { (c) }
         @if let Some(w) = work { (w) }
         @if let Some(n) = approvals {
             section.card.work-summary aria-labelledby="approvals-h" {

@@ -280,3 +280,47 @@ async fn one_name_everywhere_and_each_sub_site_its_own_footer_identifiers() {
         "the portal keeps its own"
     );
 }
+
+#[tokio::test]
+async fn the_setup_checklist_shows_what_is_missing_until_it_is_done() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "s-sys5", Role::Sysadmin, "gov").await;
+    let home = admin.get("/admin").await;
+    let main = main_of(&home.body);
+    assert!(main.contains("上线前检查清单"), "{main}");
+    // The demo has its three duties; its identifiers are the shipped placeholders and
+    // backups are off.
+    assert!(main.contains("已完成</span> 已有安全管理员"), "{main}");
+    assert!(main.contains("去系统设置填写") && main.contains("去系统设置开启"));
+    // Fixed in 系统设置: those lines are done.
+    let r = save_site(
+        &admin,
+        &app,
+        &[
+            ("site.name", "滨江区人民政府"),
+            ("site.sponsor", "滨江区人民政府办公室"),
+            ("site.site_id_code", "3201150001"),
+            ("site.icp_no", "苏ICP备12345678号"),
+            ("site.psb_no", "苏公网安备32011502000001号"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = save(
+        &admin,
+        "backup",
+        &[
+            ("backup.daily", "true"),
+            ("backup.hour", "2"),
+            ("backup.keep", "7"),
+            ("backup.dir", ""),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let main_now = admin.get("/admin").await.body;
+    assert!(!main_now.contains("去系统设置填写") && !main_now.contains("去系统设置开启"));
+    // Writers never see it.
+    let writer = staff(&app, "s-writer", Role::Reporter, "commerce").await;
+    assert!(!writer.get("/admin").await.body.contains("上线前检查清单"));
+}
