@@ -43,6 +43,7 @@ pub fn router() -> Routes {
         .get("/admin/units", units::list)
         .post("/admin/units", units::create)
         .get("/admin/audit", audit_log::list)
+        .get("/admin/audit.csv", audit_log::export)
         .get("/admin/settings", settings::show)
         .post("/admin/settings", settings::submit)
         .get("/admin/system", system::show)

@@ -232,3 +232,64 @@ pub fn page(
     }
     Ok(out)
 }
+
+/// What the auditor looks for: every given part must match (text parts as substrings).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub user: String,
+    pub unit: String,
+    pub action: String,
+    pub object: String,
+    /// From this instant (ms), inclusive.
+    pub from_ms: Option<i64>,
+    /// Before this instant (ms).
+    pub until_ms: Option<i64>,
+}
+
+impl Filter {
+    pub fn matches(&self, r: &AuditRecord) -> bool {
+        let has = |field: &str, want: &str| want.is_empty() || field.contains(want);
+        has(&r.user, &self.user)
+            && has(&r.unit, &self.unit)
+            && (self.action.is_empty() || r.action == self.action)
+            && has(&r.object, &self.object)
+            && self.from_ms.is_none_or(|f| r.at_ms >= f)
+            && self.until_ms.is_none_or(|u| r.at_ms < u)
+    }
+}
+
+/// A page of matching records, newest first, looking at no more than `scan` records: the
+/// records found and, when more may lie further back, the sequence number to continue
+/// before (so a rare match in a long log is found page by page, never by one endless scan).
+pub fn search(
+    txn: &redb::ReadTransaction,
+    filter: &Filter,
+    before: Option<u64>,
+    limit: usize,
+    scan: usize,
+) -> Result<(Vec<AuditRecord>, Option<u64>)> {
+    let t = txn.open_table(tables::AUDIT)?;
+    let range = match before {
+        Some(b) => t.range(..b)?,
+        None => t.range(0..)?,
+    };
+    let mut out = Vec::new();
+    let mut last = None;
+    for (looked, row) in range.rev().enumerate() {
+        let (k, v) = row?;
+        let seq = k.value();
+        if looked >= scan || out.len() == limit {
+            return Ok((out, last));
+        }
+        last = Some(seq);
+        let r: AuditRecord = serde_json::from_slice(v.value())?;
+        // Records before the period cannot match later ones: the log is in time order.
+        if filter.from_ms.is_some_and(|f| r.at_ms < f) {
+            return Ok((out, None));
+        }
+        if filter.matches(&r) {
+            out.push(r);
+        }
+    }
+    Ok((out, None))
+}

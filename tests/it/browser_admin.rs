@@ -53,4 +53,47 @@ async fn the_system_administrator_renames_the_site_and_sets_its_code_in_the_pane
     let footer = text_of(&c, "footer").await;
     assert!(footer.contains("3201150001"), "{footer}");
     assert!(c.title().await.unwrap().contains("滨江区人民政府"));
+
+    // The 审计管理员 finds the change in the audit log by its action.
+    app.seed_user("ba-audit", Role::Auditor, "gov").await;
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    click_button(&c, "退出").await;
+    wait_path(&c, "/").await;
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(&c, "用户名", "username", "ba-audit").await;
+    fill(&c, "密码", "password", PASSWORD).await;
+    click_button(&c, "登录").await;
+    wait_path(&c, "/login/totp").await;
+    let code = app.totp_code("ba-audit").await;
+    fill(&c, "动态验证码", "code", &code).await;
+    click_button(&c, "验证").await;
+    wait_path(&c, "/admin").await;
+    c.goto(&format!("{base}/admin/audit")).await.unwrap();
+    c.find(Locator::Css("#f-action"))
+        .await
+        .unwrap()
+        .select_by_label("修改系统设置（settings_change）")
+        .await
+        .unwrap();
+    click_button(&c, "查询").await;
+    let deadline = std::time::Instant::now() + crate::browser::WAIT;
+    while !c
+        .current_url()
+        .await
+        .unwrap()
+        .query()
+        .is_some_and(|q| q.contains("action=settings_change"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the filtered page never came"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let table = text_of(&c, "main table tbody").await;
+    assert!(
+        table.contains("site.site_id_code") && table.contains("3201150001"),
+        "{table}"
+    );
+    axe_check(&c, axe, "/admin/audit (filtered)").await;
 }

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod assets;
+mod audit_viewer;
 mod auth_flows;
 mod browser;
 mod browser_admin;

@@ -267,6 +267,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ("GET", "/admin/audit", [LOGIN, NO, NO, NO, NO, NO, NO, OK]),
     (
         "GET",
+        "/admin/audit.csv",
+        [LOGIN, NO, NO, NO, NO, NO, NO, OK],
+    ),
+    (
+        "GET",
         "/admin/settings",
         [LOGIN, NO, NO, NO, NO, OK, NO, NO],
     ),
