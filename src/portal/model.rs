@@ -136,6 +136,10 @@ pub struct Channel {
     /// (`portal::review::levels`).
     #[serde(default = "one")]
     pub review_levels: u8,
+    /// 已归档: takes no new items and leaves the menus and the home page; its items keep
+    /// their addresses and stay in search, its list page still answers.
+    #[serde(default)]
+    pub archived: bool,
 }
 
 fn one() -> u8 {

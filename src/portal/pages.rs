@@ -159,11 +159,12 @@ pub fn channel_list(
         div.channel-layout {
             @if !children.is_empty() {
                 nav.subnav aria-label="下级栏目" {
-                    ul { @for x in &children { li { a href=(channel_href(snap, x)) { (x.name) } } } }
+                    ul { @for x in children.iter().filter(|x| !x.archived) { li { a href=(channel_href(snap, x)) { (x.name) } } } }
                 }
             }
             section.channel {
                 h1 { (c.name) }
+                @if c.archived { p.notice role="note" { "本栏目已归档，不再更新；以下信息仍可查阅。" } }
                 @if !c.description.is_empty() { p.muted { (c.description) } }
                 @if items.is_empty() { p.muted { "本栏目暂无信息。" } } @else { (item_list(snap, items)) }
                 @if pages > 1 {

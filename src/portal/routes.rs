@@ -55,7 +55,7 @@ pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome 
         theme: format!("theme-{}", site.theme),
         nav: snap
             .channels_of(&site.unit)
-            .filter(|c| c.in_nav && c.parent.is_none())
+            .filter(|c| c.in_nav && !c.archived && c.parent.is_none())
             .map(|c| {
                 let href = if c.kind == ChannelKind::Link && !c.link.is_empty() {
                     c.link.clone()
@@ -155,7 +155,7 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
     cached(&st, &ctx, &headers, path, move |st, snap| {
         let blocks_ch: Vec<_> = snap
             .channels_of(&site.unit)
-            .filter(|c| c.on_home && c.kind == ChannelKind::List)
+            .filter(|c| c.on_home && !c.archived && c.kind == ChannelKind::List)
             .cloned()
             .collect();
         let (blocks, headlines) = st.store.read_blocking(|txn| {

@@ -390,6 +390,7 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             in_nav: c.nav,
             // The main portal: two levels; sub-sites: their own review.
             review_levels: if c.site == "gov" { 2 } else { 1 },
+            archived: false,
         };
         let id = store::create_channel(txn, channel)?.map_err(|e| Error::Internal(e.message))?;
         ids.push((format!("{}/{}", c.site, c.slug), id));

@@ -324,3 +324,77 @@ async fn the_setup_checklist_shows_what_is_missing_until_it_is_done() {
     let writer = staff(&app, "s-writer", Role::Reporter, "commerce").await;
     assert!(!writer.get("/admin").await.body.contains("上线前检查清单"));
 }
+
+#[tokio::test]
+async fn an_archived_channel_leaves_the_menus_takes_no_new_items_and_keeps_its_addresses() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "s-sys6", Role::Sysadmin, "gov").await;
+    let work = crate::helpers::channel_id(&app, "commerce", "work");
+    let item =
+        crate::helpers::publish_new(&app, "commerce", "work", "归档前发布的信息", "正文。").await;
+    let form = admin
+        .get(&format!("/admin/sites/commerce/channels/{work}"))
+        .await;
+    assert!(form.body.contains("归档：不再接收新信息"));
+    let r = admin
+        .post_form(
+            &format!("/admin/sites/commerce/channels/{work}"),
+            &format!("/admin/sites/commerce/channels/{work}"),
+            &[
+                ("name", "工作动态"),
+                ("kind", "list"),
+                ("parent", ""),
+                ("order", "1"),
+                ("description", ""),
+                ("link", ""),
+                ("page_body", ""),
+                ("review_levels", "1"),
+                ("in_nav", "1"),
+                ("on_home", "1"),
+                ("archived", "1"),
+            ],
+        )
+        .await;
+    assert!(r.status == 303 || r.status == 200, "{}", r.body);
+    let public = app.client();
+    let home = public.get("/u/commerce/").await;
+    let nav = &home.body[home.body.find("aria-label=\"栏目导航\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    assert!(!nav.contains("工作动态"), "out of the menu: {nav}");
+    // Its items keep their addresses; its page says it is archived.
+    assert_eq!(
+        public
+            .get(&format!("/u/commerce/a/{}", item.id))
+            .await
+            .status,
+        200
+    );
+    let page = public.get("/u/commerce/c/work/").await;
+    assert!(page.body.contains("本栏目已归档") && page.body.contains("归档前发布的信息"));
+    // No new item may go there.
+    let writer = staff(&app, "s-writer2", Role::Reporter, "commerce").await;
+    let new_form = writer.get("/admin/articles/new").await;
+    assert!(
+        !new_form.body.contains(&format!("value=\"{work}\"")),
+        "not offered"
+    );
+    let r = writer
+        .post_form(
+            "/admin/articles/new",
+            "/admin/articles/new",
+            &[
+                ("title", "新信息"),
+                ("source", "区商务局"),
+                ("body", "正文。"),
+                ("channel", &work.to_string()),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("“工作动态”已归档，不再接收新信息"),
+        "{}",
+        r.body
+    );
+}

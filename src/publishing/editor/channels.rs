@@ -64,6 +64,7 @@ fn channel_values(c: &Channel) -> FormState {
             ("page_body".into(), c.page_html.clone()),
             ("on_home".into(), flag(c.on_home)),
             ("in_nav".into(), flag(c.in_nav)),
+            ("archived".into(), flag(c.archived)),
             ("review_levels".into(), c.review_levels.to_string()),
         ],
         ..Default::default()
@@ -93,6 +94,7 @@ fn channel_fields(site_channels: &[Channel], editing: Option<&Channel>, fs: &For
         (form::select("review_levels", "审核级数（信息列表类栏目）", &levels_options(), fs))
         (checkbox("on_home", "在站点首页显示本栏目最新信息", fs))
         (checkbox("in_nav", "在站点导航栏显示", fs))
+        (checkbox("archived", "归档：不再接收新信息，从导航和首页撤下（已发布信息的网址不变，仍可检索）", fs))
     }
 }
 
@@ -113,7 +115,7 @@ fn channels_view(
             tbody {
                 @for (d, c) in tree(chans) {
                     tr {
-                        td class=(format!("depth-{}", d.min(4))) { (c.name) }
+                        td class=(format!("depth-{}", d.min(4))) { (c.name) @if c.archived { " " span.badge { "已归档" } } }
                         td { code { (c.slug) } }
                         td { (c.kind.label()) }
                         td { @if c.kind == ChannelKind::List { (levels_short(c.review_levels)) } @else { "—" } }
@@ -269,6 +271,7 @@ fn parse_channel(p: &Posted, chans: &[Channel], ch: &mut Channel, fs: &mut FormS
     };
     ch.on_home = !p.get("on_home").is_empty();
     ch.in_nav = !p.get("in_nav").is_empty();
+    ch.archived = !p.get("archived").is_empty();
     // Absent (an older form): the channel keeps what it had.
     match p.get("review_levels").trim() {
         "" => {}
@@ -309,6 +312,7 @@ pub async fn channel_create(
         on_home: false,
         in_nav: false,
         review_levels: if site.is_main { 2 } else { 1 },
+        archived: false,
     };
     parse_channel(&p, &chans, &mut ch, &mut fs);
     let (Ok(slug), false) = (slug, fs.has_errors()) else {

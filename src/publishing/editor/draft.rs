@@ -96,6 +96,17 @@ pub async fn parse_draft(
         fs.add_error("body", "正文过长");
     }
     let snap = st.portal().snapshot();
+    // An archived channel takes no new items; one the item is already in may stay.
+    let held: Vec<u64> = if self_id == 0 {
+        Vec::new()
+    } else {
+        st.store
+            .read(move |txn| crate::portal::store::get_article(txn, self_id))
+            .await?
+            .map(|a| a.all_channels())
+            .unwrap_or_default()
+    };
+    let closed = |c: &crate::portal::model::Channel| c.archived && !held.contains(&c.id);
     let channel = p
         .get("channel")
         .parse::<u64>()
@@ -106,6 +117,10 @@ pub async fn parse_draft(
     let channel = match channel {
         None => {
             fs.add_error("channel", "请选择所属栏目");
+            None
+        }
+        Some(c) if closed(&c) => {
+            fs.add_error("channel", format!("“{}”已归档，不再接收新信息", c.name));
             None
         }
         Some(c) => {
@@ -124,6 +139,9 @@ pub async fn parse_draft(
     let mut placements = Vec::new();
     for v in p.all("placements") {
         match v.parse::<u64>().ok().and_then(|id| snap.channel(id)) {
+            Some(c) if c.kind == ChannelKind::List && closed(c) => {
+                fs.add_error("placements", format!("“{}”已归档，不再接收新信息", c.name));
+            }
             Some(c) if c.kind == ChannelKind::List => {
                 if owner
                     .as_ref()

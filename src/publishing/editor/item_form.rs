@@ -26,13 +26,15 @@ fn home_channels(
     s: &Staff,
     units: &Units,
     owner: Option<&UnitCode>,
+    current: Option<u64>,
 ) -> Vec<(String, String)> {
     let snap = st.portal().snapshot();
     let mut out = vec![(String::new(), "请选择栏目".to_owned())];
     for site in &snap.sites {
         for (d, c) in super::sites::tree(&snap.channels_of(&site.unit).cloned().collect::<Vec<_>>())
         {
-            if c.kind != ChannelKind::List {
+            // An archived channel is offered only to the item already in it.
+            if c.kind != ChannelKind::List || (c.archived && current != Some(c.id)) {
                 continue;
             }
             let o = owner
@@ -115,7 +117,7 @@ pub fn edit_form_markup(
         .collect();
     let may_submit = ic.is_none_or(|i| i.may(fa::SUBMIT));
     let correcting = a.is_some_and(Article::is_public);
-    let chans = home_channels(st, s, units, owner);
+    let chans = home_channels(st, s, units, owner, a.map(|a| a.channel));
     let place_ok = |c: &Channel| {
         let o = owner
             .cloned()
@@ -145,7 +147,7 @@ pub fn edit_form_markup(
                 legend { "同时发布到（可选，如推送到门户主站“部门动态”；主站栏目须经区政府办公室审核）" }
                 @if let Some(e) = fs.error("placements") { p.error role="alert" { (e) } }
                 @for site in &snap.sites {
-                    @let cs: Vec<&Channel> = snap.channels_of(&site.unit).filter(|c| c.kind == ChannelKind::List && place_ok(c)).collect();
+                    @let cs: Vec<&Channel> = snap.channels_of(&site.unit).filter(|c| c.kind == ChannelKind::List && place_ok(c) && (!c.archived || placements.contains(&c.id.to_string().as_str()))).collect();
                     @if !cs.is_empty() {
                         div.placement-site {
                             span.muted { (site.name) "：" }

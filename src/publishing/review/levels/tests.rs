@@ -43,6 +43,7 @@ fn channel(id: u64, site: &str, levels: u8) -> Channel {
         on_home: false,
         in_nav: false,
         review_levels: levels,
+        archived: false,
     }
 }
 
