@@ -37,7 +37,6 @@ fn holders<'a>(users: &'a [User], role: Role) -> impl Iterator<Item = &'a User> 
 /// Units whose channels need a review level nobody can work: "区商务局缺少发布人".
 fn missing_handlers(st: &Shared, users: &[User], units: &Units) -> Vec<String> {
     let snap = st.portal().snapshot();
-    let office_path = units.office_path();
     let mut out = Vec::new();
     for site in &snap.sites {
         let levels = snap
@@ -46,16 +45,9 @@ fn missing_handlers(st: &Shared, users: &[User], units: &Units) -> Vec<String> {
             .map(|c| if site.is_main { 2 } else { c.review_levels })
             .max();
         let Some(levels) = levels else { continue };
-        let path = units.path(&site.unit);
         let has = |role: Role, office: bool| {
-            users.iter().any(|u| {
-                let a = crate::flow::Actor::for_item(u, &path, &office_path, false);
-                if office {
-                    a.office_roles.contains(&role)
-                } else {
-                    a.item_roles.contains(&role)
-                }
-            })
+            !crate::publishing::review::levels::holders(users, units, &site.unit, role, office)
+                .is_empty()
         };
         let mut lacks = Vec::new();
         if site.is_main {

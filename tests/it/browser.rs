@@ -672,3 +672,16 @@ async fn assert_no_sideways_scroll(c: &Client, page: &str) {
         .await
         .expect("resize back");
 }
+
+/// Waits (at most `bound`) until `script` returns `true` in the page.
+pub(crate) async fn wait_js_within(c: &Client, script: &str, what: &str, bound: Duration) {
+    let deadline = Instant::now() + bound;
+    loop {
+        let v = c.execute(script, vec![]).await.expect("run a probe");
+        if v == json!(true) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "waited in vain for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

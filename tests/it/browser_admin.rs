@@ -76,20 +76,13 @@ async fn the_system_administrator_renames_the_site_and_sets_its_code_in_the_pane
         .await
         .unwrap();
     click_button(&c, "查询").await;
-    let deadline = std::time::Instant::now() + crate::browser::WAIT;
-    while !c
-        .current_url()
-        .await
-        .unwrap()
-        .query()
-        .is_some_and(|q| q.contains("action=settings_change"))
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the filtered page never came"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    crate::browser::wait_js_within(
+        &c,
+        "return location.search.indexOf('action=settings_change') >= 0;",
+        "the filtered audit page",
+        crate::browser::WAIT,
+    )
+    .await;
     let table = text_of(&c, "main table tbody").await;
     assert!(
         table.contains("site.site_id_code") && table.contains("3201150001"),

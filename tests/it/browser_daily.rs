@@ -2,8 +2,6 @@
 //! loses nothing — the save leads to signing in again and back to the form with the text;
 //! leaving a changed form is warned about. Screenshots go to `target/screenshots/`.
 
-use std::time::{Duration, Instant};
-
 use fantoccini::{Client, Locator};
 use gongkai::auth::model::Role;
 use serde_json::json;
@@ -16,15 +14,7 @@ use crate::helpers::{PASSWORD, demo_portal, stored};
 
 /// Waits (bounded) until `script` returns `true` in the page.
 async fn wait_js(c: &Client, script: &str, what: &str) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let v = c.execute(script, vec![]).await.expect("run a probe");
-        if v == json!(true) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "waited in vain for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    crate::browser::wait_js_within(c, script, what, WAIT).await;
 }
 
 async fn sign_in(c: &Client, user: &str) {

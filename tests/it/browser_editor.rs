@@ -24,15 +24,7 @@ const EDITOR_WAIT: Duration = Duration::from_secs(20);
 
 /// Waits (bounded) until `script` returns `true` in the page.
 async fn wait_js(c: &Client, script: &str, what: &str) {
-    let deadline = Instant::now() + EDITOR_WAIT;
-    loop {
-        let v = c.execute(script, vec![]).await.expect("run a probe");
-        if v == json!(true) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "waited in vain for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    crate::browser::wait_js_within(c, script, what, EDITOR_WAIT).await;
 }
 
 async fn wait_editor(c: &Client) {

@@ -479,19 +479,9 @@ async fn who_acts(st: &Shared, site: &Site) -> Result<Markup> {
         })
         .await?;
     let units = crate::auth::units::Units::new(all_units);
-    let unit_path = units.path(&site.unit);
-    let office_path = units.office_path();
     let holders = |role: Role, office: bool| -> Vec<String> {
-        users
-            .iter()
-            .filter(|u| {
-                let a = crate::flow::Actor::for_item(u, &unit_path, &office_path, false);
-                if office {
-                    a.office_roles.contains(&role)
-                } else {
-                    a.item_roles.contains(&role)
-                }
-            })
+        crate::publishing::review::levels::holders(&users, &units, &site.unit, role, office)
+            .into_iter()
             .map(|u| u.display_name.clone())
             .collect()
     };

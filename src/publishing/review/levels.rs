@@ -56,6 +56,29 @@ pub fn actor(user: &User, a: &Article, units: &Units) -> Actor {
     )
 }
 
+/// The enabled users who hold `role` for items of `unit` (granted there or above), or at the
+/// government office when `office`: who can work a review level.
+pub fn holders<'a>(
+    users: &'a [User],
+    units: &Units,
+    unit: &UnitCode,
+    role: crate::auth::model::Role,
+    office: bool,
+) -> Vec<&'a User> {
+    let (path, office_path) = (units.path(unit), units.office_path());
+    users
+        .iter()
+        .filter(|u| {
+            let a = Actor::for_item(u, &path, &office_path, false);
+            if office {
+                a.office_roles.contains(&role)
+            } else {
+                a.item_roles.contains(&role)
+            }
+        })
+        .collect()
+}
+
 /// Whether the user may place an item of `owner` in channel `ch`: the channel's site is in
 /// the owner's subtree, or it is the main portal (which the office reviews).
 pub fn may_place(ch: &Channel, owner: &UnitCode, snap: &Snapshot, units: &Units) -> bool {
