@@ -101,6 +101,10 @@ impl App {
             Ok(()) => cfg = with_panel,
             Err(e) => tracing::error!("管理后台保存的设置未采用：{e}"),
         }
+        let calendar = store
+            .read(admin::calendar::effective)
+            .await
+            .map_err(|e| StartError(e.to_string()))?;
         store
             .write(auth::csrf::load_or_make_key)
             .await
@@ -120,6 +124,7 @@ impl App {
             clock,
             assets,
             site_chrome: std::sync::RwLock::new(Arc::new(site)),
+            work_calendar: std::sync::RwLock::new(Arc::new(calendar)),
             login_throttle: Default::default(),
             kept_throttle: Default::default(),
             login_tries: Default::default(),

@@ -74,6 +74,18 @@ fn missing_handlers(st: &Shared, users: &[User], units: &Units) -> Vec<String> {
     out
 }
 
+/// The years the calendar should have by now and lacks: this year, and from November (when
+/// the State Council normally publishes it) next year.
+fn calendar_missing(st: &Shared) -> Vec<i32> {
+    let today = st.clock.now().to_offset(crate::clock::CST).date();
+    let mut want = vec![today.year()];
+    if u8::from(today.month()) >= 11 {
+        want.push(today.year() + 1);
+    }
+    let cal = st.calendar();
+    want.into_iter().filter(|y| !cal.covers_year(*y)).collect()
+}
+
 /// Every line, done or not.
 pub async fn lines(st: &Shared) -> Result<Vec<Line>> {
     let (users, all_units) = st
@@ -93,6 +105,7 @@ pub async fn lines(st: &Shared) -> Result<Vec<Line>> {
         .filter(|u| !u.disabled && u.is_admin() && u.totp_secret.is_none())
         .map(|u| u.display_name.clone())
         .collect();
+    let missing_years = calendar_missing(st);
     Ok(vec![
         Line {
             done: identifiers_set(&cfg),
@@ -127,6 +140,23 @@ pub async fn lines(st: &Shared) -> Result<Vec<Line>> {
             text: "已开启每日自动备份".into(),
             href: "/admin/settings",
             fix: "去系统设置开启",
+        },
+        Line {
+            done: missing_years.is_empty(),
+            text: if missing_years.is_empty() {
+                "工作日历已有今年（11月起还有明年）的节假日安排".into()
+            } else {
+                format!(
+                    "工作日历已有今年（11月起还有明年）的节假日安排：缺{}",
+                    missing_years
+                        .iter()
+                        .map(|y| format!("{y}年"))
+                        .collect::<Vec<_>>()
+                        .join("、")
+                )
+            },
+            href: "/admin/calendar",
+            fix: "去工作日历录入",
         },
         Line {
             done: without_2fa.is_empty(),

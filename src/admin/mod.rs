@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audit_log;
+pub mod calendar;
 pub mod checklist;
 pub mod cli;
 pub mod login;
@@ -37,6 +38,12 @@ pub const NAV: &[NavEntry] = &[
         Shows::System(Action::RunSystem),
     )
     .tile("网站名称、页脚标识、登录安全、备份等设置，保存即生效"),
+    NavEntry::new(
+        "/admin/calendar",
+        "工作日历",
+        Shows::System(Action::RunSystem),
+    )
+    .tile("法定节假日与调休上班日，所有工作日期限按此计算"),
     NavEntry::new("/admin/units", "组织机构", Shows::System(Action::RunSystem))
         .tile("区政府、部门、街道、社区的单位树"),
     NavEntry::new(

@@ -1,7 +1,7 @@
 //! The admin panel's routes.
 
 use super::{
-    account, audit_log, login, requests, set_password, settings, setup, system, units,
+    account, audit_log, calendar, login, requests, set_password, settings, setup, system, units,
     user_actions, users,
 };
 use crate::http::routes::Routes;
@@ -46,6 +46,8 @@ pub fn router() -> Routes {
         .get("/admin/audit.csv", audit_log::export)
         .get("/admin/settings", settings::show)
         .post("/admin/settings", settings::submit)
+        .get("/admin/calendar", calendar::show)
+        .post("/admin/calendar", calendar::submit)
         .get("/admin/system", system::show)
         .post("/admin/system/backup", system::backup)
 }

@@ -168,6 +168,55 @@ impl WorkCalendar {
         self.days.keys().any(|d| d.year() == year)
     }
 
+    /// The years from `from` to `to` (both included) that have no entries: counting across
+    /// them would be a guess, so callers say so instead of giving a date as certain.
+    pub fn missing_years(&self, from: Date, to: Date) -> Vec<i32> {
+        (from.year()..=to.year())
+            .filter(|y| !self.covers_year(*y))
+            .collect()
+    }
+
+    /// The entries of one year, as its own calendar (for editing that year alone).
+    pub fn year(&self, year: i32) -> WorkCalendar {
+        WorkCalendar {
+            days: self
+                .days
+                .iter()
+                .filter(|(d, _)| d.year() == year)
+                .map(|(d, s)| (*d, s.clone()))
+                .collect(),
+        }
+    }
+
+    /// Every day after `start` up to the `n`th working day, each with whether it counted and
+    /// why: what the calendar preview shows.
+    pub fn walk(&self, start: Date, n: u32) -> Vec<DayCount> {
+        let end = self.add_workdays(start, n);
+        let mut out = Vec::new();
+        let mut d = start;
+        let mut nth = 0u32;
+        while d < end {
+            let Some(next) = d.next_day() else { break };
+            d = next;
+            let counted = self.is_workday(d);
+            if counted {
+                nth += 1;
+            }
+            let why = match self.days.get(&d) {
+                Some(s) if s.kind == DayKind::Work => format!("调休上班{}", paren(&s.note)),
+                Some(s) => format!("放假{}", paren(&s.note)),
+                None if is_weekend(d) => "周末休息".to_owned(),
+                None => "工作日".to_owned(),
+            };
+            out.push(DayCount {
+                date: d,
+                counted: counted.then_some(nth),
+                why,
+            });
+        }
+        out
+    }
+
     /// The years that have entries.
     pub fn years(&self) -> BTreeSet<i32> {
         self.days.keys().map(|d| d.year()).collect()
@@ -215,6 +264,24 @@ impl WorkCalendar {
             }
         }
         n
+    }
+}
+
+/// One day of [`WorkCalendar::walk`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayCount {
+    pub date: Date,
+    /// Which working day this is (1, 2, …), or `None` when it is not counted.
+    pub counted: Option<u32>,
+    /// 工作日, 周末休息, 放假（国庆节）, 调休上班（国庆节调休）.
+    pub why: String,
+}
+
+fn paren(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!("（{s}）")
     }
 }
 

@@ -590,3 +590,39 @@ fn date_formatting() {
     );
     assert_eq!(iso(date!(2026 - 01 - 04)), "2026-01-04");
 }
+
+#[test]
+fn walk_names_every_day_up_to_the_result() {
+    // Wed 2026-09-30 + 5: 10-01..07 国庆节 off, 08 Thu (1), 09 Fri (2), 10 Sat 调休 (3),
+    // 11 Sun off, 12 Mon (4), 13 Tue (5).
+    let w = cal().walk(date!(2026 - 09 - 30), 5);
+    assert_eq!(w.len(), 13);
+    assert_eq!(w[0].date, date!(2026 - 10 - 01));
+    assert_eq!(w[0].counted, None);
+    assert_eq!(w[0].why, "放假（国庆节）");
+    let saturday = &w[9];
+    assert_eq!(saturday.date, date!(2026 - 10 - 10));
+    assert_eq!(saturday.counted, Some(3));
+    assert_eq!(saturday.why, "调休上班（国庆节调休）");
+    assert_eq!(w[10].why, "周末休息");
+    assert_eq!(w[12].date, date!(2026 - 10 - 13));
+    assert_eq!(w[12].counted, Some(5));
+    assert_eq!(w[12].why, "工作日");
+    assert!(cal().walk(date!(2026 - 09 - 30), 0).is_empty());
+}
+
+#[test]
+fn missing_years_are_named_and_one_year_can_be_taken_apart() {
+    let c = cal();
+    assert!(
+        c.missing_years(date!(2025 - 03 - 01), date!(2026 - 12 - 31))
+            .is_empty()
+    );
+    assert_eq!(
+        c.missing_years(date!(2026 - 12 - 20), date!(2028 - 01 - 05)),
+        vec![2027, 2028]
+    );
+    let y = c.year(2025);
+    assert_eq!(y.years().into_iter().collect::<Vec<_>>(), vec![2025]);
+    assert!(y.to_text().starts_with("# 2025年\n2025-01-01 休 元旦\n"));
+}

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::calendar::WorkCalendar;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::store::Store;
@@ -21,6 +22,9 @@ pub struct AppState {
     /// The site's name and footer identifiers, made from the configuration. Read it with
     /// `site()`.
     pub site_chrome: RwLock<Arc<Site>>,
+    /// The working-day calendar in effect: the built-in schedules with the years entered in
+    /// the panel over them. Read it with `calendar()`.
+    pub work_calendar: RwLock<Arc<WorkCalendar>>,
     pub tls: bool,
     /// `server.trusted_proxies`, parsed: whose forwarding headers are believed.
     pub trusted_proxies: crate::config::NetList,
@@ -77,6 +81,22 @@ impl AppState {
         match self.site_chrome.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The working-day calendar in effect now.
+    pub fn calendar(&self) -> Arc<WorkCalendar> {
+        match self.work_calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Puts a calendar in effect at once: every deadline is counted with it from now on.
+    pub fn set_calendar(&self, cal: WorkCalendar) {
+        match self.work_calendar.write() {
+            Ok(mut c) => *c = Arc::new(cal),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(cal),
         }
     }
 

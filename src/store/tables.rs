@@ -59,8 +59,13 @@ pub const AUTOSAVES: TableDefinition<&str, &[u8]> = TableDefinition::new("autosa
 /// (`admin::settings`), applied over the defaults at start where nothing locks them.
 pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 
+/// year ("2027") → that year's holidays and make-up working days in the calendar text format
+/// (`calendar::CalendarEdit`): years entered or corrected in the admin panel
+/// (`admin::calendar`), each replacing the built-in schedule of its year.
+pub const CALENDAR_YEARS: TableDefinition<&str, &[u8]> = TableDefinition::new("calendar_years");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 10] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 11] = [
     META,
     UNITS,
     SESSIONS,
@@ -71,6 +76,7 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 10] = [
     KEPT_FORMS,
     AUTOSAVES,
     SETTINGS,
+    CALENDAR_YEARS,
 ];
 /// Tables keyed by integer with byte values.
 pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 5] =

@@ -11,6 +11,7 @@ mod browser_admin;
 mod browser_daily;
 mod browser_editor;
 mod browser_workflow;
+mod calendar;
 mod checks;
 mod cli;
 mod confirm;

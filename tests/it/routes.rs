@@ -280,6 +280,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/settings",
         [LOGIN, NO, NO, NO, NO, SETTINGS_SAVED, NO, NO],
     ),
+    (
+        "GET",
+        "/admin/calendar",
+        [LOGIN, NO, NO, NO, NO, OK, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/calendar",
+        [LOGIN, NO, NO, NO, NO, "400", NO, NO],
+    ),
     ("GET", "/admin/system", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
     (
         "POST",

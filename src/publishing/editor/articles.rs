@@ -507,6 +507,7 @@ pub(super) struct Around {
     users: Vec<crate::auth::model::User>,
     pub(super) units: Units,
     pub(super) snap: std::sync::Arc<crate::portal::Snapshot>,
+    calendar: std::sync::Arc<crate::calendar::WorkCalendar>,
 }
 
 pub(super) async fn around(st: &Shared, units: &Units) -> Result<Around> {
@@ -514,6 +515,7 @@ pub(super) async fn around(st: &Shared, units: &Units) -> Result<Around> {
         users: st.store.read(crate::auth::store::list_users).await?,
         units: Units::new(units.units.clone()),
         snap: st.portal().snapshot(),
+        calendar: st.calendar(),
     })
 }
 
@@ -569,6 +571,7 @@ pub(super) fn take_after_save(
         &ar.users,
         &ar.units,
         &ar.snap,
+        &ar.calendar,
         now,
     )?;
     Ok(taken.after)

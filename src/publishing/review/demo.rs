@@ -274,6 +274,7 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
                 &users,
                 &units,
                 &snap,
+                &crate::calendar::WorkCalendar::builtin(),
                 at,
             )?;
             cur = taken.after;

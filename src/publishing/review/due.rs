@@ -20,11 +20,12 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
     );
     let users = st.store.read(crate::auth::store::list_users).await?;
     let snap = st.portal().snapshot();
+    let cal = st.calendar();
     let units = std::sync::Arc::new(units);
     let users = std::sync::Arc::new(users);
     let mut n = 0;
     for id in due {
-        let (units, users, snap) = (units.clone(), users.clone(), snap.clone());
+        let (units, users, snap, cal) = (units.clone(), users.clone(), snap.clone(), cal.clone());
         let r = st
             .store
             .write(move |txn| {
@@ -60,7 +61,7 @@ pub async fn publish_due(st: &Shared) -> Result<usize> {
                     now,
                 )?;
                 let def = def_for(&taken.after);
-                notices::after_step(txn, &taken, def, None, &users, &units, &snap, now)?;
+                notices::after_step(txn, &taken, def, None, &users, &units, &snap, &cal, now)?;
                 Ok(Some(taken))
             })
             .await;

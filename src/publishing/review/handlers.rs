@@ -132,6 +132,7 @@ pub async fn take_step(
     let users = st.store.read(crate::auth::store::list_users).await?;
     let (user, ctx) = (s.user.clone(), p.ctx.clone());
     let (snap, actor, aid) = (ic.snap.clone(), ic.actor.clone(), ic.article.id);
+    let cal = ic.calendar.clone();
     let units = Units::new(ic.units.units.clone());
     let r = st
         .store
@@ -173,7 +174,17 @@ pub async fn take_step(
                 )?;
             }
             let def = def_for(&taken.after);
-            notices::after_step(txn, &taken, def, Some(user.id), &users, &units, &snap, now)?;
+            notices::after_step(
+                txn,
+                &taken,
+                def,
+                Some(user.id),
+                &users,
+                &units,
+                &snap,
+                &cal,
+                now,
+            )?;
             Ok(taken)
         })
         .await;

@@ -20,6 +20,8 @@ use crate::publishing::flow::action as a;
 pub struct ItemCtx {
     pub units: Units,
     pub snap: Arc<Snapshot>,
+    /// The working-day calendar in effect, for deadlines.
+    pub calendar: Arc<crate::calendar::WorkCalendar>,
     pub article: Article,
     pub def: &'static Definition,
     pub instance: Instance,
@@ -55,6 +57,7 @@ impl ItemCtx {
         ItemCtx {
             units,
             snap,
+            calendar: st.calendar(),
             article,
             def,
             instance,

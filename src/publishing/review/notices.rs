@@ -23,9 +23,28 @@ const HANDLING: [&str; 4] = [
     a::REVIEW_AFTER,
 ];
 
+/// The review deadline of an item in a review queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// The end of that working day (ms).
+    At(i64),
+    /// The calendar has no schedule for these years, so no date is given as if it were sure.
+    Unknown(Vec<i32>),
+}
+
+impl Due {
+    pub fn at(&self) -> Option<i64> {
+        match self {
+            Due::At(ms) => Some(*ms),
+            Due::Unknown(_) => None,
+        }
+    }
+}
+
 /// The review deadline for an item entering a review queue, from the reviewing unit's site
-/// setting (`Site::review_days`), counted in working days from today (Beijing time).
-pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
+/// setting (`Site::review_days`), counted in working days from today (Beijing time) with the
+/// calendar in effect.
+pub fn due_for(after: &Article, snap: &Snapshot, cal: &WorkCalendar, now: i64) -> Option<Due> {
     let state = super::instance_of(after).state;
     let days = match state.as_str() {
         s::UNIT_REVIEW => snap.site(after.owner().as_str()).map(|x| x.review_days),
@@ -38,13 +57,17 @@ pub fn due_for(after: &Article, snap: &Snapshot, now: i64) -> Option<i64> {
     let today = crate::clock::from_ms(now)
         .to_offset(crate::clock::CST)
         .date();
-    let due = WorkCalendar::builtin().add_workdays(today, u32::from(days));
+    let due = cal.add_workdays(today, u32::from(days));
+    let missing = cal.missing_years(today, due);
+    if !missing.is_empty() {
+        return Some(Due::Unknown(missing));
+    }
     // The end of that working day.
     let end = due
         .with_hms(23, 59, 59)
         .ok()?
         .assume_offset(crate::clock::CST);
-    Some(crate::clock::to_ms(end))
+    Some(Due::At(crate::clock::to_ms(end)))
 }
 
 /// What the item waits on this person for now (a review, publishing, a look after the fact):
@@ -117,6 +140,7 @@ pub fn after_step(
     users: &[User],
     units: &Units,
     snap: &Snapshot,
+    cal: &WorkCalendar,
     now: i64,
 ) -> Result<()> {
     let item = &taken.after;
@@ -131,7 +155,7 @@ pub fn after_step(
     } else {
         format!("：{}", step.comment)
     };
-    let due = due_for(item, snap, now);
+    let due = due_for(item, snap, cal, now).and_then(|d| d.at());
     // Work notices about this item settle for whoever it no longer waits on, whoever did it.
     for (user, id) in notify::waiting_on(txn, &url)? {
         let still = users

@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 
 use super::item::{CHECKED, ItemCtx};
+use super::notices::Due;
 use crate::flow::{Definition, Instance};
 use crate::publishing::flow::{ReviewLevels, action as a};
 use crate::views::form::{self, Field, FormState};
@@ -19,6 +20,16 @@ pub fn levels_text(l: ReviewLevels) -> &'static str {
     }
 }
 
+/// Said instead of a deadline the calendar cannot count.
+fn missing_years_text(years: &[i32]) -> String {
+    let ys = years
+        .iter()
+        .map(|y| format!("{y}年"))
+        .collect::<Vec<_>>()
+        .join("、");
+    format!("无法计算：工作日历尚未录入{ys}的节假日安排（请系统管理员在“工作日历”中录入）")
+}
+
 /// The state, flag and deadline of the item.
 pub fn status(ic: &ItemCtx, scheduled: Option<i64>) -> Markup {
     let inst = &ic.instance;
@@ -26,6 +37,7 @@ pub fn status(ic: &ItemCtx, scheduled: Option<i64>) -> Markup {
     let due = super::notices::due_for(
         &ic.article,
         &ic.snap,
+        &ic.calendar,
         inst.history
             .last()
             .map(|s| s.at_ms)
@@ -37,7 +49,11 @@ pub fn status(ic: &ItemCtx, scheduled: Option<i64>) -> Markup {
             @if let Some(at) = scheduled { "（将于 " (crate::clock::show(at)) " 自动发布）" } }
         dt { "审核要求" } dd { (levels_text(levels)) }
         dt { "报送单位" } dd { (ic.units.name(ic.article.owner())) }
-        @if let Some(d) = due { dt { "审核期限" } dd { (crate::clock::show(d)) } }
+        @match due {
+            Some(Due::At(d)) => { dt { "审核期限" } dd { (crate::clock::show(d)) } }
+            Some(Due::Unknown(years)) => { dt { "审核期限" } dd { (missing_years_text(&years)) } }
+            None => {}
+        }
         @if let Some(reason) = &inst.flagged {
             @if last_flagging(inst) == Some(crate::publishing::flow::action::CORRECT) {
                 dt { "更正" } dd.flagged { strong { "已更正，待事后审核。" } "更正说明：" (reason) }

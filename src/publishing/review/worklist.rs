@@ -154,6 +154,7 @@ impl TodoSource for PublishingWork {
             }
             let wl = load(st, staff).await?;
             let snap = st.portal().snapshot();
+            let cal = st.calendar();
             let scheduled: Vec<u64> = wl
                 .lists
                 .iter()
@@ -178,7 +179,7 @@ impl TodoSource for PublishingWork {
                     "drafts" => Some(x.created_ms),
                     _ => {
                         let entered = inst.history.last().map_or(x.updated_ms, |s| s.at_ms);
-                        super::notices::due_for(x, &snap, entered)
+                        super::notices::due_for(x, &snap, &cal, entered).and_then(|d| d.at())
                     }
                 }
             };
