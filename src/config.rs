@@ -376,6 +376,13 @@ settings! {
         /// /readyz fails when free disk space in the data folder falls below this many MiB.
         zh("磁盘剩余空间下限（MiB）", "数据目录所在磁盘剩余空间低于此值时，/readyz 报告未就绪。")
         min_free_disk_mib: u64 = 256;
+        /// Tell the unit admins of every site with self-check (网站自查) items at risk or
+        /// failing, once a day at `selfcheck_hour`.
+        zh("网站自查每日运行", "勾选后每天在指定时刻进行全站自查（检查站内链接、发布日期），并把有风险或不合格的项目通知各站点的单位管理员。")
+        selfcheck_daily: bool = true;
+        /// Local hour (Asia/Shanghai, 0-23) of the daily self-check and its notices.
+        zh("网站自查时刻（北京时间，0–23 时）", "每天在几点进行全站自查并发送提醒。")
+        selfcheck_hour: u64 = 8;
     }
     memory: Memory {
         /// MiB of database pages redb keeps in memory. Reads beyond it come from the OS file
@@ -583,6 +590,12 @@ impl Config {
         self.listen_addrs()?;
         self.metrics_nets()?;
         self.trusted_proxies()?;
+        if self.ops.selfcheck_hour > 23 {
+            return Err(ConfigError(format!(
+                "配置错误：ops.selfcheck_hour = {} 无效，应为 0 到 23",
+                self.ops.selfcheck_hour
+            )));
+        }
         if self.backup.hour > 23 {
             return Err(ConfigError(format!(
                 "配置错误：backup.hour = {} 无效，应为 0 到 23",

@@ -316,6 +316,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("backup", "备份"),
     ("settings_change", "修改系统设置"),
     ("calendar_change", "修改工作日历"),
+    ("selfcheck_scan", "网站全站检查"),
     ("audit_verify", "校验审计日志"),
     ("demo_fill", "生成演示数据"),
     ("site_create", "新建站点"),

@@ -47,6 +47,9 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
             if let Err(e) = crate::publishing::review::due::publish_due(&st).await {
                 tracing::error!("scheduled publishing failed: {e}");
             }
+            if let Err(e) = crate::publishing::selfcheck::daily::if_due(&st).await {
+                tracing::error!("daily self-check failed: {e}");
+            }
             if let Err(e) = daily_backup(&st).await {
                 tracing::error!("scheduled backup failed: {e}");
             }

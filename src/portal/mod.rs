@@ -5,6 +5,7 @@ pub mod access;
 pub mod feeds;
 pub mod files;
 pub mod host;
+pub mod links;
 pub mod model;
 pub mod pages;
 pub mod routes;

@@ -140,6 +140,81 @@ pub struct Channel {
     /// their addresses and stay in search, its list page still answers.
     #[serde(default)]
     pub archived: bool,
+    /// 更新要求, as set on the channel page; `None` (channels made before it existed) is
+    /// guessed from the name (`update_class`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update: Option<UpdateClass>,
+}
+
+impl Channel {
+    /// How often this channel must get a new item, for the site self-check.
+    pub fn update_class(&self) -> UpdateClass {
+        self.update
+            .unwrap_or_else(|| UpdateClass::guess(&self.name))
+    }
+}
+
+/// 更新要求: how often a list channel must get a new item, after the national website
+/// inspection (动态、要闻 within 2 weeks; 通知公告、政策文件 within 6 months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateClass {
+    /// 动态、要闻类.
+    News,
+    /// 通知公告、政策文件类.
+    Notice,
+    /// Other channels that should still be kept up (a year without an item is "long stale").
+    Other,
+    /// 无需定期更新 (e.g. 机构概况 as a list of fixed entries): only checked for being empty.
+    Static,
+}
+
+impl UpdateClass {
+    pub const ALL: [UpdateClass; 4] = [
+        UpdateClass::News,
+        UpdateClass::Notice,
+        UpdateClass::Other,
+        UpdateClass::Static,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            UpdateClass::News => "news",
+            UpdateClass::Notice => "notice",
+            UpdateClass::Other => "other",
+            UpdateClass::Static => "static",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            UpdateClass::News => "动态要闻类（14天内须有更新）",
+            UpdateClass::Notice => "通知公告、政策文件类（6个月内须有更新）",
+            UpdateClass::Other => "其他须更新栏目（1年内须有更新）",
+            UpdateClass::Static => "无需定期更新",
+        }
+    }
+    pub fn parse(s: &str) -> Option<UpdateClass> {
+        UpdateClass::ALL.into_iter().find(|k| k.id() == s)
+    }
+    /// Days without a new item at which the channel is at risk, and at which it fails.
+    pub fn limits(self) -> Option<(i64, i64)> {
+        match self {
+            UpdateClass::News => Some((10, 14)),
+            UpdateClass::Notice => Some((150, 183)),
+            UpdateClass::Other => Some((300, 365)),
+            UpdateClass::Static => None,
+        }
+    }
+    /// The class a channel's name suggests.
+    pub fn guess(name: &str) -> UpdateClass {
+        let has = |words: &[&str]| words.iter().any(|w| name.contains(w));
+        if has(&["动态", "要闻", "新闻", "快讯"]) {
+            UpdateClass::News
+        } else if has(&["通知", "公告", "公示", "政策", "文件"]) {
+            UpdateClass::Notice
+        } else {
+            UpdateClass::Other
+        }
+    }
 }
 
 fn one() -> u8 {

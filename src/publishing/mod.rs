@@ -18,6 +18,7 @@ pub mod editor;
 pub mod flow;
 pub mod review;
 pub mod routes;
+pub mod selfcheck;
 pub mod store;
 
 use crate::auth::permission::Action;
@@ -31,6 +32,12 @@ pub const NAV: &[NavEntry] = &[
         Shows::AnyUnit(Action::WriteContent),
     )
     .tile("撰写、报送、审核、发布本单位的信息"),
+    NavEntry::new(
+        "/admin/selfcheck",
+        "网站自查",
+        Shows::AnyUnit(Action::ManageSite),
+    )
+    .tile("首页和栏目更新、空白栏目、站内链接、页脚标识，按全国检查指标逐站检查"),
     NavEntry::new(
         "/admin/sites",
         "站点与栏目",

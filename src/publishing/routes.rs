@@ -6,6 +6,11 @@ use crate::http::routes::Routes;
 /// The editor's pages and form posts (ordinary body limit).
 pub fn router() -> Routes {
     Routes::new()
+        .get("/admin/selfcheck", crate::publishing::selfcheck::page::show)
+        .post(
+            "/admin/selfcheck/scan",
+            crate::publishing::selfcheck::page::scan_now,
+        )
         .get("/admin/sites", crate::publishing::editor::sites::list)
         .post("/admin/sites", crate::publishing::editor::sites::create)
         .get(

@@ -6,7 +6,7 @@ use maud::{DOCTYPE, Markup, html};
 use crate::config::Config;
 
 /// Site identity from config, shown on every page.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Site {
     pub name: String,
     pub sponsor: String,

@@ -54,6 +54,63 @@ async fn the_system_administrator_renames_the_site_and_sets_its_code_in_the_pane
     assert!(footer.contains("3201150001"), "{footer}");
     assert!(c.title().await.unwrap().contains("滨江区人民政府"));
 
+    // 网站自查, by name from the staff navigation: the whole-site scan run from the page.
+    c.goto(&format!("{base}/admin")).await.unwrap();
+    c.find(Locator::XPath("//nav//a[normalize-space(.)='网站自查']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/admin/selfcheck").await;
+    click_button(&c, "立即全站检查").await;
+    crate::browser::wait_js_within(
+        &c,
+        "return location.search.indexOf('done=scan') >= 0 && !!document.querySelector('main .notice.ok');",
+        "the scan's result",
+        crate::browser::WAIT,
+    )
+    .await;
+    let main = text_of(&c, "main").await;
+    assert!(
+        main.contains("/c/zhaoshang-2024/ 指向的页面不存在"),
+        "{main}"
+    );
+    axe_check(&c, axe, "/admin/selfcheck").await;
+    screenshots(&c, "selfcheck").await;
+
+    // 工作日历: the 2026 schedule open for editing and a preview across 国庆节.
+    c.find(Locator::XPath("//nav//a[normalize-space(.)='工作日历']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_path(&c, "/admin/calendar").await;
+    c.find(Locator::XPath("//a[normalize-space(.)='编辑2026年安排']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    crate::browser::wait_js_within(
+        &c,
+        "return !!document.getElementById('f-text');",
+        "the year's editor",
+        crate::browser::WAIT,
+    )
+    .await;
+    axe_check(&c, axe, "/admin/calendar?year=2026").await;
+    c.goto(&format!("{base}/admin/calendar?from=2026-09-30&n=5"))
+        .await
+        .unwrap();
+    assert!(
+        text_of(&c, "main")
+            .await
+            .contains("第5个工作日是 2026年10月13日")
+    );
+    axe_check(&c, axe, "/admin/calendar (preview)").await;
+
     // The 审计管理员 finds the change in the audit log by its action.
     app.seed_user("ba-audit", Role::Auditor, "gov").await;
     c.goto(&format!("{base}/admin")).await.unwrap();

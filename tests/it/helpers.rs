@@ -39,6 +39,8 @@ pub fn test_config(dir: &std::path::Path) -> Config {
     cfg.server.data_dir = dir.display().to_string();
     cfg.server.listen = vec!["127.0.0.1:0".into()];
     cfg.log.level = "warn".into();
+    // The daily self-check would race the test's own steps; tests that want it run it.
+    cfg.ops.selfcheck_daily = false;
     cfg
 }
 

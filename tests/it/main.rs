@@ -31,6 +31,7 @@ mod proxy;
 mod routes;
 mod search;
 mod security;
+mod selfcheck;
 mod settings;
 mod storage;
 mod three_duties;

@@ -32,6 +32,7 @@ const USER: &str = "303 /admin/users/{id}";
 const BACKED_UP: &str = "303 /admin/system?done=backup";
 const SETTINGS_SAVED: &str = "303 /admin/settings?done=saved";
 const NOTICES: &str = "303 /admin/notifications";
+const SCANNED: &str = "303 /admin/selfcheck?done=scan";
 const ENROL: &str = "303 /account/totp";
 
 /// (method, path, [anonymous, reporter, reviewer, publisher, unit_admin, sysadmin, secadmin, auditor])
@@ -316,6 +317,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ),
     // The editor. Nobody here has a site yet, so `{unit}` names none (404 once allowed
     // in); only a publisher edits items, and item `{id}` does not exist (404).
+    (
+        "GET",
+        "/admin/selfcheck",
+        [LOGIN, NO, NO, NO, OK, OK, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/selfcheck/scan",
+        [LOGIN, NO, NO, NO, SCANNED, SCANNED, NO, NO],
+    ),
     ("GET", "/admin/sites", [LOGIN, NO, NO, NO, OK, OK, NO, NO]),
     ("POST", "/admin/sites", [LOGIN, NO, NO, NO, NO, BAD, NO, NO]),
     (

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Posted, Staff};
 use crate::http::respond::{html as page, html_invalid, see_other};
-use crate::portal::model::{Channel, ChannelKind, Site, Slug};
+use crate::portal::model::{Channel, ChannelKind, Site, Slug, UpdateClass};
 use crate::portal::store;
 use crate::staff::shell::{event, render};
 use crate::views::form::{self, Field, FormState};
@@ -38,6 +38,13 @@ fn levels_options() -> Vec<(String, String)> {
             "两级审核（本单位审核后报区政府办公室审核）".into(),
         ),
     ]
+}
+
+fn update_options() -> Vec<(String, String)> {
+    UpdateClass::ALL
+        .iter()
+        .map(|k| (k.id().to_owned(), k.label().to_owned()))
+        .collect()
 }
 
 fn kind_options() -> Vec<(String, String)> {
@@ -66,6 +73,7 @@ fn channel_values(c: &Channel) -> FormState {
             ("in_nav".into(), flag(c.in_nav)),
             ("archived".into(), flag(c.archived)),
             ("review_levels".into(), c.review_levels.to_string()),
+            ("update".into(), c.update_class().id().into()),
         ],
         ..Default::default()
     }
@@ -92,6 +100,7 @@ fn channel_fields(site_channels: &[Channel], editing: Option<&Channel>, fs: &For
         (form::field(&Field::new("link", "链接地址").optional().hint("仅“外部链接”类栏目填写，须以 http:// 或 https:// 开头"), fs))
         (textarea("page_body", "单页正文", "仅“单页”类栏目填写；可直接输入文字，空行分段", 10, fs))
         (form::select("review_levels", "审核级数（信息列表类栏目）", &levels_options(), fs))
+        (form::select("update", "更新要求（信息列表类栏目，网站自查按此检查）", &update_options(), fs))
         (checkbox("on_home", "在站点首页显示本栏目最新信息", fs))
         (checkbox("in_nav", "在站点导航栏显示", fs))
         (checkbox("archived", "归档：不再接收新信息，从导航和首页撤下（已发布信息的网址不变，仍可检索）", fs))
@@ -273,6 +282,12 @@ fn parse_channel(p: &Posted, chans: &[Channel], ch: &mut Channel, fs: &mut FormS
     ch.in_nav = !p.get("in_nav").is_empty();
     ch.archived = !p.get("archived").is_empty();
     // Absent (an older form): the channel keeps what it had.
+    match UpdateClass::parse(p.get("update").trim()) {
+        Some(u) => ch.update = Some(u),
+        // An older page without the field keeps what the channel had.
+        None if p.get("update").trim().is_empty() => {}
+        None => fs.add_error("update", "请从列表中选择更新要求"),
+    }
     match p.get("review_levels").trim() {
         "" => {}
         v => match v.parse::<u8>() {
@@ -313,6 +328,7 @@ pub async fn channel_create(
         in_nav: false,
         review_levels: if site.is_main { 2 } else { 1 },
         archived: false,
+        update: None,
     };
     parse_channel(&p, &chans, &mut ch, &mut fs);
     let (Ok(slug), false) = (slug, fs.has_errors()) else {

@@ -44,6 +44,7 @@ fn channel(id: u64, site: &str, levels: u8) -> Channel {
         in_nav: false,
         review_levels: levels,
         archived: false,
+        update: None,
     }
 }
 
