@@ -32,6 +32,7 @@ mod routes;
 mod search;
 mod security;
 mod settings;
+mod stats;
 mod storage;
 mod three_duties;
 mod tls;
