@@ -197,7 +197,7 @@ pub async fn list(
 
 /// A cell a spreadsheet will not run: text starting with = + - @ (or a tab or return) is
 /// prefixed with an apostrophe (CSV formula injection).
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

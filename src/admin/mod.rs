@@ -1,7 +1,8 @@
 //! The admin panel and the sign-in pages: first-run setup, login with optional
 //! two-factor step, account security, accounts and roles (安全管理员), account requests
 //! that need a second admin (账号审批) and the one-time set-password link, the unit tree
-//! and system pages (系统管理员), the audit log (审计管理员).
+//! and system pages (系统管理员), the audit log (审计管理员), statistics of publishing work
+//! (统计分析: 系统管理员 and 单位管理员).
 
 pub mod account;
 pub mod audit_log;
@@ -16,6 +17,7 @@ pub mod routes;
 pub mod set_password;
 pub mod settings;
 pub mod setup;
+pub mod stats;
 pub mod system;
 pub mod units;
 pub mod user_actions;
@@ -44,6 +46,12 @@ pub const NAV: &[NavEntry] = &[
         Shows::System(Action::RunSystem),
     )
     .tile("法定节假日与调休上班日，所有工作日期限按此计算"),
+    NavEntry::new(
+        "/admin/stats",
+        "统计分析",
+        Shows::AnyUnit(Action::ManageSite),
+    )
+    .tile("各单位、各栏目发布数量，审核用时与待办积压"),
     NavEntry::new("/admin/units", "组织机构", Shows::System(Action::RunSystem))
         .tile("区政府、部门、街道、社区的单位树"),
     NavEntry::new(

@@ -1,8 +1,8 @@
 //! The admin panel's routes.
 
 use super::{
-    account, audit_log, calendar, login, requests, set_password, settings, setup, system, units,
-    user_actions, users,
+    account, audit_log, calendar, login, requests, set_password, settings, setup, stats, system,
+    units, user_actions, users,
 };
 use crate::http::routes::Routes;
 
@@ -48,6 +48,9 @@ pub fn router() -> Routes {
         .post("/admin/settings", settings::submit)
         .get("/admin/calendar", calendar::show)
         .post("/admin/calendar", calendar::submit)
+        .get("/admin/stats", stats::show)
+        .get("/admin/stats.xlsx", stats::xlsx)
+        .get("/admin/stats.csv", stats::csv)
         .get("/admin/system", system::show)
         .post("/admin/system/backup", system::backup)
 }

@@ -1,5 +1,5 @@
 //! The admin panel in a real browser (issue 12): the 系统管理员 changes the site name and the
-//! 网站标识码 in 系统设置, and the public home page shows both at once.
+//! 网站标识码 in 系统设置, and the public home page shows both at once; 统计分析 passes axe-core.
 
 use fantoccini::Locator;
 use gongkai::auth::model::Role;
@@ -110,6 +110,12 @@ async fn the_system_administrator_renames_the_site_and_sets_its_code_in_the_pane
             .contains("第5个工作日是 2026年10月13日")
     );
     axe_check(&c, axe, "/admin/calendar (preview)").await;
+
+    // 统计分析 (issue 12): its charts and wide tables pass axe-core too.
+    c.goto(&format!("{base}/admin/stats")).await.unwrap();
+    wait_path(&c, "/admin/stats").await;
+    axe_check(&c, axe, "/admin/stats").await;
+    screenshots(&c, "stats").await;
 
     // The 审计管理员 finds the change in the audit log by its action.
     app.seed_user("ba-audit", Role::Auditor, "gov").await;

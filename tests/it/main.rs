@@ -33,6 +33,7 @@ mod search;
 mod security;
 mod selfcheck;
 mod settings;
+mod stats;
 mod storage;
 mod three_duties;
 mod tls;

@@ -291,6 +291,18 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/calendar",
         [LOGIN, NO, NO, NO, NO, "400", NO, NO],
     ),
+    // 统计分析: the 系统管理员 and 单位管理员 (here of the root: the whole district).
+    ("GET", "/admin/stats", [LOGIN, NO, NO, NO, OK, OK, NO, NO]),
+    (
+        "GET",
+        "/admin/stats.xlsx",
+        [LOGIN, NO, NO, NO, OK, OK, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/stats.csv",
+        [LOGIN, NO, NO, NO, OK, OK, NO, NO],
+    ),
     ("GET", "/admin/system", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
     (
         "POST",

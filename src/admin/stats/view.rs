@@ -1,0 +1,158 @@
+//! The page of 统计分析: the filter form, the two charts and the four tables.
+
+use maud::{Markup, html};
+
+use super::figures::{Figures, days, mean, median};
+use super::{Asked, HOME, chart};
+use crate::views::form::{self, Field};
+
+pub(super) fn filter_form(a: &Asked) -> Markup {
+    let q = a.query();
+    html! {
+        form.filter method="get" action=(HOME) novalidate {
+            (form::field(&Field::new("year", "年度").kind("number"), &a.fs))
+            (form::select("unit", "单位（含下级单位）", &a.options, &a.fs))
+            button type="submit" { "查询" }
+        }
+        @if !a.fs.has_errors() {
+            p.downloads {
+                a href=(format!("{HOME}.xlsx?{q}")) { "下载 Excel 表格（四张表）" }
+                " "
+                a href=(format!("{HOME}.csv?{q}")) { "下载 CSV（各单位各月发布数）" }
+            }
+        }
+    }
+}
+
+const MONTH_LABELS: [&str; 12] = [
+    "1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月",
+];
+
+pub(super) fn charts(f: &Figures) -> Markup {
+    let months = f.months_total();
+    let month_bars: Vec<(String, u32)> = MONTH_LABELS
+        .iter()
+        .zip(months)
+        .map(|(l, n)| ((*l).to_owned(), n))
+        .collect();
+    let peak = months
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+        .filter(|(_, n)| **n > 0);
+    let month_summary = match peak {
+        Some((i, n)) => format!(
+            "{}年{}各月发布信息数柱状图：全年共 {} 条，最多的是{}（{} 条）。各月数字见下表。",
+            f.year,
+            f.scope_name,
+            f.total(),
+            MONTH_LABELS[i],
+            n
+        ),
+        None => format!(
+            "{}年{}各月发布信息数柱状图：全年尚无发布的信息。",
+            f.year, f.scope_name
+        ),
+    };
+    let mut unit_bars: Vec<(String, u32)> = f
+        .units
+        .iter()
+        .map(|u| (u.name.clone(), u.total()))
+        .collect();
+    unit_bars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let unit_summary = match unit_bars.first().filter(|b| b.1 > 0) {
+        Some((name, n)) => format!(
+            "{}年各单位发布信息数条形图：共 {} 个单位，最多的是{}（{} 条）。各单位数字见下表。",
+            f.year,
+            unit_bars.len(),
+            name,
+            n
+        ),
+        None => format!(
+            "{}年各单位发布信息数条形图：共 {} 个单位，尚无发布的信息。",
+            f.year,
+            unit_bars.len()
+        ),
+    };
+    html! {
+        div.stats-charts {
+            figure.chart-box {
+                (chart::columns("chart-months", &month_summary, &month_bars))
+                figcaption { (f.year) "年" (f.scope_name) "各月发布信息数（条）" }
+            }
+            figure.chart-box {
+                (chart::rows("chart-units", &unit_summary, &unit_bars))
+                figcaption { (f.year) "年各单位发布信息数（条，由多到少）" }
+            }
+        }
+    }
+}
+
+pub(super) fn tables(f: &Figures) -> Markup {
+    let months = f.months_total();
+    let all = f.turnaround_all();
+    let waiting = f.waiting_total();
+    html! {
+        div.table-scroll tabindex="0" role="region" aria-labelledby="stats-months-cap" {
+            table.data #stats-months {
+                caption #stats-months-cap { (f.year) "年各单位各月发布信息数（条）" }
+                thead { tr {
+                    th scope="col" { "单位" }
+                    @for m in MONTH_LABELS { th scope="col" { (m) } }
+                    th scope="col" { "合计" }
+                } }
+                tbody {
+                    @for u in &f.units {
+                        tr { th scope="row" { (u.name) } @for n in u.months { td { (n) } } td { (u.total()) } }
+                    }
+                }
+                tfoot { tr { th scope="row" { "合计" } @for n in months { td { (n) } } td { (f.total()) } } }
+            }
+        }
+        table.data #stats-channels {
+            caption { (f.year) "年各栏目发布信息数" }
+            thead { tr { th scope="col" { "站点" } th scope="col" { "栏目" } th scope="col" { "信息数（条）" } } }
+            tbody {
+                @for c in &f.channels {
+                    tr { td { (c.site) } th scope="row" { (c.channel) } td { (c.count) } }
+                }
+                @if f.channels.is_empty() { tr { td colspan="3" { "没有栏目。" } } }
+            }
+        }
+        p.hint { "一条信息同时在几个栏目中的，每个栏目各计一次；本年没有发布信息的栏目也列出（计 0）。" }
+        table.data #stats-turnaround {
+            caption { (f.year) "年审核用时（自首次报送至发布，按工作日计）" }
+            thead { tr {
+                th scope="col" { "单位" } th scope="col" { "经审核发布（条）" }
+                th scope="col" { "用时中位数（工作日）" } th scope="col" { "平均用时（工作日）" }
+            } }
+            tbody {
+                @for u in f.units.iter().filter(|u| !u.turnaround.is_empty()) {
+                    tr {
+                        th scope="row" { (u.name) } td { (u.turnaround.len()) }
+                        td { (days(median(&u.turnaround))) } td { (days(mean(&u.turnaround))) }
+                    }
+                }
+                @if all.is_empty() { tr { td colspan="4" { "本年没有经审核发布的信息。" } } }
+            }
+            tfoot { tr {
+                th scope="row" { "合计" } td { (all.len()) } td { (days(median(&all))) } td { (days(mean(&all))) }
+            } }
+        }
+        p.hint { "只计经过审核（审核通过）后发布或定时发布的信息；紧急发布、无需审核的栏目中的信息不计。工作日按系统设置中的工作日历计算，报送当日不计。" }
+        table.data #stats-waiting {
+            caption { "当前待办积压（各单位报送的信息，截至现在）" }
+            thead { tr {
+                th scope="col" { "单位" } th scope="col" { "待本单位审核" } th scope="col" { "待办公室审核" }
+                th scope="col" { "待发布" } th scope="col" { "定时发布" } th scope="col" { "合计" }
+            } }
+            tbody {
+                @for u in f.units.iter().filter(|u| u.waiting.total() > 0) {
+                    tr { th scope="row" { (u.name) } @for n in u.waiting.columns() { td { (n) } } td { (u.waiting.total()) } }
+                }
+                @if waiting.total() == 0 { tr { td colspan="6" { "现在没有等待审核或发布的信息。" } } }
+            }
+            tfoot { tr { th scope="row" { "合计" } @for n in waiting.columns() { td { (n) } } td { (waiting.total()) } } }
+        }
+    }
+}
