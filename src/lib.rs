@@ -78,6 +78,27 @@ impl App {
         let addrs = cfg.listen_addrs().map_err(|e| StartError(e.0))?;
         let trusted_proxies = cfg.trusted_proxies().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
+        // A restore staged in the panel is swapped in now, before the store opens.
+        let stamp = {
+            let t = clock.now().to_offset(clock::CST);
+            format!(
+                "{:04}{:02}{:02}-{:02}{:02}{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        };
+        let swapped = ops::restore::swap_in_if_staged(&dir, &stamp)
+            .map_err(|e| StartError(format!("恢复备份失败：{e}")))?;
+        if let Some(kept) = &swapped {
+            tracing::warn!(
+                "已换入管理后台上传的备份；原有数据保留在 {}",
+                kept.display()
+            );
+        }
         let clock_for_open = clock.clone();
         let cache = cfg.store_cache_bytes();
         let store = tokio::task::spawn_blocking(move || {
@@ -105,6 +126,22 @@ impl App {
             .read(admin::calendar::effective)
             .await
             .map_err(|e| StartError(e.to_string()))?;
+        if let Some(kept) = swapped {
+            let now = clock::to_ms(clock.now());
+            let ev = auth::audit::Event {
+                user: "系统".into(),
+                unit: String::new(),
+                action: "restore_done",
+                object: kept.display().to_string(),
+                ip: String::new(),
+                outcome: auth::audit::Outcome::Success,
+                detail: "已换入管理后台上传的备份，原有数据保留在此目录".into(),
+            };
+            store
+                .write(move |txn| auth::audit::append(txn, ev, now).map(|_| ()))
+                .await
+                .map_err(|e| StartError(e.to_string()))?;
+        }
         store
             .write(auth::csrf::load_or_make_key)
             .await
@@ -116,6 +153,7 @@ impl App {
             .collect();
         let assets = views::assets::Assets::load();
         let site = views::Site::from_config(&cfg, &assets);
+        let started_ms = clock::to_ms(clock.now());
         let state = Arc::new(AppState {
             tls: tls.is_some(),
             trusted_proxies,
@@ -125,6 +163,8 @@ impl App {
             assets,
             site_chrome: std::sync::RwLock::new(Arc::new(site)),
             work_calendar: std::sync::RwLock::new(Arc::new(calendar)),
+            started_ms,
+            reindex: Default::default(),
             login_throttle: Default::default(),
             kept_throttle: Default::default(),
             login_tries: Default::default(),

@@ -1,8 +1,8 @@
 //! The admin panel's routes.
 
 use super::{
-    account, audit_log, calendar, login, requests, set_password, settings, setup, stats, system,
-    units, user_actions, users,
+    account, audit_log, calendar, login, requests, restore, set_password, settings, setup, stats,
+    system, system_page, units, user_actions, users,
 };
 use crate::http::routes::Routes;
 
@@ -51,6 +51,23 @@ pub fn router() -> Routes {
         .get("/admin/stats", stats::show)
         .get("/admin/stats.xlsx", stats::xlsx)
         .get("/admin/stats.csv", stats::csv)
-        .get("/admin/system", system::show)
-        .post("/admin/system/backup", system::backup)
+        .get("/admin/system", system_page::show)
+        .post("/admin/system/backup", system_page::backup)
+        .get("/admin/system/backups/{name}", system_page::download)
+        .post("/admin/system/reindex", system_page::reindex)
+        .post("/admin/system/restore/cancel", restore::cancel)
+}
+
+/// The restore upload: a body far larger than any form, with its own limit
+/// (`restore::MAX_UPLOAD`); the composition root gives it an hour instead of the usual
+/// request timeout.
+pub fn restore_routes() -> Routes {
+    Routes::new().post(restore::PATH, restore::upload)
+}
+
+pub fn restore_limits(r: axum::Router<crate::http::Shared>) -> axum::Router<crate::http::Shared> {
+    r.layer(axum::extract::DefaultBodyLimit::max(restore::MAX_UPLOAD))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            restore::MAX_UPLOAD,
+        ))
 }

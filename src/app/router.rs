@@ -7,15 +7,14 @@ use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
 use crate::{admin, ops, portal, publishing};
 
-/// Every capability's routes: those under the global body limit, and the upload routes
-/// with their own limits.
-fn routes() -> (Routes, Routes) {
+/// Every capability's routes: those under the global body limit, the upload routes with
+/// their own limits, and the restore upload with its own.
+fn routes() -> (Routes, Routes, Routes) {
     let ordinary = Routes::new()
         .merge(portal::routes::router())
         .merge(portal::feeds::router())
@@ -27,16 +26,21 @@ fn routes() -> (Routes, Routes) {
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
         .get("/favicon.ico", assets::favicon);
-    (ordinary, publishing::routes::upload_routes())
+    (
+        ordinary,
+        publishing::routes::upload_routes(),
+        admin::routes::restore_routes(),
+    )
 }
 
 /// Every route with its method, in the order registered: the route × role test walks it.
 pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    let (ordinary, uploads) = routes();
+    let (ordinary, uploads, restore) = routes();
     ordinary
         .table()
         .iter()
         .chain(uploads.table())
+        .chain(restore.table())
         .copied()
         .collect()
 });
@@ -44,7 +48,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg().server.request_timeout_secs.max(1));
-    let (ordinary, uploads) = routes();
+    let (ordinary, uploads, restore) = routes();
     // The global body limit covers every route but the editor's upload routes, which
     // carry their own larger per-file and per-request limits.
     let limited = ordinary
@@ -54,6 +58,7 @@ pub fn build(st: Shared) -> Router {
     let inner = Router::new()
         .merge(limited)
         .merge(publishing::routes::upload_limits(uploads.into_router()))
+        .merge(admin::routes::restore_limits(restore.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             crate::http::kept::middleware,
@@ -64,10 +69,9 @@ pub fn build(st: Shared) -> Router {
         ))
         .layer(axum::middleware::from_fn(mw::origin_check))
         .layer(CatchPanicLayer::custom(mw::panic_response))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
+        .layer(axum::middleware::from_fn(move |req, next| {
+            with_timeout(timeout, req, next)
+        }))
         // Outside the limits, so their bare 408/413 answers become pages too.
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
@@ -104,4 +108,27 @@ pub fn build(st: Shared) -> Router {
 
 async fn not_found() -> crate::error::Error {
     crate::error::Error::NotFound
+}
+
+/// How long a backup upload may take: an hour, where every other request has
+/// `server.request_timeout_secs`.
+const RESTORE_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The request timeout: `timeout`, or an hour for the restore upload. A request past it
+/// gets 408, as tower-http's `TimeoutLayer` would answer.
+async fn with_timeout(
+    timeout: Duration,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if req.uri().path() == admin::restore::PATH {
+        RESTORE_TIMEOUT
+    } else {
+        timeout
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }

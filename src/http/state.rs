@@ -25,6 +25,10 @@ pub struct AppState {
     /// The working-day calendar in effect: the built-in schedules with the years entered in
     /// the panel over them. Read it with `calendar()`.
     pub work_calendar: RwLock<Arc<WorkCalendar>>,
+    /// When this process started serving (ms), for the system page's uptime.
+    pub started_ms: i64,
+    /// A search index rebuild asked for in the panel: running, and how far.
+    pub reindex: crate::search::indexer::Progress,
     pub tls: bool,
     /// `server.trusted_proxies`, parsed: whose forwarding headers are believed.
     pub trusted_proxies: crate::config::NetList,

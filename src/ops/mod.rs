@@ -3,4 +3,5 @@
 pub mod backup;
 pub mod control;
 pub mod memory;
+pub mod restore;
 pub mod routes;

@@ -33,6 +33,7 @@ enum Job {
 pub struct Indexer {
     pub index: Arc<SearchIndex>,
     kinds: Vec<Kind>,
+    sources: Vec<Source>,
     tx: std::sync::Mutex<Sender<Job>>,
 }
 
@@ -63,6 +64,7 @@ impl Indexer {
         Indexer {
             index,
             kinds: sources.iter().map(|s| s.kind).collect(),
+            sources: sources.to_vec(),
             tx: std::sync::Mutex::new(tx),
         }
     }
@@ -88,12 +90,49 @@ impl Indexer {
         self.send(Job::Remove(kind, id));
     }
 
+    /// Rebuilds the whole index from the registered sources, counting into `progress`
+    /// (blocking: run it off the async threads).
+    pub fn rebuild(&self, store: &Store, progress: &Progress) -> Result<usize> {
+        rebuild_counted(&self.index, store, &self.sources, progress)
+    }
+
     /// Blocks until every change sent so far is searchable.
     pub fn flush(&self) {
         let (tx, rx) = channel();
         self.send(Job::Flush(tx));
         let _ = rx.recv_timeout(std::time::Duration::from_secs(60));
     }
+}
+
+/// A rebuild's progress, for the system page: whether one runs, how many documents it has
+/// put so far, and how the last one ended.
+#[derive(Default)]
+pub struct Progress {
+    pub running: std::sync::atomic::AtomicBool,
+    pub done: std::sync::atomic::AtomicU64,
+    /// (finished at ms, documents, error) of the last rebuild.
+    pub last: std::sync::Mutex<Option<(i64, u64, Option<String>)>>,
+}
+
+/// Rebuilds the index from every source, counting into `progress` as it goes. Searches see
+/// the old index until the one commit at the end.
+pub fn rebuild_counted(
+    index: &SearchIndex,
+    store: &Store,
+    sources: &[Source],
+    progress: &Progress,
+) -> Result<usize> {
+    use std::sync::atomic::Ordering::Relaxed;
+    progress.done.store(0, Relaxed);
+    index.rebuild_with(|put| {
+        for s in sources {
+            (s.rebuild)(store, &mut |d| {
+                progress.done.fetch_add(1, Relaxed);
+                put(d)
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// Rebuilds the index from every source (one commit).

@@ -35,6 +35,7 @@ mod selfcheck;
 mod settings;
 mod stats;
 mod storage;
+mod system_page;
 mod three_duties;
 mod tls;
 mod workflow;

@@ -309,6 +309,40 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/system/backup",
         [LOGIN, NO, NO, NO, NO, BACKED_UP, NO, NO],
     ),
+    // `{name}` is no backup file: 404 once allowed.
+    (
+        "GET",
+        "/admin/system/backups/{name}",
+        [LOGIN, NO, NO, NO, NO, "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/system/reindex",
+        [
+            LOGIN,
+            NO,
+            NO,
+            NO,
+            NO,
+            "303 /admin/system?done=reindex",
+            NO,
+            NO,
+        ],
+    ),
+    (
+        "POST",
+        "/admin/system/restore/cancel",
+        [
+            LOGIN,
+            NO,
+            NO,
+            NO,
+            NO,
+            "303 /admin/system?done=cancelled",
+            NO,
+            NO,
+        ],
+    ),
     // Everyone's own notices; `{id}` is no notice of theirs (404).
     (
         "GET",
@@ -448,10 +482,20 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/articles/{id}/images",
         [LOGIN, "404", "404", "404", NO, NO, NO, NO],
     ),
+    // The restore upload: a form without the file is refused (400) once allowed.
+    (
+        "POST",
+        "/admin/system/restore",
+        [LOGIN, NO, NO, NO, NO, "400", NO, NO],
+    ),
 ];
 
 /// The upload routes, which look at the session before reading any of the body.
-const UPLOADS: [&str; 2] = ["/admin/articles/{id}/files", "/admin/articles/{id}/images"];
+const UPLOADS: [&str; 3] = [
+    "/admin/articles/{id}/files",
+    "/admin/articles/{id}/images",
+    "/admin/system/restore",
+];
 
 /// A harmless body for each POST: enough to reach the permission check, never enough
 /// to change anything that matters (forms come back with errors, or act on a spare account).
