@@ -124,6 +124,8 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
                 kind: *kind,
                 parent: parent.map(code_of).transpose()?,
                 created_ms: now,
+                profile: demo_profile(code)?,
+                retired: false,
             };
             users::create_unit(txn, unit)?.map_err(|e| Error::Internal(e.message))?;
         }
@@ -176,6 +178,34 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         .read_blocking(|txn| crate::publishing::selfcheck::scan::run(txn, &snap, &hosts, now))?;
     store.write_blocking(|txn| crate::publishing::selfcheck::scan::keep(txn, &scan))?;
     Ok(Some(accounts))
+}
+
+/// Contacts and hours for the units a visitor deals with most. The credit codes are made
+/// up (with a correct check character) and belong to nobody.
+fn demo_profile(code: &str) -> Result<crate::auth::model::UnitProfile> {
+    let hours = "工作日 上午9:00—12:00，下午1:30—5:30".to_owned();
+    let (credit, phone, address) = match code {
+        "gov" => (
+            "11320100MB1234567A",
+            "0000-0000000",
+            "示范区政务服务大道1号",
+        ),
+        "office" => ("", "0000-0000100", "示范区政务服务大道1号二楼"),
+        "commerce" => ("", "0000-0000101", "示范区政务服务大道1号三楼"),
+        _ => return Ok(Default::default()),
+    };
+    let credit_code = if credit.is_empty() {
+        None
+    } else {
+        Some(crate::auth::model::CreditCode::parse(credit).map_err(Error::Internal)?)
+    };
+    Ok(crate::auth::model::UnitProfile {
+        credit_code,
+        phone: phone.into(),
+        address: address.into(),
+        office_hours: hours,
+        ..Default::default()
+    })
 }
 
 fn code_of(s: &str) -> Result<UnitCode> {

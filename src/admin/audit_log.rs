@@ -313,6 +313,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user_disable", "停用账号"),
     ("user_enable", "启用账号"),
     ("unit_create", "新建单位"),
+    ("unit_update", "修改单位信息"),
+    ("unit_retire", "撤销单位"),
     ("backup", "备份"),
     ("backup_download", "下载备份"),
     ("search_reindex", "重建搜索索引"),

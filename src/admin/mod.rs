@@ -21,6 +21,7 @@ pub mod setup;
 pub mod stats;
 pub mod system;
 pub mod system_page;
+pub mod unit_edit;
 pub mod units;
 pub mod user_actions;
 pub mod users;

@@ -2,7 +2,7 @@
 
 use super::{
     account, audit_log, calendar, login, requests, restore, set_password, settings, setup, stats,
-    system, system_page, units, user_actions, users,
+    system, system_page, unit_edit, units, user_actions, users,
 };
 use crate::http::routes::Routes;
 
@@ -42,6 +42,9 @@ pub fn router() -> Routes {
         .post("/admin/requests/{id}/flow", requests::take)
         .get("/admin/units", units::list)
         .post("/admin/units", units::create)
+        .get("/admin/units/{code}", unit_edit::show)
+        .post("/admin/units/{code}", unit_edit::submit)
+        .post("/admin/units/{code}/retire", unit_edit::retire)
         .get("/admin/audit", audit_log::list)
         .get("/admin/audit.csv", audit_log::export)
         .get("/admin/settings", settings::show)

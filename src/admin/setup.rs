@@ -156,6 +156,8 @@ pub fn ensure_root_unit(
         kind: UnitKind::Government,
         parent: None,
         created_ms: now,
+        profile: Default::default(),
+        retired: false,
     };
     users::create_unit(txn, unit)?.map_err(|e| Error::Internal(e.message))?;
     Ok(code)

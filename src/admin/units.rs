@@ -1,4 +1,6 @@
-//! The unit tree (组织机构), kept by the 系统管理员.
+//! The unit tree (组织机构), kept by the 系统管理员: the tree with each unit's kind, code,
+//! credit code and disclosure duty, and the form for a new unit. Editing, moving and retiring
+//! a unit is `unit_edit`.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -23,6 +25,7 @@ fn view(st: &Shared, s: &Staff, units: &[Unit], fs: &FormState) -> Markup {
         .collect();
     let parents: Vec<(String, String)> = users::tree_order(units)
         .into_iter()
+        .filter(|(_, u)| !u.retired)
         .map(|(d, u)| (u.code.to_string(), format!("{}{}", "　".repeat(d), u.name)))
         .collect();
     let body = html! {
@@ -32,7 +35,12 @@ fn view(st: &Shared, s: &Staff, units: &[Unit], fs: &FormState) -> Markup {
                 @for (depth, u) in users::tree_order(units) {
                     // Indented by class: the CSP forbids inline styles.
                     li class=(format!("depth-{}", depth.min(4))) {
-                        (u.name) " " span.muted { "（" (u.kind.label()) "，代码 " code { (u.code) } "）" }
+                        a href=(format!("/admin/units/{}", u.code)) { (u.name) }
+                        " " span.muted { "（" (u.kind.label()) "，代码 " code { (u.code) }
+                            @if let Some(c) = &u.profile.credit_code { "，统一社会信用代码 " code { (c.as_str()) } }
+                            @if u.discloses() { "，有政务公开职责" }
+                            "）" }
+                        @if u.retired { " " span.badge { "已撤销" } }
                     }
                 }
             }
@@ -82,9 +90,11 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let parent = if units.is_empty() {
         None
     } else {
-        let p = UnitCode::parse(p.get("parent")).ok();
+        let p = UnitCode::parse(p.get("parent"))
+            .ok()
+            .filter(|c| units.iter().any(|u| &u.code == c && !u.retired));
         if p.is_none() {
-            fs.add_error("parent", "请选择上级单位");
+            fs.add_error("parent", "请选择上级单位（已撤销的单位不能再有下级）");
         }
         p
     };
@@ -106,6 +116,8 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         kind,
         parent,
         created_ms: now,
+        profile: Default::default(),
+        retired: false,
     };
     let r = st
         .store

@@ -96,6 +96,120 @@ pub struct Unit {
     pub kind: UnitKind,
     pub parent: Option<UnitCode>,
     pub created_ms: i64,
+    /// Contacts, hours, credit code and the disclosure-duty flag (组织机构 page).
+    #[serde(default)]
+    pub profile: UnitProfile,
+    /// 已撤销: keeps its history and items; its accounts are disabled and nothing new is
+    /// placed in it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retired: bool,
+}
+
+impl Unit {
+    /// A unit as first entered: no profile yet, not retired.
+    pub fn new(
+        code: UnitCode,
+        name: String,
+        kind: UnitKind,
+        parent: Option<UnitCode>,
+        created_ms: i64,
+    ) -> Unit {
+        Unit {
+            code,
+            name,
+            kind,
+            parent,
+            created_ms,
+            profile: UnitProfile::default(),
+            retired: false,
+        }
+    }
+
+    /// Whether it has government information disclosure duties (政务公开): as set, else
+    /// government bodies do (区政府, 办公室, 部门, 街道) and communities and public bodies not.
+    pub fn discloses(&self) -> bool {
+        self.profile.discloses.unwrap_or(matches!(
+            self.kind,
+            UnitKind::Government | UnitKind::Office | UnitKind::Department | UnitKind::Subdistrict
+        ))
+    }
+}
+
+/// What the public and colleagues need to know about a unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitProfile {
+    /// 统一社会信用代码, when entered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_code: Option<CreditCode>,
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    /// 办公时间, e.g. "工作日 9:00—12:00，13:30—17:30".
+    #[serde(default)]
+    pub office_hours: String,
+    /// 有政务公开职责; `None`: as its kind suggests (`Unit::discloses`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discloses: Option<bool>,
+}
+
+/// A 统一社会信用代码 (GB 32100-2015): 18 characters from the code's own alphabet (no I, O,
+/// S, V, Z), the last one a check character over the first 17.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct CreditCode(String);
+
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+impl CreditCode {
+    pub fn parse(s: &str) -> Result<CreditCode, String> {
+        let s = s.trim().to_ascii_uppercase();
+        if s.chars().count() != 18 {
+            return Err(format!(
+                "统一社会信用代码应为 18 位，这里是 {} 位",
+                s.chars().count()
+            ));
+        }
+        let mut values = Vec::with_capacity(18);
+        for (i, b) in s.bytes().enumerate() {
+            match CREDIT_ALPHABET.iter().position(|c| *c == b) {
+                Some(v) => values.push(v as u32),
+                None => {
+                    return Err(format!(
+                        "统一社会信用代码第 {} 位“{}”不是有效字符（只用数字和除 I、O、S、V、Z 以外的大写字母）",
+                        i + 1,
+                        s.chars().nth(i).unwrap_or('?')
+                    ));
+                }
+            }
+        }
+        let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
+        let want = (31 - sum % 31) % 31;
+        if values[17] != want {
+            return Err("统一社会信用代码校验位不符，请核对是否抄错".into());
+        }
+        Ok(CreditCode(s))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CreditCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        CreditCode::parse(&s)
+    }
+}
+impl From<CreditCode> for String {
+    fn from(c: CreditCode) -> String {
+        c.0
+    }
 }
 
 /// Roles. The last three are the separated admin duties (三员分立).
@@ -345,6 +459,27 @@ impl PasswordPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credit_codes_are_checked_by_their_check_character() {
+        for ok in [
+            "91350100M000100Y43",
+            "11320100MB1234567A",
+            "11320100mb1234567a",
+        ] {
+            assert!(CreditCode::parse(ok).is_ok(), "{ok}");
+        }
+        assert_eq!(
+            CreditCode::parse("11320100mb1234567a").unwrap().as_str(),
+            "11320100MB1234567A"
+        );
+        let e = CreditCode::parse("91350100M000100Y44").unwrap_err();
+        assert!(e.contains("校验位不符"), "{e}");
+        let e = CreditCode::parse("91350100M000100Y4").unwrap_err();
+        assert!(e.contains("18 位"), "{e}");
+        let e = CreditCode::parse("91350100M0001O0Y43").unwrap_err();
+        assert!(e.contains("第 13 位“O”"), "{e}");
+    }
 
     #[test]
     fn password_policy() {

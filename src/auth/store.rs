@@ -186,6 +186,11 @@ fn any_unit_w(txn: &WriteTransaction) -> Result<bool> {
     Ok(txn.open_table(tables::UNITS)?.first()?.is_some())
 }
 
+/// Saves a unit that exists (its page: name, kind, parent, profile, retired).
+pub fn put_unit(txn: &WriteTransaction, unit: &Unit) -> Result<()> {
+    put_json(txn, tables::UNITS, unit.code.as_str(), unit)
+}
+
 pub fn get_unit_w(txn: &WriteTransaction, code: &UnitCode) -> Result<Option<Unit>> {
     get_json(&txn.open_table(tables::UNITS)?, code.as_str())
 }

@@ -124,6 +124,8 @@ async fn who_may_edit_the_rules() {
                     kind: UnitKind::Office,
                     parent: Some(UnitCode::parse("gov").unwrap()),
                     created_ms: 0,
+                    profile: Default::default(),
+                    retired: false,
                 },
             )?
             .unwrap();

@@ -258,6 +258,8 @@ impl TestApp {
                             kind: gongkai::auth::model::UnitKind::Department,
                             parent: Some(root),
                             created_ms: 0,
+                            profile: Default::default(),
+                            retired: false,
                         },
                     )?
                     .unwrap();

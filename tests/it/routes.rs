@@ -265,6 +265,22 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ),
     ("GET", "/admin/units", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
     ("POST", "/admin/units", [LOGIN, NO, NO, NO, NO, BAD, NO, NO]),
+    // `{code}` names no unit: 404 once allowed.
+    (
+        "GET",
+        "/admin/units/{code}",
+        [LOGIN, NO, NO, NO, NO, "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/units/{code}",
+        [LOGIN, NO, NO, NO, NO, "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/units/{code}/retire",
+        [LOGIN, NO, NO, NO, NO, "404", NO, NO],
+    ),
     ("GET", "/admin/audit", [LOGIN, NO, NO, NO, NO, NO, NO, OK]),
     (
         "GET",

@@ -773,6 +773,8 @@ fn make_fixture_data_v1() {
                         kind,
                         parent: parent.map(|p| UnitCode::parse(p).unwrap()),
                         created_ms: now,
+                        profile: Default::default(),
+                        retired: false,
                     },
                 )?
                 .unwrap();

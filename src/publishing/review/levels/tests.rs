@@ -14,6 +14,8 @@ fn unit(c: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
         kind,
         parent: parent.map(code),
         created_ms: 0,
+        profile: Default::default(),
+        retired: false,
     }
 }
 
