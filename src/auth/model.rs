@@ -478,7 +478,7 @@ mod tests {
         let e = CreditCode::parse("91350100M000100Y4").unwrap_err();
         assert!(e.contains("18 位"), "{e}");
         let e = CreditCode::parse("91350100M0001O0Y43").unwrap_err();
-        assert!(e.contains("第 13 位“O”"), "{e}");
+        assert!(e.contains("第 14 位“O”"), "{e}");
     }
 
     #[test]
