@@ -108,6 +108,12 @@ impl Portal {
 
     /// Re-reads sites and channels after a change and drops the pages that show them.
     pub fn reload(&self, st: &AppState) -> Result<()> {
+        self.reload_dropping(st, None)
+    }
+
+    /// Re-reads sites and channels; drops only the cached pages tagged `tags` when given
+    /// (a change only they show, such as a site's home-page blocks), else every page.
+    pub fn reload_dropping(&self, st: &AppState, tags: Option<&[String]>) -> Result<()> {
         let mut snap = st.store.read_blocking(|txn| {
             Ok(Snapshot {
                 sites: store::list_sites(txn)?,
@@ -123,7 +129,10 @@ impl Portal {
         if let Ok(mut s) = self.snapshot.write() {
             *s = Arc::new(snap);
         }
-        st.pages.clear();
+        match tags {
+            Some(t) => st.pages.invalidate(t),
+            None => st.pages.clear(),
+        }
         Ok(())
     }
 

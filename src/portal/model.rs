@@ -144,6 +144,16 @@ pub struct Channel {
     /// guessed from the name (`update_class`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update: Option<UpdateClass>,
+    /// Place of its block on the site's home page (smaller first; `order` breaks ties).
+    #[serde(default)]
+    pub home_order: i64,
+    /// Items its home-page block shows (1–20).
+    #[serde(default = "eight")]
+    pub home_items: u8,
+}
+
+fn eight() -> u8 {
+    8
 }
 
 impl Channel {

@@ -153,16 +153,18 @@ async fn home(st: Shared, ctx: Ctx, headers: HeaderMap, code: Option<String>) ->
     let c2 = ctx.clone();
     let path = format!("{}/", site.prefix());
     cached(&st, &ctx, &headers, path, move |st, snap| {
-        let blocks_ch: Vec<_> = snap
+        let mut blocks_ch: Vec<_> = snap
             .channels_of(&site.unit)
             .filter(|c| c.on_home && !c.archived && c.kind == ChannelKind::List)
             .cloned()
             .collect();
+        blocks_ch.sort_by_key(|c| (c.home_order, c.order, c.id));
         let (blocks, headlines) = st.store.read_blocking(|txn| {
             let mut blocks = Vec::new();
             let mut pool: Vec<Article> = Vec::new();
             for c in &blocks_ch {
-                let items = store::channel_page(txn, c.id, 1, 8)?;
+                let items =
+                    store::channel_page(txn, c.id, 1, usize::from(c.home_items.clamp(1, 20)))?;
                 pool.extend(items.iter().filter(|a| a.cover.is_some()).cloned());
                 blocks.push((c.clone(), items));
             }

@@ -399,6 +399,8 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             review_levels: if c.site == "gov" { 2 } else { 1 },
             archived: false,
             update: None,
+            home_order: 0,
+            home_items: 8,
         };
         let id = store::create_channel(txn, channel)?.map_err(|e| Error::Internal(e.message))?;
         ids.push((format!("{}/{}", c.site, c.slug), id));

@@ -22,6 +22,14 @@ pub fn router() -> Routes {
             crate::publishing::editor::sites::edit_submit,
         )
         .get(
+            "/admin/sites/{unit}/layout",
+            crate::publishing::editor::site_layout::form,
+        )
+        .post(
+            "/admin/sites/{unit}/layout",
+            crate::publishing::editor::site_layout::submit,
+        )
+        .get(
             "/admin/sites/{unit}/channels",
             crate::publishing::editor::channels::channels,
         )

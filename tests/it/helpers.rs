@@ -687,3 +687,13 @@ pub fn item_id(r: &Resp) -> u64 {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("{loc}"))
 }
+
+/// The stored channel.
+pub async fn stored_channel(app: &TestApp, id: u64) -> gongkai::portal::model::Channel {
+    app.state
+        .store
+        .read(move |txn| gongkai::portal::store::get_channel(txn, id))
+        .await
+        .unwrap()
+        .expect("channel stored")
+}

@@ -403,6 +403,16 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ),
     (
         "GET",
+        "/admin/sites/{unit}/layout",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/sites/{unit}/layout",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "GET",
         "/admin/sites/{unit}/channels",
         [LOGIN, NO, NO, NO, "404", "404", NO, NO],
     ),

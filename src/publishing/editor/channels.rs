@@ -153,12 +153,12 @@ fn channels_view(
     render(st, s, &format!("栏目管理：{}", site.name), body)
 }
 
-fn site_channels(st: &Shared, unit: &UnitCode) -> Vec<Channel> {
+pub(super) fn site_channels(st: &Shared, unit: &UnitCode) -> Vec<Channel> {
     st.portal().snapshot().channels_of(unit).cloned().collect()
 }
 
 /// Checks the site exists and the user may manage it.
-async fn managed_site(st: &Shared, s: &Staff, unit: &str) -> Result<Site> {
+pub(super) async fn managed_site(st: &Shared, s: &Staff, unit: &str) -> Result<Site> {
     let scope = Scope::load(st).await?;
     scope.require_any(st, s, Action::ManageSite).await?;
     let unit = parse_unit(unit)?;
@@ -329,6 +329,8 @@ pub async fn channel_create(
         review_levels: if site.is_main { 2 } else { 1 },
         archived: false,
         update: None,
+        home_order: 0,
+        home_items: 8,
     };
     parse_channel(&p, &chans, &mut ch, &mut fs);
     let (Ok(slug), false) = (slug, fs.has_errors()) else {

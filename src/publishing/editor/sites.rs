@@ -154,9 +154,11 @@ fn list_view(
                         td { span class=(format!("swatch swatch-{}", x.theme)) aria-hidden="true" {} (theme_label(&x.theme)) }
                         td { (x.host.as_deref().unwrap_or("—")) }
                         td.actions {
-                            a href=(format!("/admin/sites/{}", x.unit)) { "站点设置" }
-                            a href=(format!("/admin/sites/{}/channels", x.unit)) { "栏目管理" }
-                            a href=(format!("{}/", x.prefix())) { "查看站点" }
+                            // Each link names its site (for screen readers) so names stay unique.
+                            a href=(format!("/admin/sites/{}", x.unit)) { "站点设置" span.visually-hidden { "：" (x.name) } }
+                            a href=(format!("/admin/sites/{}/channels", x.unit)) { "栏目管理" span.visually-hidden { "：" (x.name) } }
+                            a href=(format!("/admin/sites/{}/layout", x.unit)) { "首页与导航" span.visually-hidden { "：" (x.name) } }
+                            a href=(format!("{}/", x.prefix())) { "查看站点" span.visually-hidden { "：" (x.name) } }
                         }
                     }
                 }
@@ -323,7 +325,7 @@ fn edit_view(
     may_bind: bool,
 ) -> Markup {
     let body = html! {
-        p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}/channels", site.unit)) { "栏目管理" } }
+        p { a href="/admin/sites" { "← 站点列表" } " " a href=(format!("/admin/sites/{}/channels", site.unit)) { "栏目管理" } " " a href=(format!("/admin/sites/{}/layout", site.unit)) { "首页与导航" } }
         @if let Some(n) = notice { div.notice.ok role="status" { (n) } }
         (form::notice(fs))
         form.card.narrow method="post" action=(format!("/admin/sites/{}", site.unit)) novalidate {

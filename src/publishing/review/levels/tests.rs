@@ -47,6 +47,8 @@ fn channel(id: u64, site: &str, levels: u8) -> Channel {
         review_levels: levels,
         archived: false,
         update: None,
+        home_order: 0,
+        home_items: 8,
     }
 }
 
