@@ -329,6 +329,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("site_create", "新建站点"),
     ("site_update", "修改站点设置"),
     ("site_layout", "修改导航与首页区块"),
+    ("site_image", "更换站点图片"),
     ("channel_create", "新建栏目"),
     ("channel_update", "修改栏目"),
     ("check_rules_update", "修改发布检查规则"),

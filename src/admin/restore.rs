@@ -3,14 +3,14 @@
 //! its next start, keeping the previous data. The upload route has its own body limit
 //! (`MAX_UPLOAD`) and an hour instead of the usual request timeout (`app::router`).
 
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::response::Response;
 use tokio::io::AsyncWriteExt;
 
 use super::system_page::{self, HOME};
 use crate::auth::audit;
 use crate::auth::permission::{Action, Object};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted};
 use crate::http::respond::see_other;
@@ -33,45 +33,8 @@ fn refused(msg: impl Into<String>) -> FormState {
 pub async fn upload(State(st): State<Shared>, ctx: Ctx, req: Request) -> Result<Response> {
     let s = ctx.staff(&st)?;
     require(&st, &s, Action::RunSystem, Object::System).await?;
-    let token_ok = |given: &str| {
-        !given.is_empty() && crate::ids::secret_eq(given.as_bytes(), s.csrf.as_bytes())
-    };
-    let multipart = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        // Not the page's form: its token decides between a forged post and a wrong one.
-        let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
-            .await
-            .map_err(|_| Error::TooLarge)?;
-        let given = form_urlencoded::parse(&bytes)
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default();
-        if !token_ok(&given) {
-            return Err(Error::Csrf);
-        }
-        return Err(Error::BadRequest(
-            "请用系统运行页面上的表单选择备份文件上传".into(),
-        ));
-    }
-    let mut mp = Multipart::from_request(req, &st)
-        .await
-        .map_err(|_| Error::BadRequest("表单格式不正确".into()))?;
-    let bad = |_| Error::BadRequest("上传中断或表单格式不正确，请重新上传".into());
-    // The token comes first; nothing else is read before it matches.
-    let Some(first) = mp.next_field().await.map_err(bad)? else {
-        return Err(Error::Csrf);
-    };
-    if first.name() != Some("csrf") {
-        return Err(Error::Csrf);
-    }
-    let given = first.text().await.map_err(bad)?;
-    if !token_ok(&given) {
-        return Err(Error::Csrf);
-    }
+    let mut mp = crate::http::upload_form::open(req, &st, &s.csrf).await?;
+    let bad = crate::http::upload_form::interrupted;
     let data = st.store.dir().to_path_buf();
     let part = data.join(restore::UPLOAD);
     let mut file_name = String::new();

@@ -14,5 +14,6 @@ pub mod respond;
 pub mod routes;
 pub mod server;
 pub mod state;
+pub mod upload_form;
 
 pub use state::{AppState, Shared};

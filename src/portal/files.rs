@@ -286,6 +286,55 @@ fn if_none_match(h: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == etag || t == "*")
 }
 
+/// `GET /site-images/{sha}`: a site's logo, emblem or browser icon — only a raster picture
+/// some site uses. Its address is its content's hash, so it is cached for a year.
+pub async fn site_image(
+    State(st): State<Shared>,
+    Path(sha): Path<String>,
+    req: Request,
+) -> Result<Response> {
+    if !is_sha(&sha) {
+        return Err(Error::NotFound);
+    }
+    let used = st
+        .portal()
+        .snapshot()
+        .sites
+        .iter()
+        .any(|s| s.images.shas().contains(&sha));
+    if !used {
+        return Err(Error::NotFound);
+    }
+    let path = st.store.blobs().path(&sha).ok_or(Error::NotFound)?;
+    let (blobs, sha2) = (st.store.blobs().clone(), sha.clone());
+    let kind = tokio::task::spawn_blocking(move || blobs.kind(&sha2))
+        .await?
+        .map_err(|_| Error::NotFound)?;
+    if !kind.is_raster() {
+        return Err(Error::NotFound);
+    }
+    let mime: mime_guess::mime::Mime = kind.mime().parse().map_err(Error::internal)?;
+    let svc = tower_http::services::ServeFile::new_with_mime(&path, &mime);
+    let mut resp = tower::ServiceExt::oneshot(svc, req)
+        .await
+        .map_err(Error::internal)?
+        .map(Body::new);
+    let h = resp.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(FILE_CSP),
+    );
+    Ok(resp)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

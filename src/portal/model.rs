@@ -65,6 +65,37 @@ pub struct Site {
     /// portal's. The portal's own come from the settings (系统设置).
     #[serde(default)]
     pub footer: crate::views::layout::Footer,
+    /// 简称, shown in the header on narrow screens (empty: the name).
+    #[serde(default)]
+    pub short_name: String,
+    /// Its logo, emblem and browser icon, uploaded on its settings page.
+    #[serde(default)]
+    pub images: SiteImages,
+}
+
+/// A site's pictures: each the SHA-256 of a raster image in the blob store, served at
+/// `/site-images/{sha}` (immutable, so cached for a year).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteImages {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emblem: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub favicon: Option<String>,
+}
+
+impl SiteImages {
+    pub fn shas(&self) -> Vec<String> {
+        [&self.logo, &self.emblem, &self.favicon]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect()
+    }
+    pub fn url(sha: &str) -> String {
+        format!("/site-images/{sha}")
+    }
 }
 
 impl Site {

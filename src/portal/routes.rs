@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::model::{Article, ChannelKind, Site};
+use super::model::{Article, ChannelKind, Site, SiteImages};
 use super::pages::{self, ArticleData, HomeData};
 use super::{Snapshot, store};
 use crate::error::{Error, Result};
@@ -37,6 +37,7 @@ pub fn router() -> Routes {
         .get("/u/{code}/a/{id}", sub_article)
         .get("/u/{code}/a/{id}/print", sub_article_print)
         .get("/files/{sha}/{name}", super::files::serve)
+        .get("/site-images/{sha}", super::files::site_image)
         .get("/care", care)
         .get("/sitemap", sitemap)
         .get("/contact", contact)
@@ -68,6 +69,10 @@ pub fn chrome(snap: &Snapshot, site: &Site, current: Option<u64>) -> SiteChrome 
         search_action: "/search".into(),
         query: String::new(),
         footer: site.footer.clone(),
+        short_name: (!site.short_name.trim().is_empty()).then(|| site.short_name.clone()),
+        logo: site.images.logo.as_deref().map(SiteImages::url),
+        emblem: site.images.emblem.as_deref().map(SiteImages::url),
+        icon: site.images.favicon.as_deref().map(SiteImages::url),
     }
 }
 

@@ -372,6 +372,12 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
                     },
                     ..Default::default()
                 },
+                short_name: match unit {
+                    "commerce" => "商务局".into(),
+                    "sd-east" => "东山街道".into(),
+                    _ => String::new(),
+                },
+                images: Default::default(),
             },
         )?;
     }

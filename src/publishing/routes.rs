@@ -21,6 +21,10 @@ pub fn router() -> Routes {
             "/admin/sites/{unit}",
             crate::publishing::editor::sites::edit_submit,
         )
+        .post(
+            "/admin/sites/{unit}/images",
+            crate::publishing::editor::site_images::upload,
+        )
         .get(
             "/admin/sites/{unit}/layout",
             crate::publishing::editor::site_layout::form,

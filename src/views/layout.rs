@@ -93,6 +93,13 @@ pub struct SiteChrome {
     pub query: String,
     /// The sub-site's own footer identifiers (empty ones are the portal's).
     pub footer: Footer,
+    /// 简称, shown instead of the name on narrow screens.
+    pub short_name: Option<String>,
+    /// Uploaded pictures (URLs): a logo shown instead of the name, an emblem beside it, and
+    /// the browser icon. Each absent one is the portal's.
+    pub logo: Option<String>,
+    pub emblem: Option<String>,
+    pub icon: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -135,7 +142,7 @@ fn head(site: &Site, m: &PageMeta) -> Markup {
             meta property="og:image" content=(abs(img));
         }
         link rel="stylesheet" href=(site.css);
-        link rel="icon" href=(site.icon);
+        link rel="icon" href=(m.site.as_ref().and_then(|c| c.icon.clone()).unwrap_or_else(|| site.icon.clone()));
         link rel="apple-touch-icon" href=(site.touch_icon);
         link rel="alternate" type="application/atom+xml" title=(site.name) href="/feed.xml";
         link rel="search" type="application/opensearchdescription+xml" title=(site.name) href="/opensearch.xml";
@@ -267,10 +274,21 @@ pub fn public_page(site: &Site, m: &PageMeta, body: Markup) -> Markup {
                 header.site-header {
                     div.wrap {
                         a.site-name href=(home) {
-                            @if !site.emblem.is_empty() { img.emblem src=(site.emblem) alt=""; }
-                            span { (site.name) }
-                            @if let Some(sub) = m.site.as_ref().and_then(|c| c.sub_name.as_ref()) {
-                                span.sub-name { (sub) }
+                            @let c = m.site.as_ref();
+                            @let full = match c.and_then(|c| c.sub_name.as_ref()) { Some(sub) => format!("{} {}", site.name, sub), None => site.name.clone() };
+                            @if let Some(logo) = c.and_then(|c| c.logo.as_ref()) {
+                                img.logo src=(logo) alt=(full);
+                            } @else {
+                                @let emblem = c.and_then(|c| c.emblem.clone()).unwrap_or_else(|| site.emblem.clone());
+                                @if !emblem.is_empty() { img.emblem src=(emblem) alt=""; }
+                                @let short = c.and_then(|c| c.short_name.as_ref());
+                                span.full-name.has-short[short.is_some()] {
+                                    span { (site.name) }
+                                    @if let Some(sub) = c.and_then(|c| c.sub_name.as_ref()) {
+                                        span.sub-name { (sub) }
+                                    }
+                                }
+                                @if let Some(s) = short { span.short-name { (s) } }
                             }
                         }
                         div.header-tools {

@@ -33,6 +33,7 @@ mod search;
 mod security;
 mod selfcheck;
 mod settings;
+mod site_images;
 mod site_layout;
 mod stats;
 mod storage;

@@ -108,6 +108,12 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/files/{sha}/{name}",
         [NONE, OK, OK, OK, NONE, NONE, NONE, NONE],
     ),
+    // `{sha}` is an attachment, not a site's picture: 404 for everyone.
+    (
+        "GET",
+        "/site-images/{sha}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     (
         "GET",
         "/care",
@@ -401,6 +407,12 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/sites/{unit}",
         [LOGIN, NO, NO, NO, "404", "404", NO, NO],
     ),
+    // A form without its file is refused (400) before the address is looked at.
+    (
+        "POST",
+        "/admin/sites/{unit}/images",
+        [LOGIN, NO, NO, NO, "400", "400", NO, NO],
+    ),
     (
         "GET",
         "/admin/sites/{unit}/layout",
@@ -517,10 +529,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
 ];
 
 /// The upload routes, which look at the session before reading any of the body.
-const UPLOADS: [&str; 3] = [
+const UPLOADS: [&str; 4] = [
     "/admin/articles/{id}/files",
     "/admin/articles/{id}/images",
     "/admin/system/restore",
+    "/admin/sites/{unit}/images",
 ];
 
 /// A harmless body for each POST: enough to reach the permission check, never enough

@@ -12,6 +12,7 @@ pub mod item_form;
 pub mod received;
 pub mod rich;
 pub mod schedule;
+pub mod site_images;
 pub mod site_layout;
 pub mod sites;
 pub mod upload;

@@ -257,6 +257,8 @@ pub async fn create(State(st): State<Shared>, p: Posted) -> Result<Response> {
         is_main: unit.parent.is_none(),
         review_days: 0,
         footer: Default::default(),
+        short_name: String::new(),
+        images: Default::default(),
     };
     let now = st.now_ms();
     let ev = event(
@@ -339,6 +341,7 @@ fn edit_view(
             } @else {
                 (form::field(&Field::new("name", "站点名称"), fs))
             }
+            (form::field(&Field::new("short_name", "站点简称").optional().hint("不超过 12 个字，手机等窄屏上代替站点名称显示；可不填"), fs))
             (form::select("theme", "主题色", &theme_options(), fs))
             @if may_bind && !site.is_main {
                 (form::field(&Field::new("host", "绑定域名").optional().hint("可不填；填写后访问该域名即显示本站点，如 swj.example.gov.cn"), fs))
@@ -356,8 +359,62 @@ fn edit_view(
             }
             button.primary type="submit" { "保存设置" }
         }
+        (images_section(s, site, fs))
     };
     render(st, s, &format!("站点设置：{}", site.name), body)
+}
+
+/// 站点图片: one small form per picture (upload, and remove when set).
+fn images_section(s: &Staff, site: &Site, fs: &FormState) -> Markup {
+    use super::site_images::{MAX_BYTES, WHICH};
+    let action = format!("/admin/sites/{}/images", site.unit);
+    html! {
+        section.card.narrow aria-labelledby="site-images-h" {
+            h2 #site-images-h { "站点图片" }
+            p { "只接受 PNG、JPEG、GIF 或 WebP 图片，每张不超过 " (MAX_BYTES / 1024) " KB；未上传的沿用门户主站的。" }
+            @for (which, label) in WHICH {
+                @let current = match which { "logo" => &site.images.logo, "emblem" => &site.images.emblem, _ => &site.images.favicon };
+                @let short = label.split('（').next().unwrap_or(label);
+                @let key = format!("image-{which}");
+                @let err = fs.error(&key);
+                div.field.has-error[err.is_some()] {
+                    form method="post" action=(action) enctype="multipart/form-data" novalidate {
+                        (form::csrf(&s.csrf))
+                        input type="hidden" name="which" value=(which);
+                        label for=(format!("f-{key}")) { (label) }
+                        @if let Some(sha) = current {
+                            p { img.site-image-preview src=(crate::portal::model::SiteImages::url(sha)) alt=(format!("当前的{short}")); }
+                        }
+                        @if let Some(e) = err { p.error id=(format!("f-{key}-err")) role="alert" { (e) } }
+                        input id=(format!("f-{key}")) type="file" name="image" accept="image/png,image/jpeg,image/gif,image/webp"
+                            aria-invalid=[err.map(|_| "true")] aria-describedby=[err.map(|_| format!("f-{key}-err"))];
+                        button type="submit" { "上传" (short) }
+                    }
+                    @if current.is_some() {
+                        form method="post" action=(action) enctype="multipart/form-data" {
+                            (form::csrf(&s.csrf))
+                            input type="hidden" name="which" value=(which);
+                            input type="hidden" name="remove" value="1";
+                            button.danger type="submit" { "删除" (short) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The settings page again with `fs`'s errors (the picture forms'), 422.
+pub(super) async fn edit_page_with(
+    st: &Shared,
+    s: &Staff,
+    site: &Site,
+    errors: FormState,
+) -> Result<Response> {
+    let may_bind = may_create(st, s).await;
+    let mut fs = site_values(site);
+    fs.errors = errors.errors;
+    Ok(html_invalid(edit_view(st, s, site, None, &fs, may_bind)))
 }
 
 /// A sub-site's footer identifiers on its settings page: (field, label, what is checked).
@@ -443,6 +500,7 @@ fn site_values(site: &Site) -> FormState {
         ("theme".into(), site.theme.clone()),
         ("host".into(), site.host.clone().unwrap_or_default()),
         ("review_days".into(), site.review_days.to_string()),
+        ("short_name".into(), site.short_name.clone()),
     ];
     for (name, _, _) in FOOTER_FIELDS {
         values.push((name.into(), footer_get(&site.footer, name)));
@@ -453,10 +511,17 @@ fn site_values(site: &Site) -> FormState {
     }
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct EditQuery {
+    #[serde(default)]
+    done: String,
+}
+
 pub async fn edit_form(
     State(st): State<Shared>,
     s: Staff,
     Path(unit): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<EditQuery>,
 ) -> Result<Response> {
     let scope = Scope::load(&st).await?;
     scope.require_any(&st, &s, Action::ManageSite).await?;
@@ -464,11 +529,12 @@ pub async fn edit_form(
     let site = site_of(&st, &unit)?;
     scope.require(&st, &s, Action::ManageSite, &unit).await?;
     let may_bind = may_create(&st, &s).await;
+    let notice = (q.done == "images").then_some("站点图片已更新，公开页面已同步。");
     Ok(page(edit_view(
         &st,
         &s,
         &site,
-        None,
+        notice,
         &site_values(&site),
         may_bind,
     )))
@@ -497,6 +563,10 @@ pub async fn edit_submit(
     };
     if name.is_empty() || name.chars().count() > 40 {
         fs.add_error("name", "请填写站点名称（不超过 40 个字）");
+    }
+    let short_name = p.get("short_name").trim().to_owned();
+    if short_name.chars().count() > 12 {
+        fs.add_error("short_name", "站点简称不超过 12 个字");
     }
     let theme = p.get("theme").to_owned();
     if !THEMES.iter().any(|(k, _)| *k == theme) {
@@ -572,6 +642,7 @@ pub async fn edit_submit(
             site.host = host;
             site.review_days = review_days;
             site.footer = footer;
+            site.short_name = short_name;
             store::put_site(txn, &site)?;
             audit::append(txn, ev, now)?;
             Ok(Ok(()))

@@ -61,6 +61,8 @@ fn snap() -> Snapshot {
         is_main: main,
         review_days: 0,
         footer: Default::default(),
+        short_name: String::new(),
+        images: Default::default(),
     };
     Snapshot {
         sites: vec![
