@@ -23,6 +23,8 @@ pub mod system;
 pub mod system_page;
 pub mod units;
 pub mod user_actions;
+pub mod user_filter;
+pub mod user_import;
 pub mod users;
 
 use crate::auth::permission::Action;
@@ -35,7 +37,7 @@ pub const NAV: &[NavEntry] = &[
         "账号与角色",
         Shows::System(Action::ManageAccounts),
     )
-    .tile("新建账号、授予角色、重置密码、解除锁定"),
+    .tile("新建和批量导入账号、授予角色、重置密码、解除锁定"),
     NavEntry::new(
         "/admin/settings",
         "系统设置",

@@ -38,4 +38,5 @@ mod storage;
 mod system_page;
 mod three_duties;
 mod tls;
+mod users_admin;
 mod workflow;
