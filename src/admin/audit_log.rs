@@ -308,6 +308,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("setup_first_admin", "初始化：创建系统管理员"),
     ("admin_create", "命令行创建管理员"),
     ("user_create", "新建账号"),
+    ("user_import", "批量导入账号"),
     ("user_roles", "修改角色"),
     ("user_unlock", "解除锁定"),
     ("user_disable", "停用账号"),

@@ -260,7 +260,7 @@ pub async fn submit(State(st): State<Shared>, p: Posted) -> Result<Response> {
             let stage = if u.totp_secret.is_some() {
                 Stage::NeedTotp
             } else {
-                lockout::logged_in(&mut u, &addr);
+                lockout::logged_in(&mut u, &addr, now);
                 Stage::Full
             };
             users::save_user(txn, &u)?;
@@ -429,7 +429,7 @@ pub async fn totp_submit(State(st): State<Shared>, p: Posted) -> Result<Response
                 Some(step) => {
                     u.totp_last_step = step;
                     lockout::code_ok(&mut u);
-                    lockout::logged_in(&mut u, &addr);
+                    lockout::logged_in(&mut u, &addr, now);
                     users::save_user(txn, &u)?;
                     // A fresh token for the full session, so the half-way one cannot be reused.
                     session::delete(txn, &old_key)?;

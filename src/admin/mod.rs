@@ -24,6 +24,8 @@ pub mod system_page;
 pub mod unit_edit;
 pub mod units;
 pub mod user_actions;
+pub mod user_filter;
+pub mod user_import;
 pub mod users;
 
 use crate::auth::permission::Action;
@@ -36,7 +38,7 @@ pub const NAV: &[NavEntry] = &[
         "账号与角色",
         Shows::System(Action::ManageAccounts),
     )
-    .tile("新建账号、授予角色、重置密码、解除锁定"),
+    .tile("新建和批量导入账号、授予角色、重置密码、解除锁定"),
     NavEntry::new(
         "/admin/settings",
         "系统设置",

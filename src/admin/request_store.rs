@@ -446,6 +446,7 @@ mod tests {
             session_epoch: 0,
             created_ms: 0,
             password_changed_ms: 0,
+            last_login_ms: None,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use super::{
     account, audit_log, calendar, login, requests, restore, set_password, settings, setup, stats,
-    system, system_page, unit_edit, units, user_actions, users,
+    system, system_page, unit_edit, units, user_actions, user_import, users,
 };
 use crate::http::routes::Routes;
 
@@ -28,6 +28,8 @@ pub fn router() -> Routes {
         .get("/admin/users", users::list)
         .get("/admin/users/new", users::new_form)
         .post("/admin/users/new", users::new_submit)
+        .get(user_import::PATH, user_import::show)
+        .get(user_import::TEMPLATE, user_import::template)
         .get("/admin/users/{id}", users::detail)
         .post("/admin/users/{id}/roles", users::set_roles)
         .post(
@@ -73,4 +75,19 @@ pub fn restore_limits(r: axum::Router<crate::http::Shared>) -> axum::Router<crat
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             restore::MAX_UPLOAD,
         ))
+}
+
+/// The account import's post: a CSV file of up to `user_import::MAX_FILE`, read whole so a
+/// larger one is refused with a message; its own body limit (`user_import::MAX_REQUEST`).
+pub fn import_routes() -> Routes {
+    Routes::new().post(user_import::PATH, user_import::submit)
+}
+
+pub fn import_limits(r: axum::Router<crate::http::Shared>) -> axum::Router<crate::http::Shared> {
+    r.layer(axum::extract::DefaultBodyLimit::max(
+        user_import::MAX_REQUEST,
+    ))
+    .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        user_import::MAX_REQUEST,
+    ))
 }

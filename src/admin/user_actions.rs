@@ -129,7 +129,7 @@ pub async fn reset_totp(
         u.session_epoch += 1;
     })
     .await?;
-    Ok(see_other(&format!("/admin/users/{id}")))
+    Ok(see_other(&format!("/admin/users/{id}?done=totp")))
 }
 
 pub async fn unlock(

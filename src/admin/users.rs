@@ -8,7 +8,7 @@
 //! from an admin: the owner sets it through a one-time link. Ordinary accounts are changed at
 //! once, and a password reset shows a temporary password as before.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
@@ -17,6 +17,7 @@ use crate::admin::request_store::{self as account_requests, Change};
 use crate::auth::model::{Grant, Role, Unit, UnitCode, User, Username, check_separation};
 use crate::auth::permission::{Action, Object};
 use crate::auth::store::{self as users, NewUser};
+use crate::auth::units::Units;
 use crate::auth::{audit, lockout, password, password_link};
 use crate::error::{Error, Result};
 use crate::http::Shared;
@@ -25,6 +26,7 @@ use crate::http::respond::{html as page, html_invalid, see_other};
 use crate::views::form::{self, Field, FormState};
 
 use super::requests::{self, ShownLink};
+use super::user_filter::{self, UserQuery};
 use crate::staff::shell::{event, render, require, roles_label};
 
 /// ManageAccounts, or the bootstrap exception when `bootstrap_ok`.
@@ -53,41 +55,125 @@ fn status_label(u: &User, now: i64) -> &'static str {
     } else if lockout::locked_addresses(u, now) > 0 {
         "部分地址已锁定"
     } else if u.must_change_password {
-        "待改密码"
+        "须修改密码"
     } else {
         "正常"
     }
 }
 
-pub async fn list(State(st): State<Shared>, s: Staff) -> Result<Response> {
+/// When the account last signed in, or 从未登录.
+pub(super) fn last_login(u: &User) -> String {
+    u.last_login_ms
+        .map_or_else(|| "从未登录".to_owned(), crate::clock::show)
+}
+
+/// Wrong passwords (account-wide, since the last quiet spell) and wrong 动态验证码 in a row.
+fn failures(u: &User) -> String {
+    if u.failed_codes == 0 {
+        u.failed_logins.to_string()
+    } else {
+        format!("{}（动态验证码 {}）", u.failed_logins, u.failed_codes)
+    }
+}
+
+/// 账号与角色: every account, filtered by unit (with the units under it), role, state and
+/// name (`user_filter`), `user_filter::PAGE` a page.
+pub async fn list(
+    State(st): State<Shared>,
+    s: Staff,
+    Query(q): Query<UserQuery>,
+) -> Result<Response> {
     require(&st, &s, Action::ManageAccounts, Object::System).await?;
-    let all = st.store.read(users::list_users).await?;
+    let (all, units) = st
+        .store
+        .read(|txn| Ok((users::list_users(txn)?, users::list_units(txn)?)))
+        .await?;
     let now = st.now_ms();
+    let (filter, fs) = user_filter::parse(&q, &units);
+    let rows: Vec<&User> = all
+        .iter()
+        .filter(|u| filter.matches(u, &units, now))
+        .collect();
+    let pages = rows.len().div_ceil(user_filter::PAGE).max(1);
+    let page_no = filter.page.min(pages);
+    let shown: Vec<&User> = rows
+        .iter()
+        .skip((page_no - 1) * user_filter::PAGE)
+        .take(user_filter::PAGE)
+        .copied()
+        .collect();
+    let tree = Units::new(units);
+    let href = |n: usize| {
+        let q = filter.query(n);
+        if q.is_empty() {
+            "/admin/users".to_owned()
+        } else {
+            format!("/admin/users?{q}")
+        }
+    };
+    let mut unit_choices = vec![(String::new(), "全部单位".to_owned())];
+    unit_choices.extend(unit_options(&tree.units));
     let body = html! {
-        p { a.button href="/admin/users/new" { "新建账号" } }
+        p.actions {
+            a.button href="/admin/users/new" { "新建账号" }
+            " "
+            a.button href=(super::user_import::PATH) { "批量导入账号" }
+        }
+        @if !fs.errors.is_empty() { div.notice.error role="alert" { "筛选条件有误，请按提示修改；有误的条件未生效。" } }
+        form.filter method="get" action="/admin/users" {
+            (form::select("unit", "所属单位（含下级单位）", &unit_choices, &fs))
+            (form::select("role", "角色", &user_filter::role_options(), &fs))
+            (form::select("state", "状态", &user_filter::state_options(), &fs))
+            (form::field(&Field::new("q", "用户名或姓名包含").kind("search").optional(), &fs))
+            button type="submit" { "筛选" }
+            @if filter.any() { " " a href="/admin/users" { "清除筛选" } }
+        }
         table.data.cards {
-            caption { "共 " (all.len()) " 个账号" }
-            thead { tr { th scope="col" { "用户名" } th scope="col" { "姓名" } th scope="col" { "单位" } th scope="col" { "角色" } th scope="col" { "两步验证" } th scope="col" { "状态" } } }
+            caption {
+                @if filter.any() { "符合条件的账号 " (rows.len()) " 个" } @else { "共 " (rows.len()) " 个账号" }
+                @if pages > 1 { "，第 " (page_no) " 页 / 共 " (pages) " 页" }
+            }
+            thead { tr {
+                th scope="col" { "用户名" } th scope="col" { "姓名" } th scope="col" { "单位" } th scope="col" { "角色" }
+                th scope="col" { "两步验证" } th scope="col" { "状态" } th scope="col" { "最近登录" } th scope="col" { "登录失败次数" }
+            } }
             tbody {
-                @for u in &all {
+                @for u in &shown {
                     tr {
                         td.card-title { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
                         td data-label="姓名" { (u.display_name) }
-                        td data-label="单位" { (u.unit) }
+                        td data-label="单位" { (tree.name(&u.unit)) }
                         td data-label="角色" { (roles_label(u)) }
                         td data-label="两步验证" { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
                         td data-label="状态" { (status_label(u, now)) }
+                        td data-label="最近登录" { (last_login(u)) }
+                        td data-label="登录失败次数" { (failures(u)) }
                     }
                 }
+                @if shown.is_empty() { tr { td colspan="8" { "没有符合条件的账号。" } } }
+            }
+        }
+        @if pages > 1 {
+            nav.pager aria-label="分页" {
+                @if page_no > 1 { a href=(href(page_no - 1)) rel="prev" { "上一页" } }
+                span { "第 " (page_no) " 页 / 共 " (pages) " 页" }
+                @if page_no < pages { a href=(href(page_no + 1)) rel="next" { "下一页" } }
             }
         }
     };
-    Ok(page(render(&st, &s, "账号与角色", body)))
+    let view = render(&st, &s, "账号与角色", body);
+    Ok(if fs.errors.is_empty() {
+        page(view)
+    } else {
+        html_invalid(view)
+    })
 }
 
+/// The units a new account may belong to: every one not retired.
 fn unit_options(units: &[Unit]) -> Vec<(String, String)> {
     users::tree_order(units)
         .into_iter()
+        .filter(|(_, u)| !u.retired)
         .map(|(d, u)| {
             (
                 u.code.to_string(),
@@ -163,7 +249,7 @@ pub async fn new_submit(
     }
     let unit = UnitCode::parse(p.get("unit"))
         .ok()
-        .filter(|c| units.iter().any(|u| &u.code == c));
+        .filter(|c| units.iter().any(|u| &u.code == c && !u.retired));
     if unit.is_none() {
         fs.add_error("unit", "请选择所属单位");
     }
@@ -378,6 +464,8 @@ pub(super) fn detail_view(
                 dt { "角色" } dd { (roles_label(u)) }
                 dt { "状态" } dd { (status_label(u, now)) }
                 dt { "两步验证" } dd { @if u.totp_secret.is_some() { "已启用" } @else { "未启用" } }
+                dt { "最近登录" } dd { (last_login(u)) }
+                dt { "登录失败次数" } dd { (failures(u)) }
                 dt { "创建时间" } dd { (crate::clock::show(u.created_ms)) }
             }
         }
@@ -409,11 +497,6 @@ pub(super) fn detail_view(
                     form.inline method="post" action=(format!("/admin/users/{}/reset-password", u.id)) {
                         (form::csrf(&s.csrf)) button type="submit" { "重置密码" }
                     }
-                    @if u.totp_secret.is_some() {
-                        form.inline method="post" action=(format!("/admin/users/{}/reset-totp", u.id)) {
-                            (form::csrf(&s.csrf)) button type="submit" { "重置两步验证" }
-                        }
-                    }
                     @if lockout::needs_unlock(u, now) {
                         form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) {
                             (form::csrf(&s.csrf)) button type="submit" { "解除锁定" }
@@ -425,25 +508,48 @@ pub(super) fn detail_view(
                     }
                 }
             }
+            section.card #reset-totp {
+                h2 { "两步验证" }
+                @if u.totp_secret.is_some() {
+                    p { "此账号已启用两步验证。本人更换或丢失手机、无法取得动态验证码时，可重置两步验证：原身份验证器立即失效，此账号已登录的会话全部退出，本人下次登录时须重新绑定身份验证器。请先核实确是本人提出。" }
+                    form method="post" action=(format!("/admin/users/{}/reset-totp", u.id)) {
+                        (form::csrf(&s.csrf))
+                        button type="submit" { "确认重置两步验证" }
+                    }
+                } @else {
+                    p { "此账号未启用两步验证，无需重置。" }
+                }
+            }
         }
     };
     render(st, s, &format!("账号：{}", u.username), body)
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DetailQuery {
+    /// What was just done (`totp`: two-factor login reset).
+    #[serde(default)]
+    done: String,
 }
 
 pub async fn detail(
     State(st): State<Shared>,
     s: Staff,
     Path(id): Path<String>,
+    Query(q): Query<DetailQuery>,
 ) -> Result<Response> {
     require(&st, &s, Action::ManageAccounts, Object::System).await?;
     let u = load(&st, &id).await?;
     let units = st.store.read(users::list_units).await?;
+    let notice = (q.done == "totp").then_some(
+        "已重置两步验证：原身份验证器已失效，此账号的会话已全部退出。本人下次登录时须重新绑定身份验证器。",
+    );
     Ok(page(detail_view(
         &st,
         &s,
         &u,
         &units,
-        None,
+        notice,
         &FormState::default(),
     )))
 }

@@ -13,8 +13,8 @@ use crate::http::{Shared, assets, middleware as mw};
 use crate::{admin, ops, portal, publishing};
 
 /// Every capability's routes: those under the global body limit, the upload routes with
-/// their own limits, and the restore upload with its own.
-fn routes() -> (Routes, Routes, Routes) {
+/// their own limits, the restore upload and the account import with theirs.
+fn routes() -> (Routes, Routes, Routes, Routes) {
     let ordinary = Routes::new()
         .merge(portal::routes::router())
         .merge(portal::feeds::router())
@@ -30,17 +30,19 @@ fn routes() -> (Routes, Routes, Routes) {
         ordinary,
         publishing::routes::upload_routes(),
         admin::routes::restore_routes(),
+        admin::routes::import_routes(),
     )
 }
 
 /// Every route with its method, in the order registered: the route × role test walks it.
 pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    let (ordinary, uploads, restore) = routes();
+    let (ordinary, uploads, restore, import) = routes();
     ordinary
         .table()
         .iter()
         .chain(uploads.table())
         .chain(restore.table())
+        .chain(import.table())
         .copied()
         .collect()
 });
@@ -48,7 +50,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg().server.request_timeout_secs.max(1));
-    let (ordinary, uploads, restore) = routes();
+    let (ordinary, uploads, restore, import) = routes();
     // The global body limit covers every route but the editor's upload routes, which
     // carry their own larger per-file and per-request limits.
     let limited = ordinary
@@ -59,6 +61,7 @@ pub fn build(st: Shared) -> Router {
         .merge(limited)
         .merge(publishing::routes::upload_limits(uploads.into_router()))
         .merge(admin::routes::restore_limits(restore.into_router()))
+        .merge(admin::routes::import_limits(import.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             crate::http::kept::middleware,

@@ -176,9 +176,11 @@ pub fn password_ok(u: &mut User, addr: &str) {
     u.login_guard.by_address.retain(|e| e.address != addr);
 }
 
-/// Fully logged in from `addr` (password, and the code when enrolled): remembered, so the
-/// account-wide slow-down never applies to it.
-pub fn logged_in(u: &mut User, addr: &str) {
+/// Fully logged in from `addr` at `now` (password, and the code when enrolled): the address
+/// is remembered, so the account-wide slow-down never applies to it, and the time is the
+/// account's last login (shown on 账号与角色).
+pub fn logged_in(u: &mut User, addr: &str, now: i64) {
+    u.last_login_ms = Some(now);
     let k = &mut u.login_guard.known_addresses;
     k.retain(|a| a != addr);
     k.insert(0, addr.to_owned());
@@ -260,6 +262,7 @@ mod tests {
             session_epoch: 0,
             created_ms: 0,
             password_changed_ms: 0,
+            last_login_ms: None,
         }
     }
 
@@ -286,7 +289,7 @@ mod tests {
     #[test]
     fn many_addresses_slow_the_account_down_but_not_known_ones() {
         let mut u = user();
-        logged_in(&mut u, "10.1.1.1");
+        logged_in(&mut u, "10.1.1.1", 1);
         let mut now = 10_000_000;
         for i in 0..20 {
             let a = format!("6.6.{}.{}", i / 4, i % 4);
@@ -336,7 +339,7 @@ mod tests {
         }
         assert_eq!(u.login_guard.by_address.len(), MAX_ADDRESSES);
         for i in 0..20 {
-            logged_in(&mut u, &format!("10.0.0.{i}"));
+            logged_in(&mut u, &format!("10.0.0.{i}"), i);
         }
         assert_eq!(u.login_guard.known_addresses.len(), MAX_KNOWN);
         assert_eq!(u.login_guard.known_addresses[0], "10.0.0.19");

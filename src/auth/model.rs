@@ -361,6 +361,10 @@ pub struct User {
     pub session_epoch: u64,
     pub created_ms: i64,
     pub password_changed_ms: i64,
+    /// When the account last signed in fully (after two-factor login when enrolled); `None`
+    /// never (or before this was recorded).
+    #[serde(default)]
+    pub last_login_ms: Option<i64>,
 }
 
 /// What `auth::lockout` keeps on a user record (absent in records from older versions).

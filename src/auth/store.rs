@@ -77,6 +77,7 @@ pub fn create_user(
         session_epoch: 0,
         created_ms: now_ms,
         password_changed_ms: now_ms,
+        last_login_ms: None,
     };
     put_json_u64(txn, tables::USERS, id, &user)?;
     txn.open_table(tables::USER_NAMES)?

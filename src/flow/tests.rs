@@ -297,6 +297,7 @@ fn user(grants: &[(Role, &str)]) -> User {
         session_epoch: 0,
         created_ms: 0,
         password_changed_ms: 0,
+        last_login_ms: None,
     }
 }
 

@@ -30,6 +30,14 @@ pub async fn open(req: Request, st: &Shared, csrf: &str) -> Result<Multipart> {
         }
         return Err(Error::BadRequest("请用页面上的表单选择文件上传".into()));
     }
+    after_token(req, st, csrf).await
+}
+
+/// A `multipart/form-data` post's parts after its token (which must be the first part and
+/// match `csrf`).
+pub async fn after_token(req: Request, st: &Shared, csrf: &str) -> Result<Multipart> {
+    let token_ok =
+        |given: &str| !given.is_empty() && crate::ids::secret_eq(given.as_bytes(), csrf.as_bytes());
     let mut mp = Multipart::from_request(req, st)
         .await
         .map_err(|_| Error::BadRequest("表单格式不正确".into()))?;
@@ -38,7 +46,7 @@ pub async fn open(req: Request, st: &Shared, csrf: &str) -> Result<Multipart> {
         .await
         .map_err(interrupted)?
         .ok_or(Error::Csrf)?;
-    if first.name() != Some("csrf") {
+    if first.name() != Some("csrf") || first.file_name().is_some() {
         return Err(Error::Csrf);
     }
     let given = first.text().await.map_err(interrupted)?;

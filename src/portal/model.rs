@@ -86,6 +86,15 @@ pub struct SiteImages {
 }
 
 impl SiteImages {
+    /// The largest picture taken.
+    pub const MAX_BYTES: usize = 512 * 1024;
+    /// Which picture: (form value, label).
+    pub const WHICH: [(&'static str, &'static str); 3] = [
+        ("logo", "标志图片（显示在页头，代替站点名称文字）"),
+        ("emblem", "徽标（显示在站点名称前的小图，如国徽）"),
+        ("favicon", "浏览器图标（标签页上的小图标）"),
+    ];
+
     pub fn shas(&self) -> Vec<String> {
         [&self.logo, &self.emblem, &self.favicon]
             .into_iter()

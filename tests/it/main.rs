@@ -41,4 +41,5 @@ mod system_page;
 mod three_duties;
 mod tls;
 mod units_admin;
+mod users_admin;
 mod workflow;

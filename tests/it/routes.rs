@@ -223,6 +223,17 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/users/new",
         [LOGIN, NO, NO, NO, NO, NO, BAD, NO],
     ),
+    // 批量导入账号: the 安全管理员 only.
+    (
+        "GET",
+        "/admin/users/import",
+        [LOGIN, NO, NO, NO, NO, NO, OK, NO],
+    ),
+    (
+        "GET",
+        "/admin/users/import/template.csv",
+        [LOGIN, NO, NO, NO, NO, NO, OK, NO],
+    ),
     (
         "GET",
         "/admin/users/{id}",
@@ -526,14 +537,21 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/system/restore",
         [LOGIN, NO, NO, NO, NO, "400", NO, NO],
     ),
+    // The account import: a form without a file comes back with the message (422).
+    (
+        "POST",
+        "/admin/users/import",
+        [LOGIN, NO, NO, NO, NO, NO, BAD, NO],
+    ),
 ];
 
 /// The upload routes, which look at the session before reading any of the body.
-const UPLOADS: [&str; 4] = [
+const UPLOADS: [&str; 5] = [
     "/admin/articles/{id}/files",
     "/admin/articles/{id}/images",
     "/admin/system/restore",
     "/admin/sites/{unit}/images",
+    "/admin/users/import",
 ];
 
 /// A harmless body for each POST: enough to reach the permission check, never enough

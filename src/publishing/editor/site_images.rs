@@ -1,6 +1,6 @@
 //! A site's logo, emblem and browser icon (站点设置 → 站点图片): uploaded one at a time,
 //! typed by their bytes (PNG, JPEG, GIF or WebP only: an SVG can carry script), at most
-//! `MAX_BYTES`, kept in the blob store with a reference so backups carry them, and served
+//! `SiteImages::MAX_BYTES`, kept in the blob store with a reference so backups carry them, and served
 //! by the portal at `/site-images/{sha}`. Removing one falls back to the portal's.
 
 use axum::extract::{Path, Request, State};
@@ -13,23 +13,14 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
 use crate::http::respond::see_other;
+use crate::portal::model::SiteImages;
 use crate::portal::store;
 use crate::staff::shell::event;
 use crate::store::blobs::Kind;
 use crate::views::form::FormState;
 
-/// The largest picture taken.
-pub const MAX_BYTES: usize = 512 * 1024;
-
-/// Which picture: (form value, label).
-pub const WHICH: [(&str, &str); 3] = [
-    ("logo", "标志图片（显示在页头，代替站点名称文字）"),
-    ("emblem", "徽标（显示在站点名称前的小图，如国徽）"),
-    ("favicon", "浏览器图标（标签页上的小图标）"),
-];
-
 fn label(which: &str) -> &'static str {
-    WHICH
+    SiteImages::WHICH
         .iter()
         .find(|(w, _)| *w == which)
         .map_or("图片", |(_, l)| *l)
@@ -58,7 +49,7 @@ pub async fn upload(
             "remove" => remove = !f.text().await.map_err(bad)?.is_empty(),
             "image" => {
                 while let Some(c) = f.chunk().await.map_err(bad)? {
-                    if data.len() + c.len() > MAX_BYTES {
+                    if data.len() + c.len() > SiteImages::MAX_BYTES {
                         too_big = true;
                     } else if !too_big {
                         data.extend_from_slice(&c);
@@ -68,7 +59,7 @@ pub async fn upload(
             _ => while f.chunk().await.map_err(bad)?.is_some() {},
         }
     }
-    if !WHICH.iter().any(|(w, _)| *w == which) {
+    if !SiteImages::WHICH.iter().any(|(w, _)| *w == which) {
         return Err(Error::BadRequest("请选择要上传的是哪一种图片".into()));
     }
     let refuse = |msg: String| {
@@ -83,7 +74,10 @@ pub async fn upload(
             &st,
             &s,
             &site,
-            refuse(format!("图片超过 {} KB，请压缩后再上传", MAX_BYTES / 1024)),
+            refuse(format!(
+                "图片超过 {} KB，请压缩后再上传",
+                SiteImages::MAX_BYTES / 1024
+            )),
         )
         .await;
     } else if data.is_empty() {

@@ -366,7 +366,9 @@ fn edit_view(
 
 /// 站点图片: one small form per picture (upload, and remove when set).
 fn images_section(s: &Staff, site: &Site, fs: &FormState) -> Markup {
-    use super::site_images::{MAX_BYTES, WHICH};
+    use crate::portal::model::SiteImages;
+    const MAX_BYTES: usize = SiteImages::MAX_BYTES;
+    const WHICH: [(&str, &str); 3] = SiteImages::WHICH;
     let action = format!("/admin/sites/{}/images", site.unit);
     html! {
         section.card.narrow aria-labelledby="site-images-h" {

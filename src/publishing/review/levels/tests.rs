@@ -104,6 +104,7 @@ fn user(role: Role, at: &str) -> User {
         session_epoch: 0,
         created_ms: 0,
         password_changed_ms: 0,
+        last_login_ms: None,
     }
 }
 
