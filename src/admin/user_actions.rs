@@ -161,6 +161,12 @@ pub async fn toggle_disabled(
     p: Posted,
 ) -> Result<Response> {
     let (s, u) = target(&st, &p, &id).await?;
+    if !u.disabled {
+        let all = st.store.read(crate::auth::store::list_users).await?;
+        if let Some(why) = last_holder(&all, &u) {
+            return Err(crate::error::Error::BadRequest(why));
+        }
+    }
     let action = if u.disabled {
         "user_enable"
     } else {
@@ -183,4 +189,22 @@ pub async fn toggle_disabled(
     .await?;
     let _ = facts(&st).await?;
     Ok(see_other(&format!("/admin/users/{id}")))
+}
+
+/// Why `u` may not be disabled: it is the last enabled 系统管理员 or 安全管理员, without whom
+/// nobody could run the system or manage accounts again from the browser.
+fn last_holder(all: &[crate::auth::model::User], u: &crate::auth::model::User) -> Option<String> {
+    use crate::auth::model::Role;
+    [Role::Sysadmin, Role::Secadmin].into_iter().find_map(|role| {
+        let others = all
+            .iter()
+            .any(|x| x.id != u.id && !x.disabled && x.has_role(role));
+        (u.has_role(role) && !others).then(|| {
+            format!(
+                "{}是唯一可用的{}，停用后将无人能在浏览器中完成这项工作。请先为另一位人员授予该角色，再停用此账号。",
+                u.display_name,
+                role.label()
+            )
+        })
+    })
 }

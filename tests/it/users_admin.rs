@@ -595,3 +595,24 @@ async fn a_file_over_two_megabytes_is_refused_with_a_message() {
     assert!(main_of(&r.body).contains("请选择要导入的 CSV 文件"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_last_system_or_security_administrator_cannot_be_disabled() {
+    let app = TestApp::start().await;
+    let only = app.seed_user("only-sys", Role::Sysadmin, "gov").await;
+    let sec = staff(&app, "one-sec", Role::Secadmin, "gov").await;
+    let path = format!("/admin/users/{only}");
+    let r = sec.post_form(&path, &format!("{path}/disable"), &[]).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        main_of(&r.body).contains("是唯一可用的系统管理员"),
+        "{}",
+        main_of(&r.body)
+    );
+    assert!(!app.user("only-sys").await.unwrap().disabled);
+    // With a second one, the first may be disabled.
+    app.seed_user("second-sys", Role::Sysadmin, "gov").await;
+    let r = sec.post_form(&path, &format!("{path}/disable"), &[]).await;
+    assert_eq!(r.location(), Some(path.as_str()), "{}", r.body);
+    assert!(app.user("only-sys").await.unwrap().disabled);
+}
