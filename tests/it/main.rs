@@ -20,6 +20,7 @@ mod editor;
 mod editor_upload;
 mod feeds;
 mod files;
+mod first_run;
 mod http_hygiene;
 mod item_form_files;
 mod kept;
