@@ -285,7 +285,7 @@ async fn site_feed_lists_the_newest_items_of_its_channels() {
     // A sub-site's feed has its own items only.
     let (root, entries) = feed(&app, "/u/commerce/feed.xml").await;
     assert_eq!(root.text_of("title"), "区商务局");
-    assert_eq!(entries.len(), 3, "{:?}", titles(&entries));
+    assert_eq!(entries.len(), 4, "{:?}", titles(&entries));
     assert!(titles(&entries).contains(&pushed.title.as_str()));
     assert!(!titles(&entries).contains(&meeting.title.as_str()));
     app.stop().await;

@@ -26,6 +26,9 @@ struct Item {
     body: &'static str,
     /// (user, transition, comment)
     steps: &'static [(&'static str, &'static str, &'static str)],
+    /// Hours between steps (0: minutes apart, all today), so review turnaround has days to
+    /// count in 统计分析.
+    step_hours: i64,
 }
 
 /// A step that changes the item's body (the comment is the new text) as a save would.
@@ -39,6 +42,7 @@ const ITEMS: &[Item] = &[
         title: "区商务局组织开展“冬日暖心”消费帮扶进社区活动",
         body: "区商务局联合辖区商超，在东山、西湖两个街道的六个社区设立便民消费点，提供平价蔬菜、粮油和生活用品。副区长徐清禾出席启动仪式。\n\n活动持续到明年一月底，每周六上午开放。",
         steps: &[("commerce-writer", a::SUBMIT, "")],
+        step_hours: 0,
     },
     Item {
         author: "commerce-writer",
@@ -54,6 +58,7 @@ const ITEMS: &[Item] = &[
                 "数据已核对，同意报送。",
             ),
         ],
+        step_hours: 0,
     },
     Item {
         author: "commerce-writer",
@@ -66,6 +71,7 @@ const ITEMS: &[Item] = &[
             ("commerce-reviewer", a::APPROVE_UNIT, ""),
             ("office-reviewer", a::APPROVE_OFFICE, "同意发布。"),
         ],
+        step_hours: 0,
     },
     Item {
         author: "commerce-writer",
@@ -79,6 +85,7 @@ const ITEMS: &[Item] = &[
             ("office-reviewer", a::APPROVE_OFFICE, ""),
             ("office-publisher", a::SCHEDULE, ""),
         ],
+        step_hours: 0,
     },
     Item {
         author: "commerce-writer",
@@ -98,6 +105,7 @@ const ITEMS: &[Item] = &[
             ),
             ("commerce-writer", a::SUBMIT, ""),
         ],
+        step_hours: 0,
     },
     Item {
         author: "commerce-writer",
@@ -121,6 +129,7 @@ const ITEMS: &[Item] = &[
             ),
             ("commerce-writer", a::SUBMIT, ""),
         ],
+        step_hours: 0,
     },
     Item {
         author: "east-writer",
@@ -136,6 +145,7 @@ const ITEMS: &[Item] = &[
                 "请补充检查的时间、范围和发现问题的整改情况。",
             ),
         ],
+        step_hours: 0,
     },
     Item {
         author: "hubin-writer",
@@ -144,6 +154,7 @@ const ITEMS: &[Item] = &[
         title: "湖滨社区举办邻里文化节（草稿）",
         body: "湖滨社区邻里文化节将于本周末在社区广场举行，内容包括书法展示、亲子游戏和便民服务。",
         steps: &[],
+        step_hours: 0,
     },
     Item {
         author: "office-publisher",
@@ -156,6 +167,33 @@ const ITEMS: &[Item] = &[
             a::FORCE_PUBLISH,
             "气象预警需立即发布，来不及走完审核流程。",
         )],
+        step_hours: 0,
+    },
+    Item {
+        author: "commerce-writer",
+        home: "commerce/notices",
+        also: &[],
+        title: "关于开展2026年度商贸流通企业统计调查的通知",
+        body: "请辖区限额以上商贸流通企业按要求报送年度统计数据，报送截止时间为12月20日。",
+        steps: &[
+            ("commerce-writer", a::SUBMIT, ""),
+            ("commerce-reviewer", a::APPROVE_UNIT, "同意。"),
+            ("commerce-publisher", a::PUBLISH, ""),
+        ],
+        step_hours: 26,
+    },
+    Item {
+        author: "east-writer",
+        home: "sd-east/work",
+        also: &[],
+        title: "东山街道完成辖区消防通道集中清理",
+        body: "街道联合社区、物业对辖区十二个小区的消防通道进行了集中清理，清理杂物四十余处。",
+        steps: &[
+            ("east-writer", a::SUBMIT, ""),
+            ("east-reviewer", a::APPROVE_UNIT, ""),
+            ("east-publisher", a::PUBLISH, ""),
+        ],
+        step_hours: 50,
     },
 ];
 
@@ -209,8 +247,17 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
         for k in it.also {
             placements.push(channel(k)?.id);
         }
-        // A few minutes apart, in order, ending before `now`.
-        let mut at = now - (ITEMS.len() - i) as i64 * 40 * 60_000;
+        // A few minutes apart, in order, ending before `now`; or days apart, ending an hour ago.
+        let gap = if it.step_hours > 0 {
+            it.step_hours * 3_600_000
+        } else {
+            5 * 60_000
+        };
+        let mut at = if it.step_hours > 0 {
+            now - 3_600_000 - (it.steps.len() as i64 + 1) * gap
+        } else {
+            now - (ITEMS.len() - i) as i64 * 40 * 60_000
+        };
         let a = Article {
             title: it.title.into(),
             source: units.name(&owner),
@@ -221,7 +268,7 @@ pub fn fill(txn: &WriteTransaction, now: i64) -> Result<()> {
         };
         let mut cur = crate::publishing::store::save_article(txn, a, 0, at)?;
         for (who, transition, comment) in it.steps {
-            at += 5 * 60_000;
+            at += gap;
             let u = user(who)?;
             let (transition, comment) = if *transition == SAVED {
                 let edited = Article {
