@@ -65,6 +65,20 @@ pub fn from_ms(ms: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// `20261126-203506` in Beijing time: for file and folder names.
+pub fn file_stamp(ms: i64) -> String {
+    let t = from_ms(ms).to_offset(CST);
+    format!(
+        "{:04}{:02}{:02}-{:02}{:02}{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
 /// `2026-11-26 20:35:06` in Beijing time.
 pub fn show(ms: i64) -> String {
     let t = from_ms(ms).to_offset(CST);

@@ -79,18 +79,7 @@ impl App {
         let trusted_proxies = cfg.trusted_proxies().map_err(|e| StartError(e.0))?;
         let dir = cfg.data_dir();
         // A restore staged in the panel is swapped in now, before the store opens.
-        let stamp = {
-            let t = clock.now().to_offset(clock::CST);
-            format!(
-                "{:04}{:02}{:02}-{:02}{:02}{:02}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            )
-        };
+        let stamp = clock::file_stamp(clock::to_ms(clock.now()));
         let swapped = ops::restore::swap_in_if_staged(&dir, &stamp)
             .map_err(|e| StartError(format!("恢复备份失败：{e}")))?;
         if let Some(kept) = &swapped {

@@ -286,15 +286,9 @@ pub async fn invalid(st: &Shared, s: &Staff, fs: &FormState) -> Result<Response>
 pub async fn backup(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
     require(&st, &s, Action::RunSystem, Object::System).await?;
-    let now = st.clock.now().to_offset(crate::clock::CST);
     let name = format!(
-        "gongkai-{:04}{:02}{:02}-{:02}{:02}{:02}-manual.tar",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second()
+        "gongkai-{}-manual.tar",
+        crate::clock::file_stamp(st.now_ms())
     );
     let out = st.cfg().backup_dir().join(name);
     crate::ops::backup::backup_now(&st, &out, &s.user.username).await?;

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
 
+use super::units::within;
 use crate::auth::audit;
 use crate::auth::model::{CreditCode, Unit, UnitCode, UnitKind, UnitProfile, User};
 use crate::auth::permission::{Action, Object};
@@ -50,11 +51,6 @@ fn values(u: &Unit) -> FormState {
     }
 }
 
-/// Whether `code` is `root` or lies under it.
-fn within(units: &[Unit], code: &UnitCode, root: &UnitCode) -> bool {
-    users::unit_path(units, code).contains(root)
-}
-
 fn view(
     st: &Shared,
     s: &Staff,
@@ -63,15 +59,8 @@ fn view(
     fs: &FormState,
     retire_fs: &FormState,
 ) -> Markup {
-    let kinds: Vec<(String, String)> = UnitKind::ALL
-        .iter()
-        .map(|k| (k.id().to_owned(), k.label().to_owned()))
-        .collect();
-    let parents: Vec<(String, String)> = users::tree_order(units)
-        .into_iter()
-        .filter(|(_, x)| !x.retired && !within(units, &x.code, &u.code))
-        .map(|(d, x)| (x.code.to_string(), format!("{}{}", "　".repeat(d), x.name)))
-        .collect();
+    let kinds = super::units::kind_options();
+    let parents = super::units::parent_options(units, Some(&u.code));
     let body = html! {
         p { a href="/admin/units" { "返回单位树" } }
         @if u.retired { div.notice role="status" { "该单位已撤销：其信息和历史记录保留，账号已停用。" } }

@@ -18,16 +18,32 @@ use crate::views::form::{self, Field, FormState};
 
 use crate::staff::shell::{event, render, require};
 
-fn view(st: &Shared, s: &Staff, units: &[Unit], fs: &FormState) -> Markup {
-    let kinds: Vec<(String, String)> = UnitKind::ALL
+/// The unit kinds, for a select.
+pub(super) fn kind_options() -> Vec<(String, String)> {
+    UnitKind::ALL
         .iter()
         .map(|k| (k.id().to_owned(), k.label().to_owned()))
-        .collect();
-    let parents: Vec<(String, String)> = users::tree_order(units)
+        .collect()
+}
+
+/// Whether `code` is `root` or lies under it.
+pub(super) fn within(units: &[Unit], code: &UnitCode, root: &UnitCode) -> bool {
+    users::unit_path(units, code).contains(root)
+}
+
+/// The units that may be a parent, indented as the tree: never a retired one, nor (when
+/// moving `moving`) the unit itself or its subtree.
+pub(super) fn parent_options(units: &[Unit], moving: Option<&UnitCode>) -> Vec<(String, String)> {
+    users::tree_order(units)
         .into_iter()
-        .filter(|(_, u)| !u.retired)
+        .filter(|(_, u)| !u.retired && moving.is_none_or(|m| !within(units, &u.code, m)))
         .map(|(d, u)| (u.code.to_string(), format!("{}{}", "　".repeat(d), u.name)))
-        .collect();
+        .collect()
+}
+
+fn view(st: &Shared, s: &Staff, units: &[Unit], fs: &FormState) -> Markup {
+    let kinds = kind_options();
+    let parents = parent_options(units, None);
     let body = html! {
         section.card {
             h2 { "单位树" }

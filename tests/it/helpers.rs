@@ -697,3 +697,30 @@ pub async fn stored_channel(app: &TestApp, id: u64) -> gongkai::portal::model::C
         .unwrap()
         .expect("channel stored")
 }
+
+/// The `<input>` fields of a page as its form would send them: text, number and hidden
+/// values, checked boxes as "1"; never the token or a file.
+pub fn form_inputs(body: &str) -> Vec<(String, String)> {
+    let mut f = Vec::new();
+    for part in body.split("<input").skip(1) {
+        let tag = &part[..part.find('>').unwrap_or(part.len())];
+        let attr = |a: &str| {
+            tag.split(&format!(" {a}=\""))
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .map(str::to_owned)
+        };
+        let Some(name) = attr("name") else { continue };
+        if name == "csrf" || tag.contains("type=\"file\"") {
+            continue;
+        }
+        if tag.contains("type=\"checkbox\"") {
+            if tag.contains("checked") {
+                f.push((name, "1".into()));
+            }
+        } else {
+            f.push((name, attr("value").unwrap_or_default()));
+        }
+    }
+    f
+}

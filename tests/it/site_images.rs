@@ -142,23 +142,10 @@ async fn the_short_name_is_kept_and_shown_for_narrow_screens() {
     let app = demo_portal().await;
     let admin = staff(&app, "si-sys3", Role::Sysadmin, "gov").await;
     let body = admin.get(SETTINGS).await.body;
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for part in body.split("<input").skip(1) {
-        let tag = &part[..part.find('>').unwrap_or(part.len())];
-        let attr = |a: &str| {
-            tag.split(&format!(" {a}=\""))
-                .nth(1)
-                .and_then(|v| v.split('"').next())
-                .map(str::to_owned)
-        };
-        if let (Some(n), false) = (attr("name"), tag.contains("type=\"file\""))
-            && n != "csrf"
-            && n != "which"
-            && n != "remove"
-        {
-            fields.push((n, attr("value").unwrap_or_default()));
-        }
-    }
+    let mut fields: Vec<(String, String)> = crate::helpers::form_inputs(&body)
+        .into_iter()
+        .filter(|(n, _)| n != "which" && n != "remove")
+        .collect();
     fields.retain(|(n, _)| n != "short_name");
     fields.push(("short_name".into(), "商务局".into()));
     fields.push(("theme".into(), "green".into()));

@@ -11,27 +11,7 @@ const PAGE: &str = "/admin/sites/commerce/layout";
 /// The table as the page sends it, with `changes` over it ("" unchecks a box).
 async fn save(c: &Client, changes: &[(String, &str)]) -> crate::helpers::Resp {
     let body = c.get(PAGE).await.body;
-    let mut f: Vec<(String, String)> = Vec::new();
-    for part in body.split("<input").skip(1) {
-        let tag = &part[..part.find('>').unwrap_or(part.len())];
-        let attr = |a: &str| {
-            tag.split(&format!(" {a}=\""))
-                .nth(1)
-                .and_then(|v| v.split('"').next())
-                .map(str::to_owned)
-        };
-        let Some(name) = attr("name") else { continue };
-        if name == "csrf" {
-            continue;
-        }
-        if tag.contains("type=\"checkbox\"") {
-            if tag.contains("checked") {
-                f.push((name, "1".into()));
-            }
-        } else {
-            f.push((name, attr("value").unwrap_or_default()));
-        }
-    }
+    let mut f = crate::helpers::form_inputs(&body);
     for (k, v) in changes {
         f.retain(|(n, _)| n != k);
         if !v.is_empty() {
