@@ -67,16 +67,7 @@ pub fn from_ms(ms: i64) -> OffsetDateTime {
 
 /// `20261126-203506` in Beijing time: for file and folder names.
 pub fn file_stamp(ms: i64) -> String {
-    let t = from_ms(ms).to_offset(CST);
-    format!(
-        "{:04}{:02}{:02}-{:02}{:02}{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    show(ms).replace(['-', ':'], "").replace(' ', "-")
 }
 
 /// `2026-11-26 20:35:06` in Beijing time.
@@ -91,4 +82,15 @@ pub fn show(ms: i64) -> String {
         t.minute(),
         t.second()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn file_stamp_is_the_beijing_time_without_separators() {
+        // 2026-11-26 09:00 UTC is 17:00 in Beijing.
+        let ms = super::to_ms(super::TEST_START);
+        assert_eq!(super::show(ms), "2026-11-26 17:00:00");
+        assert_eq!(super::file_stamp(ms), "20261126-170000");
+    }
 }
