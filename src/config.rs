@@ -384,6 +384,46 @@ settings! {
         zh("网站自查时刻（北京时间，0–23 时）", "每天在几点进行全站自查并发送提醒。")
         selfcheck_hour: u64 = 8;
     }
+    intranet: Intranet {
+        /// Networks (CIDR or single addresses) whose clients may reach the intranet office
+        /// (/oa/). Anyone else gets a plain 404. Default: loopback and the private ranges.
+        zh("内网可访问网段", "只有来自这些网段的已登录工作人员能打开内网办公（/oa/），其他地址一律显示“页面不存在”。每行一个，如 10.0.0.0/8。")
+        networks: Vec<String> = vec![
+            "127.0.0.0/8".to_owned(),
+            "::1/128".to_owned(),
+            "10.0.0.0/8".to_owned(),
+            "172.16.0.0/12".to_owned(),
+            "192.168.0.0/16".to_owned(),
+            "fc00::/7".to_owned(),
+        ];
+        /// A separate address just for the intranet, e.g. "10.1.2.3:8443". When set, /oa/ is
+        /// served only on it (the other listen addresses answer 404 there). Empty: every
+        /// listen address serves /oa/ to the networks above.
+        zh("内网专用监听地址", "设置后，内网办公只在这个地址上提供；留空则所有监听地址都提供（仍受网段限制）。", restart)
+        listen: String = String::new();
+        /// Largest file one upload may be, in MiB.
+        zh("单个文件上限（MiB）", "内网文件传输中单个文件的最大大小。")
+        max_file_mib: u64 = 20480;
+        /// Hours an unfinished upload is kept for resuming before it is swept.
+        zh("未完成上传保留时长（小时）", "上传中断后可以续传的时间，过后未完成的部分被清除。")
+        upload_expire_hours: u64 = 24;
+        /// Days a transferred file is kept after upload, then reclaimed (documents keep
+        /// their attachments).
+        zh("传输文件保留天数", "上传到文件传输的文件保留多少天，过后自动清除（公文附件不受影响）。")
+        file_keep_days: u64 = 30;
+        /// MiB each person may hold in transferred files and unfinished uploads.
+        zh("个人空间配额（MiB）", "每人可占用的文件传输空间，含未完成的上传。")
+        user_quota_mib: u64 = 20480;
+        /// MiB a unit's people may hold together.
+        zh("单位空间配额（MiB）", "一个单位所有人合计可占用的文件传输空间。")
+        unit_quota_mib: u64 = 102400;
+        /// Days a share link lasts unless its maker picks fewer.
+        zh("分享链接默认有效天数", "新建分享链接时默认的有效期。")
+        share_default_days: u64 = 7;
+        /// The most days a share link may last.
+        zh("分享链接最长有效天数", "分享链接的有效期不能超过此天数。")
+        share_max_days: u64 = 30;
+    }
     memory: Memory {
         /// MiB of database pages redb keeps in memory. Reads beyond it come from the OS file
         /// cache, which the kernel can reclaim; pages are kept as they are read or written.
@@ -590,6 +630,21 @@ impl Config {
         self.listen_addrs()?;
         self.metrics_nets()?;
         self.trusted_proxies()?;
+        self.intranet_networks()?;
+        self.intranet_listen()?;
+        if self.intranet.share_default_days == 0
+            || self.intranet.share_default_days > self.intranet.share_max_days
+        {
+            return Err(ConfigError(format!(
+                "配置错误：intranet.share_default_days = {} 无效，应在 1 到 share_max_days（{}）之间",
+                self.intranet.share_default_days, self.intranet.share_max_days
+            )));
+        }
+        if self.intranet.max_file_mib == 0 || self.intranet.upload_expire_hours == 0 {
+            return Err(ConfigError(
+                "配置错误：intranet.max_file_mib 与 intranet.upload_expire_hours 至少为 1".into(),
+            ));
+        }
         if self.ops.selfcheck_hour > 23 {
             return Err(ConfigError(format!(
                 "配置错误：ops.selfcheck_hour = {} 无效，应为 0 到 23",
@@ -729,6 +784,24 @@ impl Config {
                 })
             })
             .collect()
+    }
+
+    /// The networks that reach the intranet office (`intranet.networks`).
+    pub fn intranet_networks(&self) -> Result<NetList, ConfigError> {
+        NetList::parse("intranet.networks", &self.intranet.networks)
+    }
+
+    /// The intranet's own listen address (`intranet.listen`), if one is set.
+    pub fn intranet_listen(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        let s = self.intranet.listen.trim();
+        if s.is_empty() {
+            return Ok(None);
+        }
+        s.parse::<SocketAddr>().map(Some).map_err(|_| {
+            ConfigError(format!(
+                "配置错误：intranet.listen 的地址 {s:?} 无效，应形如 10.0.0.5:8443 或留空"
+            ))
+        })
     }
 
     /// The proxies whose forwarding headers are believed (`server.trusted_proxies`).

@@ -14,6 +14,7 @@ pub mod error;
 pub mod flow;
 pub mod http;
 pub mod ids;
+pub mod intranet;
 pub mod notify;
 pub mod ops;
 pub mod portal;
@@ -135,11 +136,25 @@ impl App {
             .write(auth::csrf::load_or_make_key)
             .await
             .map_err(|e| StartError(e.to_string()))?;
-        let listeners = http::server::bind(&addrs).await.map_err(StartError)?;
+        let mut listeners = http::server::bind(&addrs).await.map_err(StartError)?;
         let addrs = listeners
             .iter()
             .filter_map(|l| l.local_addr().ok())
             .collect();
+        // The intranet's own address, when set: served like the others, and the only one
+        // that reaches /oa/ (`http::zone`).
+        let intranet_listener = match cfg.intranet_listen().map_err(|e| StartError(e.0))? {
+            Some(a) => {
+                let l = http::server::bind(&[a])
+                    .await
+                    .map_err(|e| StartError(e.replace("server.listen", "intranet.listen")))?
+                    .remove(0);
+                let bound = l.local_addr().map_err(|e| StartError(e.to_string()))?;
+                listeners.push(l);
+                Some(http::zone::IntranetListener(bound))
+            }
+            None => None,
+        };
         let assets = views::assets::Assets::load();
         let site = views::Site::from_config(&cfg, &assets);
         let started_ms = clock::to_ms(clock.now());
@@ -161,9 +176,15 @@ impl App {
             scheduler_beat_ms: AtomicI64::new(0),
             pages: Default::default(),
             unread: notify::store::unread_count,
-            parts: http::parts::Parts::default()
-                .with(portal::Portal::default())
-                .with(registry),
+            parts: {
+                let parts = http::parts::Parts::default()
+                    .with(portal::Portal::default())
+                    .with(registry);
+                match intranet_listener {
+                    Some(l) => parts.with(l),
+                    None => parts,
+                }
+            },
             search: Default::default(),
         });
         state.pages.set_limit(state.cfg().page_cache_bytes());
@@ -206,6 +227,14 @@ impl App {
 
     pub fn addrs(&self) -> &[SocketAddr] {
         &self.addrs
+    }
+
+    /// The intranet's own listen address (`intranet.listen`), when one is set.
+    pub fn intranet_addr(&self) -> Option<SocketAddr> {
+        self.state
+            .parts
+            .get::<http::zone::IntranetListener>()
+            .map(|l| l.0)
     }
 
     /// The setup link for the first listen address, if one was issued.

@@ -99,6 +99,7 @@ mod tests {
             item_roles: roles.to_vec(),
             office_roles: Vec::new(),
             is_author: author,
+            is_addressee: false,
         }
     }
 

@@ -174,6 +174,7 @@ pub fn actor(user: &User, req: &AccountRequest) -> Actor {
         item_roles: roles,
         office_roles: Vec::new(),
         is_author: user.id == req.requested_by,
+        is_addressee: false,
     }
 }
 

@@ -25,9 +25,9 @@ pub async fn dashboard(State(st): State<Shared>, s: Staff) -> Result<Response> {
         None
     };
     let tiles = {
-        let (st2, u2) = (st.clone(), u.clone());
+        let (st2, u2, inside) = (st.clone(), u.clone(), s.ctx.inside);
         // Some tiles' rules read the store.
-        tokio::task::spawn_blocking(move || st2.staff_registry().tiles(&st2, &u2)).await?
+        tokio::task::spawn_blocking(move || st2.staff_registry().tiles(&st2, &u2, inside)).await?
     };
     // Until the installation is complete, its two administrators see what is missing.
     let checklist = if u.has_role(crate::auth::model::Role::Sysadmin)

@@ -3,7 +3,7 @@
 //! workbench, 我的工作 or the indexer.
 
 use crate::staff::registry::{NavEntry, Registry, Shows};
-use crate::{admin, portal, publishing, search, staff};
+use crate::{admin, intranet, portal, publishing, search, staff};
 
 /// The staff side's registrations, in the order the navigation shows them.
 pub fn staff() -> Registry {
@@ -16,10 +16,14 @@ pub fn staff() -> Registry {
         Shows::Rule(staff::work::has_work),
     ));
     nav.extend_from_slice(publishing::NAV);
+    nav.extend_from_slice(intranet::NAV);
     nav.extend_from_slice(admin::ACCOUNT_NAV);
     Registry {
         nav,
-        todo: vec![Box::new(publishing::review::worklist::PublishingWork)],
+        todo: vec![
+            Box::new(publishing::review::worklist::PublishingWork),
+            Box::new(intranet::todo::IntranetWork),
+        ],
     }
 }
 

@@ -10,11 +10,21 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
-use crate::{admin, ops, portal, publishing};
+use crate::{admin, intranet, ops, portal, publishing};
 
-/// Every capability's routes: those under the global body limit, the upload routes with
-/// their own limits, the restore upload and the account import with theirs.
-fn routes() -> (Routes, Routes, Routes, Routes) {
+/// Every capability's routes in their groups: those under the global body limit, the
+/// upload routes with their own limits, the restore upload and the account import with
+/// theirs, and the intranet's pages and transfers behind its gate.
+struct Groups {
+    ordinary: Routes,
+    uploads: Routes,
+    restore: Routes,
+    import: Routes,
+    intranet: Routes,
+    transfer: Routes,
+}
+
+fn routes() -> Groups {
     let ordinary = Routes::new()
         .merge(portal::routes::router())
         .merge(portal::feeds::router())
@@ -26,23 +36,27 @@ fn routes() -> (Routes, Routes, Routes, Routes) {
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
         .get("/favicon.ico", assets::favicon);
-    (
+    Groups {
         ordinary,
-        publishing::routes::upload_routes(),
-        admin::routes::restore_routes(),
-        admin::routes::import_routes(),
-    )
+        uploads: publishing::routes::upload_routes(),
+        restore: admin::routes::restore_routes(),
+        import: admin::routes::import_routes(),
+        intranet: intranet::routes::router(),
+        transfer: intranet::routes::transfer_router(),
+    }
 }
 
 /// Every route with its method, in the order registered: the route × role test walks it.
 pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    let (ordinary, uploads, restore, import) = routes();
-    ordinary
+    let g = routes();
+    g.ordinary
         .table()
         .iter()
-        .chain(uploads.table())
-        .chain(restore.table())
-        .chain(import.table())
+        .chain(g.uploads.table())
+        .chain(g.restore.table())
+        .chain(g.import.table())
+        .chain(g.intranet.table())
+        .chain(g.transfer.table())
         .copied()
         .collect()
 });
@@ -50,18 +64,30 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
 pub fn build(st: Shared) -> Router {
     let body_limit = usize::try_from(st.cfg().server.max_body_bytes).unwrap_or(usize::MAX);
     let timeout = Duration::from_secs(st.cfg().server.request_timeout_secs.max(1));
-    let (ordinary, uploads, restore, import) = routes();
+    let g = routes();
     // The global body limit covers every route but the editor's upload routes, which
     // carry their own larger per-file and per-request limits.
-    let limited = ordinary
+    let limited = g
+        .ordinary
         .into_router()
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(body_limit));
+    let intranet = intranet::routes::gated(
+        g.intranet
+            .into_router()
+            .layer(RequestBodyLimitLayer::new(body_limit)),
+        &st,
+    );
     let inner = Router::new()
         .merge(limited)
-        .merge(publishing::routes::upload_limits(uploads.into_router()))
-        .merge(admin::routes::restore_limits(restore.into_router()))
-        .merge(admin::routes::import_limits(import.into_router()))
+        .merge(intranet)
+        .merge(intranet::routes::transfer_limits(
+            g.transfer.into_router(),
+            &st,
+        ))
+        .merge(publishing::routes::upload_limits(g.uploads.into_router()))
+        .merge(admin::routes::restore_limits(g.restore.into_router()))
+        .merge(admin::routes::import_limits(g.import.into_router()))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             crate::http::kept::middleware,
@@ -113,8 +139,9 @@ async fn not_found() -> crate::error::Error {
     crate::error::Error::NotFound
 }
 
-/// How long a backup upload may take: an hour, where every other request has
-/// `server.request_timeout_secs`.
+/// How long a backup upload or an intranet file upload may take: an hour, where every
+/// other request has `server.request_timeout_secs`. (A stalled upload is cut sooner by its
+/// own idle timeout.)
 const RESTORE_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// The request timeout: `timeout`, or an hour for the restore upload. A request past it
@@ -125,7 +152,9 @@ async fn with_timeout(
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let limit = if req.uri().path() == admin::restore::PATH {
+    let limit = if req.uri().path() == admin::restore::PATH
+        || intranet::routes::is_long_transfer(req.method(), req.uri().path())
+    {
         RESTORE_TIMEOUT
     } else {
         timeout

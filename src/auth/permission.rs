@@ -33,6 +33,9 @@ pub enum Action {
     /// the government office or the root unit. The object is the office's unit path
     /// (`workflow::rules_admin::office_path`).
     ManageChecks,
+    /// Use the intranet office (内网办公: documents, meeting notices, file transfer): any
+    /// enabled account. Where it may be reached from is `http::zone`'s question.
+    UseIntranet,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -75,5 +78,6 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
             scoped(Role::Reporter) || scoped(Role::Reviewer) || scoped(Role::Publisher)
         }
         Action::ManageChecks => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
+        Action::UseIntranet => true,
     }
 }

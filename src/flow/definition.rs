@@ -52,6 +52,9 @@ pub enum Who {
     Office(Role),
     /// Wrote the item (the caller says so in `Actor::is_author`).
     Author,
+    /// The one the item was sent to: the person, or a member of the unit, it is addressed
+    /// to (the caller says so in `Actor::is_addressee`), e.g. who signs for a document.
+    Addressee,
     /// The system itself (the scheduler), never a person.
     System,
 }

@@ -21,6 +21,8 @@ pub struct Actor {
     pub office_roles: Vec<Role>,
     /// The actor wrote the item.
     pub is_author: bool,
+    /// The item was sent to the actor (or to the actor's unit).
+    pub is_addressee: bool,
 }
 
 impl Actor {
@@ -33,6 +35,7 @@ impl Actor {
             item_roles: Vec::new(),
             office_roles: Vec::new(),
             is_author: false,
+            is_addressee: false,
         }
     }
 
@@ -70,6 +73,7 @@ impl Actor {
             item_roles: roles_in(item_unit_path),
             office_roles: roles_in(office_path),
             is_author,
+            is_addressee: false,
         }
     }
 
@@ -79,6 +83,7 @@ impl Actor {
             Who::Item(r) => self.user.is_some() && self.item_roles.contains(&r),
             Who::Office(r) => self.user.is_some() && self.office_roles.contains(&r),
             Who::Author => self.user.is_some() && self.is_author,
+            Who::Addressee => self.user.is_some() && self.is_addressee,
             Who::System => self.user.is_none(),
         }
     }

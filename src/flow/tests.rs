@@ -64,6 +64,7 @@ fn clerk(id: u64) -> Actor {
         item_roles: vec![Role::Reviewer],
         office_roles: vec![],
         is_author: false,
+        is_addressee: false,
     }
 }
 
@@ -75,6 +76,7 @@ fn office(id: u64) -> Actor {
         item_roles: vec![],
         office_roles: vec![Role::Reviewer],
         is_author: false,
+        is_addressee: false,
     }
 }
 

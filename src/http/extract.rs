@@ -66,6 +66,8 @@ pub struct Ctx {
     /// A form kept for this page (`kept`) that this user may have back.
     pub kept: Option<std::sync::Arc<super::kept::KeptForm>>,
     pub path: String,
+    /// The request may reach the intranet office (`http::zone::inside`).
+    pub inside: bool,
 }
 
 impl Ctx {
@@ -225,7 +227,9 @@ where
                 slot.used.store(true, std::sync::atomic::Ordering::Relaxed);
                 slot.form.clone()
             });
+        let inside = super::zone::inside(&st, &parts.extensions, ip);
         let ctx = Ctx {
+            inside,
             ip,
             secure_cookies,
             care,

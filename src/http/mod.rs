@@ -15,5 +15,6 @@ pub mod routes;
 pub mod server;
 pub mod state;
 pub mod upload_form;
+pub mod zone;
 
 pub use state::{AppState, Shared};

@@ -38,6 +38,38 @@ impl Routes {
         self.on("POST", path, |m| m.post(handler))
     }
 
+    pub fn head<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, Shared>,
+        T: 'static,
+    {
+        self.on("HEAD", path, |m| m.head(handler))
+    }
+
+    pub fn patch<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, Shared>,
+        T: 'static,
+    {
+        self.on("PATCH", path, |m| m.patch(handler))
+    }
+
+    pub fn delete<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, Shared>,
+        T: 'static,
+    {
+        self.on("DELETE", path, |m| m.delete(handler))
+    }
+
+    pub fn options<H, T>(self, path: &'static str, handler: H) -> Routes
+    where
+        H: Handler<T, Shared>,
+        T: 'static,
+    {
+        self.on("OPTIONS", path, |m| m.options(handler))
+    }
+
     fn on(
         mut self,
         method: &'static str,

@@ -117,9 +117,13 @@ pub async fn serve(
                     _ = stop.changed() => break,
                 };
                 let _ = stream.set_nodelay(true);
+                let local = stream.local_addr().ok();
                 let svc = router.clone().map_request(
                     move |mut req: hyper::Request<hyper::body::Incoming>| {
                         req.extensions_mut().insert(ClientAddr(peer));
+                        if let Some(l) = local {
+                            req.extensions_mut().insert(super::zone::LocalAddr(l));
+                        }
                         req
                     },
                 );

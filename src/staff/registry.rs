@@ -19,6 +19,9 @@ pub struct NavEntry {
     /// Whether it appears in the navigation bar (some entries are tiles only).
     pub in_bar: bool,
     pub shows: Shows,
+    /// Shown only on requests that may reach the intranet (`http::zone::inside`), so the
+    /// staff side never points outsiders at `/oa/`.
+    pub intranet: bool,
 }
 
 impl NavEntry {
@@ -29,11 +32,17 @@ impl NavEntry {
             tile: None,
             in_bar: true,
             shows,
+            intranet: false,
         }
     }
 
     pub const fn tile(mut self, blurb: &'static str) -> NavEntry {
         self.tile = Some(blurb);
+        self
+    }
+
+    pub const fn intranet(mut self) -> NavEntry {
+        self.intranet = true;
         self
     }
 
@@ -52,13 +61,14 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// The navigation bar for a user: the workbench first, then what their roles show.
-    pub fn bar(&self, st: &AppState, u: &User) -> Vec<(&'static str, &'static str)> {
+    /// The navigation bar for a user: the workbench first, then what their roles show
+    /// (intranet entries only when the request is `inside`).
+    pub fn bar(&self, st: &AppState, u: &User, inside: bool) -> Vec<(&'static str, &'static str)> {
         std::iter::once(("/admin", "工作台"))
             .chain(
                 self.nav
                     .iter()
-                    .filter(|e| e.in_bar && e.shows.allows(st, u))
+                    .filter(|e| e.in_bar && (inside || !e.intranet) && e.shows.allows(st, u))
                     .map(|e| (e.href, e.label)),
             )
             .collect()
@@ -69,10 +79,11 @@ impl Registry {
         &self,
         st: &AppState,
         u: &User,
+        inside: bool,
     ) -> Vec<(&'static str, &'static str, &'static str)> {
         self.nav
             .iter()
-            .filter(|e| e.shows.allows(st, u))
+            .filter(|e| (inside || !e.intranet) && e.shows.allows(st, u))
             .filter_map(|e| e.tile.map(|t| (e.href, e.label, t)))
             .collect()
     }

@@ -50,7 +50,7 @@ pub fn render(st: &Shared, staff: &Staff, title: &str, body: Markup) -> Markup {
         None => body,
     };
     let u = &staff.user;
-    let nav = st.staff_registry().bar(st, u);
+    let nav = st.staff_registry().bar(st, u, staff.ctx.inside);
     let bar = StaffBar {
         display_name: &u.display_name,
         roles: roles_label(u),

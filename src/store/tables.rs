@@ -64,8 +64,30 @@ pub const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("setting
 /// (`admin::calendar`), each replacing the built-in schedule of its year.
 pub const CALENDAR_YEARS: TableDefinition<&str, &[u8]> = TableDefinition::new("calendar_years");
 
+/// 内网办公 (`intranet/`): document id → `intranet::documents::model::Document` (JSON), with
+/// every recipient's receipt inside.
+pub const OA_DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("oa_docs");
+/// meeting id → `intranet::meetings::model::Meeting` (JSON), with every invited unit's reply.
+pub const OA_MEETINGS: TableDefinition<u64, &[u8]> = TableDefinition::new("oa_meetings");
+/// file id → `intranet::files::model::OaFile` (JSON): a finished upload, owned by a person.
+pub const OA_FILES: TableDefinition<u64, &[u8]> = TableDefinition::new("oa_files");
+/// send id → `intranet::files::model::FileSend` (JSON): files sent to units or people, with
+/// who downloaded them.
+pub const OA_SENDS: TableDefinition<u64, &[u8]> = TableDefinition::new("oa_sends");
+/// upload id → `intranet::files::model::Upload` (JSON): a tus upload not yet finished.
+pub const OA_UPLOADS: TableDefinition<&str, &[u8]> = TableDefinition::new("oa_uploads");
+/// SHA-256 of a share link's token (hex) → `intranet::files::model::Share` (JSON).
+pub const OA_SHARES: TableDefinition<&str, &[u8]> = TableDefinition::new("oa_shares");
+/// The intranet's in- and out-boxes: "in/{addressee key}/{newest-first ms:016x}/{kind}/{id:016x}"
+/// and "out/{user:016x}/{newest-first ms:016x}/{kind}/{id:016x}" → id (`intranet::boxes`), so
+/// a person's inbox is two range reads (their own key and their unit's).
+pub const OA_BOXES: TableDefinition<&str, u64> = TableDefinition::new("oa_boxes");
+/// Space in use: "p/{user:016x}" and "u/{unit}" → bytes held in files and unfinished
+/// uploads (`intranet::files::quota`).
+pub const OA_USAGE: TableDefinition<&str, u64> = TableDefinition::new("oa_usage");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 11] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 13] = [
     META,
     UNITS,
     SESSIONS,
@@ -77,10 +99,21 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 11] = [
     AUTOSAVES,
     SETTINGS,
     CALENDAR_YEARS,
+    OA_UPLOADS,
+    OA_SHARES,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 5] =
-    [USERS, AUDIT, CHANNELS, ARTICLES, ACCOUNT_REQUESTS];
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 9] = [
+    USERS,
+    AUDIT,
+    CHANNELS,
+    ARTICLES,
+    ACCOUNT_REQUESTS,
+    OA_DOCS,
+    OA_MEETINGS,
+    OA_FILES,
+    OA_SENDS,
+];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
 pub const SCHEDULED: TableDefinition<&str, u64> = TableDefinition::new("scheduled");
@@ -106,7 +139,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 10] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 12] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -117,4 +150,6 @@ pub const STR_U64: [TableDefinition<&str, u64>; 10] = [
     ARTICLE_FLOW,
     ARTICLE_OWNERS,
     BLOB_ITEMS,
+    OA_BOXES,
+    OA_USAGE,
 ];

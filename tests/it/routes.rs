@@ -501,7 +501,7 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/checks",
         [LOGIN, NO, NO, NO, BAD, BAD, NO, NO],
     ),
-    ("GET", "/admin/work", [LOGIN, OK, OK, OK, NO, NO, NO, NO]),
+    ("GET", "/admin/work", [LOGIN, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/healthz", [OK, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/readyz", [OK, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/metrics", [OK, OK, OK, OK, OK, OK, OK, OK]),
@@ -543,6 +543,9 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/users/import",
         [LOGIN, NO, NO, NO, NO, NO, BAD, NO],
     ),
+    // ── the intranet (内网办公): a plain 404 to anyone without a session (tests/it/intranet.rs
+    // covers the networks); every account may use it.
+    ("GET", "/oa/", [NONE, OK, OK, OK, OK, OK, OK, OK]),
 ];
 
 /// The upload routes, which look at the session before reading any of the body.
@@ -733,6 +736,11 @@ async fn every_post_without_csrf_is_refused() {
             // anonymous post is sent to log in (tests/it/files.rs).
             if label == "anonymous" && UPLOADS.contains(path) {
                 assert_eq!(outcome(&r), LOGIN, "POST {path} as {label} without csrf");
+                continue;
+            }
+            // The intranet does not exist for anyone without a session.
+            if label == "anonymous" && path.starts_with("/oa/") && !path.starts_with("/oa/s/") {
+                assert_eq!(r.status, 404, "POST {path} as {label} without csrf");
                 continue;
             }
             assert_eq!(

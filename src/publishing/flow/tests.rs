@@ -38,6 +38,7 @@ fn actor(profile: &str) -> Actor {
         item_roles: item.to_vec(),
         office_roles: office.to_vec(),
         is_author: author,
+        is_addressee: false,
     };
     match profile {
         "reporter" => person(1, "commerce", &[Role::Reporter], &[], false),
@@ -332,6 +333,7 @@ fn one_person_does_not_approve_both_levels() {
         item_roles: vec![Role::Reviewer],
         office_roles: vec![Role::Reviewer],
         is_author: false,
+        is_addressee: false,
     };
     let mut i = Instance::new(def);
     apply(def, &mut i, a::SUBMIT, &actor("author"), "", 1).unwrap();

@@ -1,0 +1,7 @@
+//! The document pages' routes.
+
+use crate::http::routes::Routes;
+
+pub fn router() -> Routes {
+    Routes::new()
+}

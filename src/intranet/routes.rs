@@ -1,0 +1,42 @@
+//! The intranet's routes. Every one sits behind `reach::gate` (added by the composition
+//! root with `gated`): pages and forms under the global body limit (`router`), the file
+//! transfer routes with their own limits (`transfer_router`).
+
+use axum::Router;
+
+use crate::http::Shared;
+use crate::http::routes::Routes;
+
+/// Pages and forms.
+pub fn router() -> Routes {
+    Routes::new()
+        .get("/oa/", super::home::page_home)
+        .merge(super::documents::routes::router())
+}
+
+/// Uploads (tus and the plain form) and downloads: no global body limit, their own checks.
+pub fn transfer_router() -> Routes {
+    Routes::new()
+}
+
+/// A router of intranet routes behind the gate.
+pub fn gated(r: Router<Shared>, st: &Shared) -> Router<Shared> {
+    r.layer(axum::middleware::from_fn_with_state(
+        st.clone(),
+        super::reach::gate,
+    ))
+}
+
+/// The transfer routes behind the gate, with their own body handling (no global limit: each
+/// handler checks sizes and quotas before it reads a byte).
+pub fn transfer_limits(r: Router<Shared>, st: &Shared) -> Router<Shared> {
+    gated(r, st)
+}
+
+/// Requests that may run for long (a large upload's body): they get an hour, not the
+/// ordinary request timeout.
+pub fn is_long_transfer(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    (method == Method::PATCH || method == Method::POST) && path.starts_with("/oa/files/")
+        || method == Method::POST && path == "/oa/transfer/upload"
+}
