@@ -21,6 +21,7 @@ struct Groups {
     restore: Routes,
     import: Routes,
     intranet: Routes,
+    intranet_uploads: Routes,
     transfer: Routes,
 }
 
@@ -42,6 +43,7 @@ fn routes() -> Groups {
         restore: admin::routes::restore_routes(),
         import: admin::routes::import_routes(),
         intranet: intranet::routes::router(),
+        intranet_uploads: intranet::routes::upload_router(),
         transfer: intranet::routes::transfer_router(),
     }
 }
@@ -56,6 +58,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
         .chain(g.restore.table())
         .chain(g.import.table())
         .chain(g.intranet.table())
+        .chain(g.intranet_uploads.table())
         .chain(g.transfer.table())
         .copied()
         .collect()
@@ -81,6 +84,10 @@ pub fn build(st: Shared) -> Router {
     let inner = Router::new()
         .merge(limited)
         .merge(intranet)
+        .merge(intranet::routes::gated(
+            publishing::routes::upload_limits(g.intranet_uploads.into_router()),
+            &st,
+        ))
         .merge(intranet::routes::transfer_limits(
             g.transfer.into_router(),
             &st,

@@ -14,6 +14,11 @@ pub fn router() -> Routes {
         .merge(super::documents::routes::router())
 }
 
+/// Forms that carry files, under the editor's upload limits.
+pub fn upload_router() -> Routes {
+    Routes::new().merge(super::documents::routes::upload_router())
+}
+
 /// Uploads (tus and the plain form) and downloads: no global body limit, their own checks.
 pub fn transfer_router() -> Routes {
     Routes::new()

@@ -546,6 +546,45 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     // ── the intranet (内网办公): a plain 404 to anyone without a session (tests/it/intranet.rs
     // covers the networks); every account may use it.
     ("GET", "/oa/", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    ("GET", "/oa/docs", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    ("GET", "/oa/docs/new", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    // A document nobody sent to them: it does not exist.
+    (
+        "GET",
+        "/oa/docs/{id}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/docs/{id}/sign",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/docs/{id}/remark",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/docs/{id}/remind",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/docs/{id}/forward",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/docs/{id}/files/{n}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    // The sending form carries files; a post without them is checked like any other (422).
+    (
+        "POST",
+        "/oa/docs/new",
+        [NONE, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
 ];
 
 /// The upload routes, which look at the session before reading any of the body.
