@@ -28,7 +28,10 @@ const LAYERS: &[(Layer, &[&str])] = &[
     ),
     // Capabilities: what the office does. They build on the foundation and may use one another
     // (without circles), never the composition root.
-    (Capability, &["portal", "publishing", "ops", "admin"]),
+    (
+        Capability,
+        &["portal", "publishing", "intranet", "ops", "admin"],
+    ),
     // Composition root (lib.rs, main.rs, app/, demo.rs): wires capabilities into one server
     // (router, state, jobs, demo data). It may import anything, nothing imports it.
     (Root, &["lib", "main", "app", "demo"]),

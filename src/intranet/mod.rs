@@ -14,6 +14,7 @@ pub mod demo;
 pub mod documents;
 pub mod files;
 pub mod home;
+pub mod landing;
 pub mod meetings;
 pub mod model;
 pub mod reach;

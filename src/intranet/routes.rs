@@ -10,7 +10,7 @@ use crate::http::routes::Routes;
 /// Pages and forms.
 pub fn router() -> Routes {
     Routes::new()
-        .get("/oa/", super::home::page_home)
+        .get("/oa/", super::landing::page_home)
         .merge(super::documents::routes::router())
 }
 
