@@ -151,6 +151,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
             &crate::publishing::checks::demo::demo_rules(&site),
         )?;
         crate::publishing::review::demo::fill(txn, now)?;
+        crate::intranet::demo::fill(txn, store.blobs(), now)?;
         audit::append(
             txn,
             Event {

@@ -19,7 +19,6 @@ pub async fn page_home(State(st): State<Shared>, staff: Staff) -> Result<Respons
         .unwrap_or_default();
     let now = st.now_ms();
     let body = html! {
-        h1 { "内网办公" }
         p.lead { "公文收发与签收、会议通知与回执、大文件传输。" }
         p {
             a.button href="/oa/docs/new" { "拟发公文" } " "

@@ -14,7 +14,7 @@ pub const UNIT_FIELD: &str = "to_unit";
 pub const PEOPLE_FIELD: &str = "to_people";
 
 /// The units that may be chosen: every live unit, or only those under `within` (not itself),
-/// in tree order, grouped by parent: (parent's name, [(code, name)]).
+/// in tree order, grouped by parent: (the group's name, [(code, name)]).
 pub fn groups(units: &Units, within: Option<&UnitCode>) -> Vec<(String, Vec<(String, String)>)> {
     let mut out: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for (_, u) in crate::auth::store::tree_order(&units.units) {
@@ -27,7 +27,7 @@ pub fn groups(units: &Units, within: Option<&UnitCode>) -> Vec<(String, Vec<(Str
             continue;
         }
         let parent = match &u.parent {
-            Some(p) => units.name(p),
+            Some(p) => format!("{}下属单位", units.name(p)),
             None => "本级".to_owned(),
         };
         match out.iter_mut().find(|(p, _)| *p == parent) {
@@ -59,7 +59,7 @@ pub fn picker(
             @if let Some(e) = err { p.error #f-to_unit-err role="alert" { (e) } }
             @for (i, (parent, list)) in groups(units, within).iter().enumerate() {
                 fieldset.unit-group {
-                    legend { (parent) "下属单位" }
+                    legend { (parent) }
                     @for (code, name) in list {
                         @let id = format!("to-{i}-{code}");
                         div.check {

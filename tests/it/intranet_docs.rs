@@ -271,7 +271,7 @@ async fn unread(app: &TestApp, name: &str) -> u64 {
 #[tokio::test]
 async fn a_subdistrict_passes_a_document_on_and_the_chain_is_kept() {
     let app = TestApp::start().await;
-    let (sender, _bureau, sub, comm, _outsider) = district(&app).await;
+    let (sender, bureau, sub, comm, _outsider) = district(&app).await;
     let id = send(
         &sender,
         &[
@@ -279,6 +279,7 @@ async fn a_subdistrict_passes_a_document_on_and_the_chain_is_kept() {
             ("urgency", "normal"),
             ("body", "请各街道转发至社区。"),
             ("to_unit", "sub"),
+            ("to_unit", "bureau"),
         ],
         None,
     )
@@ -347,6 +348,10 @@ async fn a_subdistrict_passes_a_document_on_and_the_chain_is_kept() {
         200,
         "the first sender may open the copy"
     );
+    // Another recipient of the original does not follow the subdistrict's copy.
+    let p = bureau.get(&url).await;
+    assert!(!p.body.contains("第 1 级转发"), "{}", p.body);
+    assert_eq!(bureau.get(&child).await.status, 404);
     app.stop().await;
 }
 

@@ -112,7 +112,6 @@ pub async fn page(
     let searching =
         !(f.q.is_empty() && f.sender.is_empty() && f.from.is_empty() && f.to.is_empty());
     let body = html! {
-        h1 { "公文" }
         p { a.button href="/oa/docs/new" { "拟发公文" } }
         nav.tabs aria-label="收文与发文" {
             a href="/oa/docs" aria-current=[(!sent).then_some("page")] { "收文" }

@@ -56,7 +56,6 @@ fn render(st: &Shared, staff: &Staff, units: &Units, fs: &FormState) -> Markup {
     let files_err = fs.error("files");
     let checked = |name: &str| fs.value(name) == "on";
     let body = html! {
-        h1 { "拟发公文" }
         (home::unclassified_note())
         (form::notice(fs))
         form.oa-doc method="post" action="/oa/docs/new" enctype="multipart/form-data" {

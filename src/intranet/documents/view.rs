@@ -118,6 +118,23 @@ fn size(n: u64) -> String {
     }
 }
 
+/// The copies passed on below this document that `u` may follow: all of them for its
+/// sender (and the senders above), else those below a copy `u` passed on.
+fn visible_descendants<'a>(l: &'a Loaded, u: &User) -> Vec<(usize, &'a Document)> {
+    let all = u.id == l.doc.sender || l.ancestors.iter().any(|a| a.sender == u.id);
+    let mut path: Vec<(usize, bool)> = Vec::new();
+    let mut out = Vec::new();
+    for (depth, c) in &l.descendants {
+        path.retain(|(d, _)| d < depth);
+        let mine = c.sender == u.id;
+        if all || mine || path.iter().any(|(_, m)| *m) {
+            out.push((*depth, c));
+        }
+        path.push((*depth, mine));
+    }
+    out
+}
+
 /// Whether `u` may download the document's files: as `Document::may_download` says, or as
 /// the sender of a document it was passed on from.
 pub fn may_download(d: &Document, l: &Loaded, u: &User) -> bool {
@@ -178,6 +195,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
     let mine: Vec<&Receipt> = d.receipts_of(u).map(|(_, r)| r).collect();
     let unsigned = mine.iter().any(|r| !r.is_signed());
     let (total, opened, signed) = d.counts();
+    let below = visible_descendants(l, u);
     // Passing on: a unit that received it, has signed, and has units under it.
     let my_unit_receipt = d
         .receipts
@@ -189,8 +207,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
         @if let Some(t) = done_text(done) { div.notice.ok role="status" { (t) } }
         (form::notice(fs))
         article.oa-doc {
-            h1 { (d.title) }
-            dl.meta {
+            dl.kv {
                 @if !d.number.is_empty() { dt { "文号" } dd { (d.number) } }
                 dt { "紧急程度" } dd { span class=(format!("urgency urgency-{}", d.urgency.id())) { (d.urgency.label()) } }
                 dt { "发文单位" } dd { (d.sender_unit_name) "（" (d.sender_name) "）" }
@@ -292,7 +309,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
                 }
             }
         }
-        @if !l.descendants.is_empty() || !l.ancestors.is_empty() {
+        @if !below.is_empty() || !l.ancestors.is_empty() {
             section.oa-chain aria-labelledby="h-chain" {
                 h2 #h-chain { "转发链" }
                 ol.chain {
@@ -301,7 +318,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
                     }
                     li aria-current="true" { (d.sender_unit_name) (if l.ancestors.is_empty() { " 发出 " } else { " 转发 " }) (show(d.sent_ms)) "（本件）" }
                 }
-                @for (depth, c) in &l.descendants {
+                @for (depth, c) in &below {
                     @let (t, _, s) = c.counts();
                     div.chain-step {
                         h3 { "第 " (depth) " 级转发：" (c.sender_unit_name) " " (show(c.sent_ms)) "，已签收 " (s) "/" (t) }
