@@ -21,6 +21,7 @@ pub mod reach;
 pub mod receipt;
 pub mod recipients;
 pub mod routes;
+pub mod stats;
 pub mod todo;
 
 use crate::auth::permission::Action;

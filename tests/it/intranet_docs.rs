@@ -248,6 +248,25 @@ async fn receipts_signing_downloads_reminders_and_remarks() {
             .contains("已部署，周五前报送检查结果。")
     );
 
+    // 统计分析 counts it: sent by the office, received by two units, one signed on time.
+    let admin = staff(&app, "sys", Role::Sysadmin, "gov").await;
+    let s = admin.get("/admin/stats?year=2026").await;
+    let office = s
+        .body
+        .split("id=\"stats-office\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        office.contains("<th scope=\"row\">区政府办公室</th><td>1</td><td>0</td><td>0</td>"),
+        "{office}"
+    );
+    assert!(office.contains("<th scope=\"row\">区民政局</th><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>100.0%</td>"), "{office}");
+    assert!(office.contains("<th scope=\"row\">合计</th><td>1</td><td>0</td><td>2</td><td>1</td><td>1</td><td>50.0%</td>"), "{office}");
+
     // Anyone else: it does not exist.
     assert_eq!(outsider.get(&url).await.status, 404);
     assert_eq!(outsider.get(&format!("{url}/files/0")).await.status, 404);

@@ -178,7 +178,13 @@ async fn published_items_per_unit_and_month_on_the_page_and_in_both_downloads() 
     let mut wb = workbook(&x.body);
     assert_eq!(
         wb.sheet_names(),
-        ["各单位各月发布", "各栏目发布", "审核用时", "当前待办"]
+        [
+            "各单位各月发布",
+            "各栏目发布",
+            "审核用时",
+            "当前待办",
+            "内网公文"
+        ]
     );
     let months = sheet(&mut wb, "各单位各月发布");
     assert_eq!(text(&months[0][0]), "单位");

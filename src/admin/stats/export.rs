@@ -11,6 +11,7 @@ pub const MONTH_SHEET: &str = "各单位各月发布";
 pub const CHANNEL_SHEET: &str = "各栏目发布";
 pub const TURNAROUND_SHEET: &str = "审核用时";
 pub const WAITING_SHEET: &str = "当前待办";
+pub const OFFICE_SHEET: &str = "内网公文";
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -28,6 +29,17 @@ pub const TURNAROUND_HEADERS: [&str; 5] = [
     "经审核发布（条）",
     "用时中位数（工作日）",
     "平均用时（工作日）",
+];
+
+pub const OFFICE_HEADERS: [&str; 8] = [
+    "单位",
+    "单位代码",
+    "发文（件）",
+    "转发（件）",
+    "收文（份）",
+    "已签收",
+    "按时签收",
+    "按时签收率（%）",
 ];
 
 pub const WAITING_HEADERS: [&str; 7] = [
@@ -133,6 +145,36 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
             ws.write_number(row(i + 1), col(c + 2), *n)?;
         }
         ws.write_number(row(i + 1), 6, w.total())?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(OFFICE_SHEET)?;
+    header_row(ws, &OFFICE_HEADERS, &bold)?;
+    let total = f.office_total();
+    let lines = f
+        .units
+        .iter()
+        .filter(|u| u.office != Default::default())
+        .map(|u| (u.name.as_str(), u.code.as_str(), u.office))
+        .chain(std::iter::once(("合计", "", total)));
+    for (i, (name, code, o)) in lines.enumerate() {
+        ws.write_string(row(i + 1), 0, name)?;
+        ws.write_string(row(i + 1), 1, code)?;
+        for (c, n) in [
+            o.docs_sent,
+            o.docs_forwarded,
+            o.received,
+            o.signed,
+            o.signed_on_time,
+        ]
+        .iter()
+        .enumerate()
+        {
+            ws.write_number(row(i + 1), col(c + 2), *n)?;
+        }
+        if let Some(p) = o.on_time_percent() {
+            ws.write_number_with_format(row(i + 1), 7, p, &one_decimal)?;
+        }
     }
     wb.save_to_buffer()
 }

@@ -17,6 +17,7 @@ use redb::{ReadTransaction, ReadableTable};
 use crate::auth::model::UnitCode;
 use crate::calendar::WorkCalendar;
 use crate::error::Result;
+use crate::intranet::stats::OfficeCounts;
 use crate::portal::Snapshot;
 use crate::portal::model::{Article, ChannelKind};
 use crate::publishing::flow::{action, state};
@@ -63,6 +64,8 @@ pub struct UnitRow {
     /// Working days from first 报送 to going public, one per reviewed item published in the year.
     pub turnaround: Vec<u32>,
     pub waiting: Waiting,
+    /// 内网办公: documents sent, passed on, received and signed (`intranet::stats`).
+    pub office: OfficeCounts,
 }
 
 impl UnitRow {
@@ -73,6 +76,7 @@ impl UnitRow {
             months: [0; 12],
             turnaround: Vec::new(),
             waiting: Waiting::default(),
+            office: OfficeCounts::default(),
         }
     }
     pub fn total(&self) -> u32 {
@@ -117,6 +121,14 @@ impl Figures {
             .iter()
             .flat_map(|u| u.turnaround.iter().copied())
             .collect()
+    }
+    /// 内网办公 over every unit in scope.
+    pub fn office_total(&self) -> OfficeCounts {
+        let mut o = OfficeCounts::default();
+        for u in &self.units {
+            o.add(&u.office);
+        }
+        o
     }
     pub fn waiting_total(&self) -> Waiting {
         let mut w = Waiting::default();
@@ -167,6 +179,16 @@ pub struct Scope {
     /// (code, name) in display order.
     pub units: Vec<(UnitCode, String)>,
     pub open: bool,
+}
+
+/// The first moment of `year` and of the next one, Beijing time, as UTC ms.
+fn year_bounds(year: i32) -> (i64, i64) {
+    let start = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::January, 1)
+            .map(|d| crate::clock::to_ms(d.midnight().assume_offset(crate::clock::CST)))
+            .unwrap_or(0)
+    };
+    (start(year), start(year + 1))
 }
 
 /// The Beijing date of a stored time.
@@ -354,5 +376,13 @@ pub fn compute(
         let a: Article = serde_json::from_slice(v.value())?;
         tally.add(&a);
     }
-    Ok(tally.finish(snap))
+    let mut f = tally.finish(snap);
+    let (from, to) = year_bounds(year);
+    let office = crate::intranet::stats::tally(txn, from, to)?;
+    for u in &mut f.units {
+        if let Some(c) = office.get(&u.code) {
+            u.office = *c;
+        }
+    }
+    Ok(f)
 }

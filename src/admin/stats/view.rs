@@ -16,7 +16,7 @@ pub(super) fn filter_form(a: &Asked) -> Markup {
         }
         @if !a.fs.has_errors() {
             p.downloads {
-                a href=(format!("{HOME}.xlsx?{q}")) { "下载 Excel 表格（四张表）" }
+                a href=(format!("{HOME}.xlsx?{q}")) { "下载 Excel 表格（五张表）" }
                 " "
                 a href=(format!("{HOME}.csv?{q}")) { "下载 CSV（各单位各月发布数）" }
             }
@@ -154,5 +154,40 @@ pub(super) fn tables(f: &Figures) -> Markup {
             }
             tfoot { tr { th scope="row" { "合计" } @for n in waiting.columns() { td { (n) } } td { (waiting.total()) } } }
         }
+        (office_table(f))
+    }
+}
+
+fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_owned(), |v| format!("{v:.1}%"))
+}
+
+/// 内网办公: documents sent, passed on, received, signed and signed on time per unit.
+fn office_table(f: &Figures) -> Markup {
+    let total = f.office_total();
+    let rows = f.units.iter().filter(|u| u.office != Default::default());
+    html! {
+        table.data #stats-office {
+            caption { (f.year) "年内网公文收发与签收" }
+            thead { tr {
+                th scope="col" { "单位" } th scope="col" { "发文（件）" } th scope="col" { "转发（件）" }
+                th scope="col" { "收文（份）" } th scope="col" { "已签收" } th scope="col" { "按时签收" } th scope="col" { "按时签收率" }
+            } }
+            tbody {
+                @for u in rows {
+                    @let o = u.office;
+                    tr {
+                        th scope="row" { (u.name) } td { (o.docs_sent) } td { (o.docs_forwarded) }
+                        td { (o.received) } td { (o.signed) } td { (o.signed_on_time) } td { (percent(o.on_time_percent())) }
+                    }
+                }
+                @if total == Default::default() { tr { td colspan="7" { "本年没有内网公文。" } } }
+            }
+            tfoot { tr {
+                th scope="row" { "合计" } td { (total.docs_sent) } td { (total.docs_forwarded) }
+                td { (total.received) } td { (total.signed) } td { (total.signed_on_time) } td { (percent(total.on_time_percent())) }
+            } }
+        }
+        p.hint { "按发文时间计入年度；收文按收文单位计（发给个人的计入其所在单位）；按时签收指在紧急程度规定的期限内签收（特急 2 小时，加急 1 个工作日，平件 3 个工作日）。" }
     }
 }
