@@ -415,3 +415,27 @@ async fn inbox_and_sent_are_searched_by_title_number_sender_and_date() {
     assert!(r.body.contains("关于报送年度统计数据的通知") && r.body.contains("已签收 0/1"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn from_outside_the_intranet_is_not_there_at_all() {
+    // Only 10.0.0.0/8 is inside; the test client comes from 127.0.0.1.
+    let app = TestApp::start_with(|cfg| cfg.intranet.networks = vec!["10.0.0.0/8".into()]).await;
+    let (sender, _bureau, _sub, _comm, _outsider) = district(&app).await;
+    let home = sender.get("/admin").await;
+    assert_eq!(home.status, 200);
+    assert!(!home.body.contains("href=\"/oa/\""), "no way in is shown");
+    for path in ["/oa/", "/oa/docs", "/oa/docs/new"] {
+        let r = sender.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+    }
+    let work = sender.get("/admin/work").await;
+    assert!(!work.body.contains("待签收公文"));
+    app.stop().await;
+
+    // The same from inside: the way in is shown and it answers.
+    let app = TestApp::start().await;
+    let (sender, ..) = district(&app).await;
+    assert!(sender.get("/admin").await.body.contains("href=\"/oa/\""));
+    assert_eq!(sender.get("/oa/docs").await.status, 200);
+    app.stop().await;
+}
