@@ -19,6 +19,10 @@ impl TodoSource for IntranetWork {
         Shows::System(Action::UseIntranet)
     }
 
+    fn inside_only(&self) -> bool {
+        true
+    }
+
     fn shortcuts(&self) -> &'static [(&'static str, &'static str)] {
         &[
             ("/oa/docs/new", "拟发公文"),

@@ -68,10 +68,26 @@ impl Registry {
             .chain(
                 self.nav
                     .iter()
-                    .filter(|e| e.in_bar && (inside || !e.intranet) && e.shows.allows(st, u))
+                    .filter(|e| e.in_bar && self.shows(e, st, u, inside))
                     .map(|e| (e.href, e.label)),
             )
             .collect()
+    }
+
+    /// Whether an entry shows for `u` on a request from inside the intranet or not.
+    fn shows(&self, e: &NavEntry, st: &AppState, u: &User, inside: bool) -> bool {
+        (inside || !e.intranet)
+            && match e.shows {
+                Shows::Work => self.has_work(st, u, inside),
+                s => s.allows(st, u),
+            }
+    }
+
+    /// Whether any registered 待办 source is `u`'s (the intranet's only from inside).
+    pub fn has_work(&self, st: &AppState, u: &User, inside: bool) -> bool {
+        self.todo
+            .iter()
+            .any(|s| (inside || !s.inside_only()) && s.shows().allows(st, u))
     }
 
     /// The workbench tiles for a user: (href, label, blurb).
@@ -83,7 +99,7 @@ impl Registry {
     ) -> Vec<(&'static str, &'static str, &'static str)> {
         self.nav
             .iter()
-            .filter(|e| (inside || !e.intranet) && e.shows.allows(st, u))
+            .filter(|e| self.shows(e, st, u, inside))
             .filter_map(|e| e.tile.map(|t| (e.href, e.label, t)))
             .collect()
     }

@@ -15,6 +15,9 @@ pub enum Shows {
     AnyUnit(Action),
     /// A rule only the capability can decide (it may read the store).
     Rule(fn(&AppState, &User) -> bool),
+    /// Has work from a registered 待办 source (the intranet's only on requests from inside):
+    /// decided by `Registry`, which knows the sources and the request.
+    Work,
 }
 
 impl Shows {
@@ -31,6 +34,8 @@ impl Shows {
                 .iter()
                 .any(|g| can(u, a, Object::Unit(std::slice::from_ref(&g.unit)), f)),
             Shows::Rule(rule) => rule(st, u),
+            // Only `Registry::shows` can tell (it needs the request); never shown by default.
+            Shows::Work => false,
         }
     }
 }

@@ -63,6 +63,10 @@ pub trait TodoSource: Send + Sync {
     fn kind(&self) -> &'static str;
     /// Who has this kind of work at all (shows 我的工作 in the navigation).
     fn shows(&self) -> Shows;
+    /// Its work is only for requests from inside the intranet (`http::zone`).
+    fn inside_only(&self) -> bool {
+        false
+    }
     /// Links shown above the lists (e.g. 新建信息).
     fn shortcuts(&self) -> &'static [(&'static str, &'static str)] {
         &[]

@@ -9,11 +9,10 @@ use serde::Deserialize;
 
 use super::shell::render;
 use super::todo::{self, SourceLists};
-use crate::auth::model::User;
 use crate::error::{Error, Result};
+use crate::http::Shared;
 use crate::http::extract::Staff;
 use crate::http::respond::html as page;
-use crate::http::{AppState, Shared};
 
 #[derive(Deserialize, Default)]
 pub struct WorkQuery {
@@ -105,12 +104,4 @@ pub async fn summary(st: &Shared, staff: &Staff) -> Result<Option<Markup>> {
             }
         }
     }))
-}
-
-/// Whether 我的工作 belongs in a user's navigation: some registered source is theirs.
-pub fn has_work(st: &AppState, u: &User) -> bool {
-    st.staff_registry()
-        .todo
-        .iter()
-        .any(|s| s.shows().allows(st, u))
 }

@@ -135,7 +135,8 @@ async fn a_registered_source_and_entry_show_for_whom_they_name() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn work_page_refuses_who_has_no_work_of_any_kind() {
-    let app = TestApp::start().await;
+    // From outside the intranet (its documents would be anyone's work inside).
+    let app = TestApp::start_with(|cfg| cfg.intranet.networks = vec!["10.0.0.0/8".into()]).await;
     app.seed_user("auditor2", Role::Auditor, "gov").await;
     let c = app.client();
     let r = app.sign_in(&c, "auditor2", PASSWORD).await;
