@@ -12,6 +12,7 @@ pub fn router() -> Routes {
     Routes::new()
         .get("/oa/", super::home::page_home)
         .merge(super::documents::routes::router())
+        .merge(super::meetings::routes::router())
 }
 
 /// Uploads (tus and the plain form) and downloads: no global body limit, their own checks.
