@@ -168,7 +168,7 @@ async fn send_form_errors_come_back_beside_the_fields() {
 #[tokio::test]
 async fn invited_units_reply_and_the_sender_sees_counts_reminds_and_exports() {
     let app = TestApp::start().await;
-    let [sender, a, a2, b, c, x] = people(&app).await;
+    let [sender, a, a2, b, _c, x] = people(&app).await;
     let id = send_ok(&sender, &[]).await;
     let page = format!("/oa/meetings/{id}");
 
