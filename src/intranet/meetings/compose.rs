@@ -225,7 +225,7 @@ pub async fn edit(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -
                 fields,
             };
             let summary = change.summary();
-            let actor = mflow::meeting_actor(&user, &m);
+            let actor = super::model::meeting_actor(&user, &m);
             crate::flow::apply(
                 mflow::meeting(),
                 &mut m.flow,

@@ -33,7 +33,7 @@ fn answer(m: &mut Meeting, unit: &str, who: Option<&User>, a: Answer, at: i64) -
     let Some(r) = m.replies.iter_mut().find(|r| r.unit.as_str() == unit) else {
         return Ok(());
     };
-    let actor = mflow::reply_actor(who, &snapshot, r);
+    let actor = super::model::reply_actor(who, &snapshot, r);
     crate::flow::apply(mflow::reply(), &mut r.flow, action::REPLY, &actor, "", at)
         .map_err(|e| Error::Internal(e.to_string()))?;
     r.answer = Some(a);

@@ -19,11 +19,7 @@
 
 use std::sync::LazyLock;
 
-use crate::auth::model::User;
 use crate::flow::definition::{Definition, State, Transition, Who};
-use crate::flow::instance::Actor;
-
-use super::model::{Meeting, UnitReply};
 
 pub const MEETING: &str = "oa_meeting";
 pub const REPLY: &str = "oa_meeting_reply";
@@ -76,16 +72,4 @@ pub fn meeting() -> &'static Definition {
 
 pub fn reply() -> &'static Definition {
     &REPLY_DEF
-}
-
-/// The engine's view of `u` acting on the meeting itself: its sender or not.
-pub fn meeting_actor(u: &User, m: &Meeting) -> Actor {
-    Actor::for_item(u, &[], &[], u.id == m.sender)
-}
-
-/// The engine's view of `u` acting on one unit's reply: anyone of that unit, or the sender.
-pub fn reply_actor(u: &User, m: &Meeting, r: &UnitReply) -> Actor {
-    let mut a = Actor::for_item(u, &[], &[], u.id == m.sender);
-    a.is_addressee = !u.disabled && u.unit == r.unit;
-    a
 }

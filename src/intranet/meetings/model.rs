@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::flow::{self, state};
 use crate::auth::model::{UnitCode, User};
-use crate::flow::instance::Instance;
+use crate::flow::instance::{Actor, Instance};
 use crate::intranet::model::{Addressee, Touch};
 
 /// At most this many people per attending unit (three rows of fields on the form).
@@ -260,4 +260,16 @@ impl Meeting {
     pub fn url(&self) -> String {
         format!("/oa/meetings/{}", self.id)
     }
+}
+
+/// The engine's view of `u` acting on the meeting itself: its sender or not.
+pub fn meeting_actor(u: &User, m: &Meeting) -> Actor {
+    Actor::for_item(u, &[], &[], u.id == m.sender)
+}
+
+/// The engine's view of `u` acting on one unit's reply: anyone of that unit, or the sender.
+pub fn reply_actor(u: &User, m: &Meeting, r: &UnitReply) -> Actor {
+    let mut a = Actor::for_item(u, &[], &[], u.id == m.sender);
+    a.is_addressee = !u.disabled && u.unit == r.unit;
+    a
 }

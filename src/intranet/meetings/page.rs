@@ -50,7 +50,7 @@ pub fn may(s: &Staff, m: &Meeting, action: &str) -> bool {
         mflow::meeting(),
         &m.flow,
         action,
-        &mflow::meeting_actor(&s.user, m),
+        &super::model::meeting_actor(&s.user, m),
     )
     .is_ok()
 }
@@ -452,7 +452,7 @@ pub async fn reply(
             let Some(r) = m.replies.iter_mut().find(|r| r.unit == user.unit) else {
                 return Err(Error::NotFound);
             };
-            let actor = mflow::reply_actor(&user, &snapshot, r);
+            let actor = super::model::reply_actor(&user, &snapshot, r);
             let step = if r.is_replied() {
                 action::AMEND
             } else {
@@ -532,7 +532,7 @@ pub async fn remind(
             let users = crate::auth::store::list_users_w(txn)?;
             let mut reminded = Vec::new();
             for r in m.replies.iter_mut().filter(|r| !r.is_replied()) {
-                let actor = mflow::reply_actor(&user, &snapshot, r);
+                let actor = super::model::reply_actor(&user, &snapshot, r);
                 crate::flow::apply(mflow::reply(), &mut r.flow, action::REMIND, &actor, "", now)
                     .map_err(|e| Error::Forbidden(e.to_string()))?;
                 reminded.push((r.unit.clone(), r.unit_name.clone()));
@@ -576,7 +576,7 @@ pub async fn cancel(
     let s = p.staff(&st)?;
     let m = visible(&st, &s, &id).await?;
     let now = st.now_ms();
-    let actor = mflow::meeting_actor(&s.user, &m);
+    let actor = super::model::meeting_actor(&s.user, &m);
     crate::flow::check(mflow::meeting(), &m.flow, action::CANCEL, &actor)
         .map_err(|e| Error::Forbidden(e.to_string()))?;
     let reason = p.get("reason").trim().to_owned();
@@ -601,7 +601,7 @@ pub async fn cancel(
     st.store
         .write(move |txn| {
             let mut m = store::get_w(txn, mid)?.ok_or(Error::NotFound)?;
-            let actor = mflow::meeting_actor(&s.user, &m);
+            let actor = super::model::meeting_actor(&s.user, &m);
             crate::flow::apply(
                 mflow::meeting(),
                 &mut m.flow,
