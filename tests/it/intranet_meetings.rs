@@ -575,3 +575,51 @@ async fn search_and_audit() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn demo_meetings_and_the_years_figures() {
+    let app = crate::helpers::demo_filled().await;
+    let now = app.state.now_ms();
+    app.state
+        .store
+        .write(move |txn| gongkai::intranet::meetings::demo::fill(txn, now))
+        .await
+        .unwrap();
+    let all = app
+        .state
+        .store
+        .read(gongkai::intranet::meetings::store::all)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+    let next = all.iter().find(|m| m.details.start_ms > now).expect("upcoming");
+    let c = next.counts();
+    assert_eq!((c.expected, c.replied, c.people, c.leave), (6, 2, 2, 1));
+    assert!(next.open_for_replies(now));
+    let past = all.iter().find(|m| m.details.start_ms < now).expect("past");
+    assert_eq!(past.state_label(now), "已结束");
+    assert_eq!(past.counts().replied, past.counts().expected);
+
+    // A person of a unit still to reply has the waiting notice and the 待办 row.
+    assert_eq!(unread(&app, "hubin-writer").await, 1);
+    let u = app.user("hubin-writer").await.expect("demo user");
+    let lists = app
+        .state
+        .store
+        .read(move |t| gongkai::intranet::meetings::todo::lists(t, &u, now))
+        .await
+        .unwrap();
+    assert_eq!(lists[0].id, "oa_meetings_reply");
+    assert_eq!(lists[0].rows.len(), 1);
+    assert_eq!(lists[0].rows[0].title, next.details.title);
+
+    let year = (now - 300 * 86_400_000, now + 60 * 86_400_000);
+    let figures = app
+        .state
+        .store
+        .read(move |t| gongkai::intranet::meetings::figures(t, year.0, year.1))
+        .await
+        .unwrap();
+    assert_eq!(figures, (2, 8, 4));
+    app.stop().await;
+}
