@@ -592,7 +592,10 @@ async fn demo_meetings_and_the_years_figures() {
         .await
         .unwrap();
     assert_eq!(all.len(), 2);
-    let next = all.iter().find(|m| m.details.start_ms > now).expect("upcoming");
+    let next = all
+        .iter()
+        .find(|m| m.details.start_ms > now)
+        .expect("upcoming");
     let c = next.counts();
     assert_eq!((c.expected, c.replied, c.people, c.leave), (6, 2, 2, 1));
     assert!(next.open_for_replies(now));

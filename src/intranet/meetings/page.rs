@@ -197,9 +197,10 @@ fn reply_form(m: &Meeting, r: &UnitReply, csrf: &str, fs: &FormState) -> Markup 
                 @let (n, t, ph) = (format!("name{i}"), format!("title{i}"), format!("phone{i}"));
                 fieldset.attendee {
                     legend { "参会人员 " (i) }
-                    (form::field(&Field::new(&n, "姓名").optional(), fs))
-                    (form::field(&Field::new(&t, "职务").optional(), fs))
-                    (form::field(&Field::new(&ph, "联系电话").optional().kind("tel"), fs))
+                    @let (nl, tl, pl) = (format!("姓名（第 {i} 位）"), format!("职务（第 {i} 位）"), format!("联系电话（第 {i} 位）"));
+                    (form::field(&Field::new(&n, &nl).optional(), fs))
+                    (form::field(&Field::new(&t, &tl).optional(), fs))
+                    (form::field(&Field::new(&ph, &pl).optional().kind("tel"), fs))
                 }
             }
             (textarea("reason", "请假事由", "选择请假时必填", 3, fs))
@@ -304,16 +305,13 @@ pub fn view(st: &Shared, s: &Staff, m: &Meeting, now: i64, f: &Forms, done: &str
 /// GET /oa/meetings/{id}
 pub async fn show(
     State(st): State<Shared>,
-    s: Staff,
+    mut s: Staff,
     Path(id): Path<String>,
     Query(q): Query<Done>,
 ) -> Result<Response> {
     let m = visible(&st, &s, &id).await?;
-    // Opening the page reads the notices about it (work notices stay until replied).
-    let (uid, url) = (s.user.id, m.url());
-    st.store
-        .write(move |txn| crate::notify::store::mark_read_by_url(txn, uid, &url).map(|_| ()))
-        .await?;
+    // Opening the page reads the notices about it (work notices stay open until replied).
+    crate::notify::opened(&st, &mut s, &m.url()).await?;
     Ok(page(view(
         &st,
         &s,
