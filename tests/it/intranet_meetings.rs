@@ -246,7 +246,19 @@ async fn invited_units_reply_and_the_sender_sees_counts_reminds_and_exports() {
     // The sender's table and counts, on the page and in the fragment.
     let p = sender.get(&page).await;
     assert_eq!(p.status, 200);
-    assert!(p.body.contains("js/meetings.js"), "the live script");
+    assert!(
+        p.body.contains("data-live-src=\"/oa/meetings/"),
+        "the live table"
+    );
+    let js = p
+        .body
+        .split("<script src=\"")
+        .filter_map(|r| r.split('"').next())
+        .find(|u| u.ends_with("js/meetings.js"))
+        .expect("the live script");
+    let served = sender.get_bytes(js, &[]).await;
+    assert_eq!(served.status, 200);
+    assert!(served.header("content-type").contains("javascript"));
     assert!(p.body.contains("刷新回执情况"), "the no-script refresh");
     for body in [
         p.body.clone(),

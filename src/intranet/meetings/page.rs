@@ -256,7 +256,7 @@ pub fn view(st: &Shared, s: &Staff, m: &Meeting, now: i64, f: &Forms, done: &str
         @if sender {
             section.card aria-labelledby="replies-h" {
                 h2 #replies-h { "回执情况" }
-                div #replies data-live-src=(format!("/oa/meetings/{}/replies", m.id)) aria-live="polite" {
+                div #replies data-live-src=(format!("/oa/meetings/{}/replies", m.id)) {
                     (replies_table(m))
                 }
                 p.actions {
