@@ -152,6 +152,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         )?;
         crate::publishing::review::demo::fill(txn, now)?;
         crate::intranet::demo::fill(txn, store.blobs(), now)?;
+        crate::intranet::meetings::demo::fill(txn, now)?;
         audit::append(
             txn,
             Event {

@@ -362,6 +362,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("article_replace", "替换"),
     ("article_edit", "他人修改内容"),
     ("article_flow", "其他流程操作"),
+    ("oa_meeting_send", "发出会议通知"),
+    ("oa_meeting_reply", "会议回执"),
+    ("oa_meeting_remind", "催办会议回执"),
+    ("oa_meeting_change", "修改会议"),
+    ("oa_meeting_cancel", "取消会议"),
 ];
 
 /// What an audit action means.

@@ -12,6 +12,7 @@ pub fn router() -> Routes {
     Routes::new()
         .get("/oa/", super::landing::page_home)
         .merge(super::documents::routes::router())
+        .merge(super::meetings::routes::router())
 }
 
 /// Forms that carry files, under the editor's upload limits.

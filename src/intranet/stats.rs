@@ -1,6 +1,7 @@
 //! The intranet's figures for 统计分析 (`admin::stats`): per sending unit, documents sent and
-//! passed on; per receiving unit, documents received, signed and signed by their deadline.
-//! Counted over one Beijing calendar year by when the document was sent, in one snapshot.
+//! passed on and meeting notices sent; per receiving unit, documents received, signed and
+//! signed by their deadline, meetings it was invited to and answered by the reply deadline.
+//! Counted over one Beijing calendar year by when the item was sent, in one snapshot.
 
 use std::collections::HashMap;
 
@@ -24,6 +25,11 @@ pub struct OfficeCounts {
     pub signed: u32,
     /// Signed by the deadline its urgency set.
     pub signed_on_time: u32,
+    /// Meeting notices the unit sent.
+    pub meetings_sent: u32,
+    /// Meeting notices it was invited by, and answered by their reply deadline.
+    pub invited: u32,
+    pub replied_on_time: u32,
 }
 
 impl OfficeCounts {
@@ -33,6 +39,9 @@ impl OfficeCounts {
         self.received += o.received;
         self.signed += o.signed;
         self.signed_on_time += o.signed_on_time;
+        self.meetings_sent += o.meetings_sent;
+        self.invited += o.invited;
+        self.replied_on_time += o.replied_on_time;
     }
 
     /// Signed on time, in percent of those received (one decimal), `None` with none received.
@@ -80,6 +89,21 @@ pub fn tally(
             }
             if r.signed_on_time() {
                 c.signed_on_time += 1;
+            }
+        }
+    }
+    for m in super::meetings::store::all(txn)? {
+        if m.sent_ms < from_ms || m.sent_ms >= to_ms {
+            continue;
+        }
+        out.entry(m.sender_unit.clone()).or_default().meetings_sent += 1;
+        for r in &m.replies {
+            let c = out.entry(r.unit.clone()).or_default();
+            c.invited += 1;
+            if r.first_reply_ms()
+                .is_some_and(|t| t <= m.details.deadline_ms)
+            {
+                c.replied_on_time += 1;
             }
         }
     }

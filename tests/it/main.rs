@@ -23,6 +23,7 @@ mod files;
 mod first_run;
 mod http_hygiene;
 mod intranet_docs;
+mod intranet_meetings;
 mod item_form_files;
 mod kept;
 mod login_guard;

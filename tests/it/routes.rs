@@ -579,6 +579,64 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/oa/docs/{id}/files/{n}",
         [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    // 会议通知 (tests/it/intranet_meetings.rs): everyone sends and lists; meeting `{id}` does
+    // not exist (404); an empty send form comes back with its messages (422).
+    ("GET", "/oa/meetings", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/oa/meetings/new",
+        [NONE, OK, OK, OK, OK, OK, OK, OK],
+    ),
+    (
+        "POST",
+        "/oa/meetings/new",
+        [NONE, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
+    (
+        "GET",
+        "/oa/meetings/{id}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/meetings/{id}/replies",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/meetings/{id}/replies.xlsx",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/meetings/{id}/meeting.ics",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/meetings/{id}/reply",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/meetings/{id}/remind",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/meetings/{id}/edit",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/meetings/{id}/edit",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/meetings/{id}/cancel",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     // The sending form carries files; a post without them is checked like any other (422).
     (
         "POST",

@@ -11,7 +11,7 @@ pub const MONTH_SHEET: &str = "各单位各月发布";
 pub const CHANNEL_SHEET: &str = "各栏目发布";
 pub const TURNAROUND_SHEET: &str = "审核用时";
 pub const WAITING_SHEET: &str = "当前待办";
-pub const OFFICE_SHEET: &str = "内网公文";
+pub const OFFICE_SHEET: &str = "内网办公";
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -31,7 +31,7 @@ pub const TURNAROUND_HEADERS: [&str; 5] = [
     "平均用时（工作日）",
 ];
 
-pub const OFFICE_HEADERS: [&str; 8] = [
+pub const OFFICE_HEADERS: [&str; 11] = [
     "单位",
     "单位代码",
     "发文（件）",
@@ -40,6 +40,9 @@ pub const OFFICE_HEADERS: [&str; 8] = [
     "已签收",
     "按时签收",
     "按时签收率（%）",
+    "发会议通知",
+    "受邀会议",
+    "按时回执",
 ];
 
 pub const WAITING_HEADERS: [&str; 7] = [
@@ -174,6 +177,12 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
         }
         if let Some(p) = o.on_time_percent() {
             ws.write_number_with_format(row(i + 1), 7, p, &one_decimal)?;
+        }
+        for (c, n) in [o.meetings_sent, o.invited, o.replied_on_time]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number(row(i + 1), col(c + 8), *n)?;
         }
     }
     wb.save_to_buffer()
