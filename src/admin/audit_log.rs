@@ -357,6 +357,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("article_replace", "替换"),
     ("article_edit", "他人修改内容"),
     ("article_flow", "其他流程操作"),
+    // 内网办公 · 文件传输
+    ("oa_upload_start", "开始上传文件"),
+    ("oa_upload_cancel", "取消上传"),
+    ("oa_upload_expire", "清除过期的未完成上传"),
+    ("oa_file_upload", "上传文件（内网）"),
+    ("oa_file_delete", "删除传输文件"),
+    ("oa_file_expire", "清除到期的传输文件"),
 ];
 
 /// What an audit action means.
