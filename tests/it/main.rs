@@ -22,6 +22,7 @@ mod feeds;
 mod files;
 mod first_run;
 mod http_hygiene;
+mod intranet_files;
 mod item_form_files;
 mod kept;
 mod login_guard;
