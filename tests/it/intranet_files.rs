@@ -13,15 +13,15 @@ use crate::helpers::{Client, TestApp, main_of, multipart, staff};
 
 /// A logged-in tus client: the session cookie, the session's CSRF token and tus 1.0.0 on
 /// every request.
-struct Tus {
+pub(crate) struct Tus {
     base: String,
     http: reqwest::Client,
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 impl Tus {
-    async fn new(app: &TestApp, c: &Client) -> Tus {
+    pub(crate) async fn new(app: &TestApp, c: &Client) -> Tus {
         let page = c.get("/oa/transfer").await;
         assert_eq!(page.status, 200, "{}", page.body);
         Tus {
@@ -35,7 +35,7 @@ impl Tus {
         }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         if path.starts_with("http") {
             path.to_owned()
         } else {
@@ -44,20 +44,20 @@ impl Tus {
     }
 
     /// A request with the cookie only.
-    fn bare(&self, m: Method, path: &str) -> reqwest::RequestBuilder {
+    pub(crate) fn bare(&self, m: Method, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(m, self.url(path))
             .header("cookie", &self.cookie)
     }
 
     /// A request with the cookie, the CSRF header and Tus-Resumable.
-    fn req(&self, m: Method, path: &str) -> reqwest::RequestBuilder {
+    pub(crate) fn req(&self, m: Method, path: &str) -> reqwest::RequestBuilder {
         self.bare(m, path)
             .header("x-csrf-token", &self.csrf)
             .header("tus-resumable", "1.0.0")
     }
 
-    async fn create(&self, len: u64, name: &str) -> String {
+    pub(crate) async fn create(&self, len: u64, name: &str) -> String {
         let r = self
             .req(Method::POST, "/oa/files/")
             .header("upload-length", len.to_string())
@@ -69,7 +69,7 @@ impl Tus {
         hdr(&r, "location")
     }
 
-    async fn patch(&self, url: &str, offset: u64, bytes: &[u8]) -> reqwest::Response {
+    pub(crate) async fn patch(&self, url: &str, offset: u64, bytes: &[u8]) -> reqwest::Response {
         self.req(Method::PATCH, url)
             .header("content-type", "application/offset+octet-stream")
             .header("upload-offset", offset.to_string())
@@ -79,12 +79,12 @@ impl Tus {
             .unwrap()
     }
 
-    async fn head(&self, url: &str) -> reqwest::Response {
+    pub(crate) async fn head(&self, url: &str) -> reqwest::Response {
         self.req(Method::HEAD, url).send().await.unwrap()
     }
 
     /// A whole upload in one PATCH.
-    async fn upload(&self, name: &str, bytes: &[u8]) -> String {
+    pub(crate) async fn upload(&self, name: &str, bytes: &[u8]) -> String {
         let url = self.create(bytes.len() as u64, name).await;
         let r = self.patch(&url, 0, bytes).await;
         assert_eq!(r.status(), 204, "{:?}", r.text().await);
@@ -92,7 +92,7 @@ impl Tus {
     }
 }
 
-fn meta(name: &str) -> String {
+pub(crate) fn meta(name: &str) -> String {
     format!(
         "filename {},filetype {}",
         data_encoding::BASE64.encode(name.as_bytes()),
@@ -100,7 +100,7 @@ fn meta(name: &str) -> String {
     )
 }
 
-fn hdr(r: &reqwest::Response, name: &str) -> String {
+pub(crate) fn hdr(r: &reqwest::Response, name: &str) -> String {
     r.headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -108,7 +108,7 @@ fn hdr(r: &reqwest::Response, name: &str) -> String {
         .to_owned()
 }
 
-fn sha_hex(b: &[u8]) -> String {
+pub(crate) fn sha_hex(b: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(b))
 }
 
@@ -117,7 +117,7 @@ fn b64(b: &[u8]) -> String {
 }
 
 /// Deterministic bytes that are not all alike.
-fn bytes(n: usize, seed: u8) -> Vec<u8> {
+pub(crate) fn bytes(n: usize, seed: u8) -> Vec<u8> {
     let mut x: u32 = 0x9e37_79b9 ^ u32::from(seed);
     (0..n)
         .map(|_| {
@@ -129,7 +129,7 @@ fn bytes(n: usize, seed: u8) -> Vec<u8> {
         .collect()
 }
 
-async fn files_of(app: &TestApp, name: &str) -> Vec<OaFile> {
+pub(crate) async fn files_of(app: &TestApp, name: &str) -> Vec<OaFile> {
     let id = app.user(name).await.unwrap().id;
     app.state
         .store
@@ -138,7 +138,7 @@ async fn files_of(app: &TestApp, name: &str) -> Vec<OaFile> {
         .unwrap()
 }
 
-async fn upload_count(app: &TestApp) -> usize {
+pub(crate) async fn upload_count(app: &TestApp) -> usize {
     app.state
         .store
         .read(fstore::all_uploads)
@@ -147,7 +147,7 @@ async fn upload_count(app: &TestApp) -> usize {
         .len()
 }
 
-fn part_files(app: &TestApp) -> usize {
+pub(crate) fn part_files(app: &TestApp) -> usize {
     std::fs::read_dir(app.dir.path().join("uploads"))
         .map(|d| d.count())
         .unwrap_or(0)
@@ -167,7 +167,7 @@ fn blob_files(app: &TestApp) -> usize {
     n
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
+pub(crate) async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
     app.state
         .store
         .read(|txn| {

@@ -57,8 +57,8 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
         "delete" => Some("文件已删除，所占空间已释放。"),
         _ => None,
     };
+    // The page's h1 is its title (the staff layout prints it).
     let body = html! {
-        h1 { "文件传输" }
         (home::unclassified_note())
         @if let Some(t) = done_text { div.notice.ok role="status" { (t) } }
         (form::notice(fs))
@@ -103,6 +103,7 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
                 (file_table(&s.csrf, &files))
             }
         }
+        link rel="stylesheet" href=(st.assets.url("css/oa-transfer.css"));
         script src=(st.assets.url("js/oa-upload.js")) defer {}
     };
     Ok(home::render(st, s, "文件传输", PATH, body))
