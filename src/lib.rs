@@ -179,6 +179,7 @@ impl App {
             parts: {
                 let parts = http::parts::Parts::default()
                     .with(portal::Portal::default())
+                    .with(intranet::files::Transfers::default())
                     .with(registry);
                 match intranet_listener {
                     Some(l) => parts.with(l),

@@ -367,6 +367,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("oa_meeting_remind", "催办会议回执"),
     ("oa_meeting_change", "修改会议"),
     ("oa_meeting_cancel", "取消会议"),
+    // 内网办公 · 文件传输
+    ("oa_upload_start", "开始上传文件"),
+    ("oa_upload_cancel", "取消上传"),
+    ("oa_upload_expire", "清除过期的未完成上传"),
+    ("oa_file_upload", "上传文件（内网）"),
+    ("oa_file_delete", "删除传输文件"),
+    ("oa_file_expire", "清除到期的传输文件"),
 ];
 
 /// What an audit action means.

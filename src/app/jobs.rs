@@ -1,6 +1,6 @@
 //! The in-process scheduler: no cron needed. It wakes every few seconds, records a
 //! heartbeat (for /readyz), sweeps expired sessions, account requests, set-password
-//! links, kept forms and old autosaves, and makes the daily backup.
+//! links, kept forms, old autosaves and expired file transfers, and makes the daily backup.
 
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Duration;
@@ -42,6 +42,10 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                     .await;
                 if let Err(e) = r {
                     tracing::warn!("account request sweep failed: {e}");
+                }
+                // 文件传输: unfinished uploads and kept files past their time.
+                if let Err(e) = crate::intranet::files::sweep::run(&st).await {
+                    tracing::warn!("file transfer sweep failed: {e}");
                 }
             }
             if let Err(e) = crate::publishing::review::due::publish_due(&st).await {

@@ -21,8 +21,19 @@ pub fn upload_router() -> Routes {
 }
 
 /// Uploads (tus and the plain form) and downloads: no global body limit, their own checks.
+/// The 文件传输 page and its delete form live here too (forms read with their own limit).
 pub fn transfer_router() -> Routes {
+    use super::files::{form_upload, owner, page, tus};
     Routes::new()
+        .options(tus::ENDPOINT, tus::options)
+        .post(tus::ENDPOINT, tus::create)
+        .head("/oa/files/{id}", tus::head)
+        .patch("/oa/files/{id}", tus::patch)
+        .delete("/oa/files/{id}", tus::terminate)
+        .get(page::PATH, page::page_transfer)
+        .post(form_upload::PATH, form_upload::upload)
+        .get("/oa/transfer/{id}/download", owner::download)
+        .post("/oa/transfer/{id}/delete", owner::delete)
 }
 
 /// A router of intranet routes behind the gate.
@@ -36,7 +47,10 @@ pub fn gated(r: Router<Shared>, st: &Shared) -> Router<Shared> {
 /// The transfer routes behind the gate, with their own body handling (no global limit: each
 /// handler checks sizes and quotas before it reads a byte).
 pub fn transfer_limits(r: Router<Shared>, st: &Shared) -> Router<Shared> {
-    gated(r, st)
+    // Extractors (the plain form's multipart) may read up to the form's limit; tus bodies
+    // are streamed by their handlers, which check sizes and quotas first.
+    let form = usize::try_from(super::files::form_upload::MAX_FORM_REQUEST).unwrap_or(usize::MAX);
+    gated(r.layer(axum::extract::DefaultBodyLimit::max(form)), st)
 }
 
 /// Requests that may run for long (a large upload's body): they get an hour, not the

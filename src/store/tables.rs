@@ -85,6 +85,9 @@ pub const OA_BOXES: TableDefinition<&str, u64> = TableDefinition::new("oa_boxes"
 /// Space in use: "p/{user:016x}" and "u/{unit}" → bytes held in files and unfinished
 /// uploads (`intranet::files::quota`).
 pub const OA_USAGE: TableDefinition<&str, u64> = TableDefinition::new("oa_usage");
+/// "{owner:016x}/{newest-first id:016x}" → file id: a person's transferred files, newest
+/// first, so 文件传输 lists them with one range read (`intranet::files::store`).
+pub const OA_FILE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("oa_file_owners");
 
 /// Tables keyed by string with byte values.
 pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 13] = [
@@ -139,7 +142,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 12] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 13] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -152,4 +155,5 @@ pub const STR_U64: [TableDefinition<&str, u64>; 12] = [
     BLOB_ITEMS,
     OA_BOXES,
     OA_USAGE,
+    OA_FILE_OWNERS,
 ];

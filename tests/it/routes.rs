@@ -643,7 +643,70 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/oa/docs/new",
         [NONE, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
     ),
+    // ── 文件传输: the tus server (tests/it/intranet_files.rs drives it). Sent here without
+    // tus headers: OPTIONS answers, HEAD wants Tus-Resumable (412), the state changes want
+    // the X-CSRF-Token header (403); the {id} here names no upload or file.
+    (
+        "OPTIONS",
+        "/oa/files/",
+        [
+            NONE,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+            TUS_OPTIONS,
+        ],
+    ),
+    ("POST", "/oa/files/", [NONE, NO, NO, NO, NO, NO, NO, NO]),
+    (
+        "HEAD",
+        "/oa/files/{id}",
+        [
+            NONE,
+            TUS_VERSION,
+            TUS_VERSION,
+            TUS_VERSION,
+            TUS_VERSION,
+            TUS_VERSION,
+            TUS_VERSION,
+            TUS_VERSION,
+        ],
+    ),
+    (
+        "PATCH",
+        "/oa/files/{id}",
+        [NONE, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "DELETE",
+        "/oa/files/{id}",
+        [NONE, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    ("GET", "/oa/transfer", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    // The plain form posted without its file (not multipart): refused with a message.
+    (
+        "POST",
+        "/oa/transfer/upload",
+        [NONE, "400", "400", "400", "400", "400", "400", "400"],
+    ),
+    (
+        "GET",
+        "/oa/transfer/{id}/download",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/transfer/{id}/delete",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
 ];
+
+/// tus: OPTIONS answers 204; a request without `Tus-Resumable` is refused with 412.
+const TUS_OPTIONS: &str = "204";
+const TUS_VERSION: &str = "412";
 
 /// The upload routes, which look at the session before reading any of the body.
 const UPLOADS: [&str; 5] = [
@@ -731,6 +794,26 @@ async fn draft_with_attachment(app: &TestApp) -> String {
     .unwrap()
 }
 
+/// A request with a method the client has no helper for (OPTIONS, HEAD, PATCH, DELETE),
+/// with this client's cookies and nothing else.
+async fn other_method(app: &TestApp, c: &Client, method: &str, url: &str) -> Resp {
+    let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let r = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .request(m, format!("{}{url}", app.base))
+        .header("cookie", c.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    Resp {
+        status: r.status().as_u16(),
+        headers: r.headers().clone(),
+        body: r.text().await.unwrap_or_default(),
+    }
+}
+
 #[tokio::test]
 async fn every_route_for_every_role() {
     let app = TestApp::start_with(|cfg| cfg.auth.ip_attempts_per_minute = 10_000).await;
@@ -773,6 +856,8 @@ async fn every_route_for_every_role() {
             let want = expected[col].replace("{id}", &id);
             let r = if *method == "GET" {
                 c.get(&url).await
+            } else if *method != "POST" {
+                other_method(&app, &c, method, &url).await
             } else {
                 let token = csrf_of(&c, who.is_some()).await;
                 let mut fields = vec![("csrf", token.as_str())];

@@ -1,6 +1,6 @@
 //! A document's attachment: to its sender, to recipients (after signing when the document
 //! asks for it) and to the senders it came from; each recipient's download is recorded on
-//! their receipt. Always an attachment, never shown inline (`intranet::files` serves it).
+//! their receipt. Always an attachment, never shown inline (`intranet::files::download`).
 
 use axum::extract::{Path, Request, State};
 use axum::response::Response;
@@ -46,5 +46,5 @@ pub async fn download(
             })
             .await?;
     }
-    crate::intranet::files::serve::attachment(&st, req, &a.sha, &a.name).await
+    crate::intranet::files::download::serve(&st, req.headers(), &a.sha, &a.name, a.size).await
 }

@@ -40,4 +40,8 @@ pub struct Upload {
     pub created_ms: i64,
     /// Swept after this unless finished (`intranet.upload_expire_hours`).
     pub expires_ms: i64,
+    /// Bytes this upload holds against its owner's and unit's quotas (`quota`): its length
+    /// once known, else the bytes received so far.
+    #[serde(default)]
+    pub counted: u64,
 }
