@@ -22,3 +22,9 @@ pub mod tus;
 pub mod tus_proto;
 
 pub use state::Transfers;
+
+/// Where the plain upload form (no script) posts (`form_upload`).
+pub const FORM_PATH: &str = "/oa/transfer/upload";
+
+/// The largest file the plain form takes.
+pub const MAX_FORM_FILE: u64 = 64 * 1024 * 1024;
