@@ -47,6 +47,9 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                 if let Err(e) = crate::intranet::files::sweep::run(&st).await {
                     tracing::warn!("file transfer sweep failed: {e}");
                 }
+                if let Err(e) = crate::intranet::sends::sweep::run(&st).await {
+                    tracing::warn!("sent files sweep failed: {e}");
+                }
             }
             if let Err(e) = crate::publishing::review::due::publish_due(&st).await {
                 tracing::error!("scheduled publishing failed: {e}");

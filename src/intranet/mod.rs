@@ -19,8 +19,10 @@ pub mod meetings;
 pub mod model;
 pub mod reach;
 pub mod receipt;
+pub mod receipts_table;
 pub mod recipients;
 pub mod routes;
+pub mod sends;
 pub mod stats;
 pub mod todo;
 

@@ -13,6 +13,7 @@ pub fn router() -> Routes {
         .get("/oa/", super::landing::page_home)
         .merge(super::documents::routes::router())
         .merge(super::meetings::routes::router())
+        .merge(super::sends::routes::router())
 }
 
 /// Forms that carry files, under the editor's upload limits.

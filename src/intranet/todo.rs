@@ -42,6 +42,7 @@ impl TodoSource for IntranetWork {
                     let mut lists = super::documents::todo::lists(txn, &u, now)?;
                     lists.extend(super::meetings::todo::lists(txn, &u, now)?);
                     lists.extend(super::files::todo::lists(txn, &u, now)?);
+                    lists.extend(super::sends::todo::lists(txn, &u, now)?);
                     Ok(lists)
                 })
                 .await?;

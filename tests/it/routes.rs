@@ -637,6 +637,34 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/oa/meetings/{id}/cancel",
         [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    // 发送文件 (tests/it/intranet_sends.rs): a send `{id}` nobody sent them does not exist.
+    ("GET", "/oa/sends", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    ("GET", "/oa/sends/new", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "POST",
+        "/oa/sends/new",
+        [NONE, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
+    (
+        "GET",
+        "/oa/sends/{id}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/sends/{id}/sign",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/sends/{id}/remind",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/sends/{id}/files/{n}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     // The sending form carries files; a post without them is checked like any other (422).
     (
         "POST",

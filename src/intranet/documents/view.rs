@@ -15,7 +15,8 @@ use crate::http::Shared;
 use crate::http::extract::Staff;
 use crate::http::respond::html;
 use crate::intranet::model::Addressee;
-use crate::intranet::receipt::{Receipt, state_label};
+use crate::intranet::receipt::Receipt;
+use crate::intranet::receipts_table::receipts_table;
 use crate::intranet::{home, recipients};
 use crate::views::form::{self, FormState};
 
@@ -145,48 +146,6 @@ fn addressee(a: &Addressee, l: &Loaded) -> String {
     a.label(&l.units, &l.users)
 }
 
-fn receipt_row(r: &Receipt, l: &Loaded, now: i64) -> Markup {
-    let overdue = !r.is_signed() && r.due_ms.is_some_and(|d| d < now);
-    html! {
-        tr {
-            td data-label="收文方" { (addressee(&r.to, l)) }
-            td data-label="状态" {
-                span.state class=(if r.is_signed() { "state-done" } else { "state-waiting" }) { (state_label(r)) }
-                @if overdue { " " span.overdue { "（已超期）" } }
-            }
-            td data-label="首次打开" {
-                @match &r.opened { Some(t) => { (show(t.at_ms)) " " (t.by_name) }, None => { "未打开" } }
-            }
-            td data-label="签收" {
-                @match r.signed() { Some(s) => { (show(s.at_ms)) " " (s.by_name) }, None => { "—" } }
-            }
-            td data-label="下载" {
-                @if r.downloads.is_empty() { "—" } @else {
-                    (r.downloads.len()) " 次，最近 " (show(r.downloads.last().map_or(0, |t| t.at_ms)))
-                }
-            }
-            td data-label="签收期限" { @match r.due_ms { Some(d) => (show(d)), None => "—" } }
-            td data-label="催办" {
-                @let times = r.reminded();
-                @if times.is_empty() { "—" } @else { (times.len()) " 次" }
-            }
-        }
-    }
-}
-
-fn receipts_table(d: &Document, l: &Loaded, now: i64, caption: &str) -> Markup {
-    html! {
-        table.data.cards {
-            caption { (caption) }
-            thead { tr {
-                th scope="col" { "收文方" } th scope="col" { "状态" } th scope="col" { "首次打开" }
-                th scope="col" { "签收" } th scope="col" { "下载" } th scope="col" { "签收期限" } th scope="col" { "催办" }
-            } }
-            tbody { @for r in &d.receipts { (receipt_row(r, l, now)) } }
-        }
-    }
-}
-
 fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) -> Markup {
     let d = &l.doc;
     let u = &staff.user;
@@ -300,7 +259,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
             section.oa-sent aria-labelledby="h-sent" {
                 h2 #h-sent { "签收情况" }
                 p { "共 " (total) " 个收文方：已打开 " (opened) "，已签收 " (signed) "，未签收 " (total - signed) "。" }
-                (receipts_table(d, l, now, "各收文方签收情况"))
+                (receipts_table(&d.receipts, &l.units, &l.users, now, "各收文方签收情况"))
                 @if signed < total {
                     form method="post" action=(format!("/oa/docs/{}/remind", d.id)) {
                         (form::csrf(&staff.csrf))
@@ -322,7 +281,7 @@ fn render(st: &Shared, staff: &Staff, l: &Loaded, done: &str, fs: &FormState) ->
                     @let (t, _, s) = c.counts();
                     div.chain-step {
                         h3 { "第 " (depth) " 级转发：" (c.sender_unit_name) " " (show(c.sent_ms)) "，已签收 " (s) "/" (t) }
-                        (receipts_table(c, l, now, &format!("{}于{}转发后的签收情况", c.sender_unit_name, show(c.sent_ms))))
+                        (receipts_table(&c.receipts, &l.units, &l.users, now, &format!("{}于{}转发后的签收情况", c.sender_unit_name, show(c.sent_ms))))
                     }
                 }
             }

@@ -60,6 +60,7 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
     // The page's h1 is its title (the staff layout prints it).
     let body = html! {
         (home::unclassified_note())
+        p { a href="/oa/sends" { "收到与发出的文件" } " " a href="/oa/sends/new" { "发送文件给单位或个人" } }
         @if let Some(t) = done_text { div.notice.ok role="status" { (t) } }
         (form::notice(fs))
         section.card aria-labelledby="oa-space-h" {
@@ -133,6 +134,8 @@ fn file_table(csrf: &str, files: &[OaFile]) -> Markup {
                 td data-label="保留至" { (crate::clock::show(f.expires_ms)) }
                 td data-label="操作" {
                     a href=(format!("{PATH}/{}/download", f.id)) { "下载 " (label(f)) }
+                    " "
+                    a href=(format!("/oa/sends/new?file={}", f.id)) { "发送 " (label(f)) }
                     " "
                     form.inline method="post" action=(format!("{PATH}/{}/delete", f.id)) {
                         (form::csrf(csrf))
