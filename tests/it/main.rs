@@ -10,6 +10,7 @@ mod browser;
 mod browser_admin;
 mod browser_daily;
 mod browser_editor;
+mod browser_intranet;
 mod browser_transfer;
 mod browser_workflow;
 mod calendar;
