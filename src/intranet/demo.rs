@@ -1,6 +1,7 @@
 //! The demo district's intranet: documents at every state (unopened, opened, signed, passed
-//! on, reminded), so every demo account finds intranet work on first login. Meeting notices
-//! and files come from their parts' own demo.
+//! on, reminded) and files uploaded and sent (one signed for and downloaded, one waiting), so
+//! every demo account finds intranet work on first login. Meeting notices come from their
+//! part's own demo.
 
 use redb::WriteTransaction;
 
@@ -199,7 +200,8 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, now: i64) -> Result<()> {
         None,
     )?;
 
-    // An immediate one an hour ago, to both subdistricts and a community: nobody signed yet.
+    // An immediate one an hour ago, to a bureau, both subdistricts and a community: nobody
+    // signed yet.
     send(
         txn,
         &w,
@@ -209,9 +211,106 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, now: i64) -> Result<()> {
         Urgency::Immediate,
         "气象部门发布寒潮蓝色预警。请各街道、社区立即启动应急响应，做好困难群众取暖保障，加强值班值守。",
         Vec::new(),
-        to_units(&["sd-east", "sd-west", "c-hubin"])?,
+        to_units(&["commerce", "sd-east", "sd-west", "c-hubin"])?,
         now - HOUR,
         None,
+    )?;
+    files(txn, blobs, &w, now)
+}
+
+/// A few files in the office's 文件传输 and one of them sent to two units: the commerce
+/// bureau signed for it and downloaded it, the east subdistrict has it waiting.
+fn files(txn: &WriteTransaction, blobs: &BlobStore, w: &World, now: i64) -> Result<()> {
+    use super::files::model::OaFile;
+    use super::sends::model::{FileSend, SentFile};
+    let office = w.user("office-admin")?;
+    let keep = 30 * 24 * HOUR;
+    let mut made = Vec::new();
+    for (i, name) in ["2026年度防汛应急预案.pdf", "区政府常务会议材料汇编.pdf"]
+        .iter()
+        .enumerate()
+    {
+        let mut bytes = DEMO_PDF.to_vec();
+        bytes.extend_from_slice(format!("% {name}\n").as_bytes());
+        let sha = blobs.put(&bytes)?;
+        let at = now - (30 - i64::try_from(i).unwrap_or(0)) * HOUR;
+        let f = super::files::store::insert_file(
+            txn,
+            OaFile {
+                id: 0,
+                owner: office.id,
+                owner_unit: office.unit.clone(),
+                name: (*name).into(),
+                size: bytes.len() as u64,
+                sha: sha.clone(),
+                kind: crate::store::blobs::Kind::Pdf.label().into(),
+                created_ms: at,
+                expires_ms: at + keep,
+            },
+        )?;
+        super::files::store::ref_blob(txn, &sha)?;
+        super::files::quota::add(txn, office.id, office.unit.as_str(), f.size)?;
+        made.push(f);
+    }
+    let f = &made[0];
+    let at = now - 26 * HOUR;
+    let to = to_units(&["commerce", "sd-east"])?;
+    let id = crate::store::next_id(txn, "oa_send")?;
+    let mut s = FileSend {
+        id,
+        sender: office.id,
+        sender_name: person_name(office),
+        sender_unit: office.unit.clone(),
+        sender_unit_name: w.units.name(&office.unit),
+        files: vec![SentFile {
+            sha: f.sha.clone(),
+            name: f.name.clone(),
+            size: f.size,
+        }],
+        message: "请各单位对照预案检查本单位防汛物资储备情况。".into(),
+        sent_ms: at,
+        expires_ms: at + keep,
+        receipts: to.iter().map(|a| Receipt::new(a.clone(), None)).collect(),
+    };
+    super::files::store::ref_blob(txn, &f.sha)?;
+    let commerce = w.user("commerce-writer")?;
+    if let Some(r) = s.receipts.iter_mut().find(|r| r.to.includes(commerce)) {
+        r.opened = Some(Touch::now(commerce, at + HOUR));
+        let actor = receipt::actor(commerce, r, office.id);
+        crate::flow::apply(
+            receipt::definition(),
+            &mut r.flow,
+            action::SIGN,
+            &actor,
+            "",
+            at + HOUR,
+        )
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        r.downloads.push(Touch::now(commerce, at + HOUR + 60_000));
+    }
+    super::sends::store::put(txn, &s)?;
+    super::boxes::file(
+        txn,
+        super::boxes::Entry {
+            kind: super::boxes::BoxKind::FileSend,
+            id,
+            sent_ms: at,
+        },
+        office.id,
+        &to,
+    )?;
+    let east = w.user("east-writer")?;
+    crate::notify::store::push(
+        txn,
+        east.id,
+        crate::notify::store::NewNotice {
+            kind: crate::notify::store::NoticeKind::Waiting,
+            title: format!("文件待接收：{}", s.title()),
+            text: format!("{}（{}）发来 1 个文件", s.sender_name, s.sender_unit_name),
+            url: super::sends::url(id),
+            due_ms: None,
+        },
+        at,
     )?;
     Ok(())
 }

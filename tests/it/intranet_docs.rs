@@ -439,3 +439,44 @@ async fn from_outside_the_intranet_is_not_there_at_all() {
     assert_eq!(sender.get("/oa/docs").await.status, 200);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_demo_account_finds_intranet_work_on_first_login() {
+    let app = crate::helpers::demo_filled().await;
+    let now = app.state.now_ms();
+    for name in [
+        "sysadmin",
+        "secadmin",
+        "auditor",
+        "office-admin",
+        "office-reviewer",
+        "office-publisher",
+        "commerce-writer",
+        "commerce-reviewer",
+        "commerce-publisher",
+        "east-writer",
+        "east-reviewer",
+        "east-publisher",
+        "hubin-writer",
+    ] {
+        let u = app.user(name).await.expect("demo account");
+        let rows = app
+            .state
+            .store
+            .read(move |txn| {
+                let mut n = 0;
+                for l in gongkai::intranet::documents::todo::lists(txn, &u, now)?
+                    .into_iter()
+                    .chain(gongkai::intranet::meetings::todo::lists(txn, &u, now)?)
+                    .chain(gongkai::intranet::sends::todo::lists(txn, &u, now)?)
+                {
+                    n += l.rows.len();
+                }
+                Ok(n)
+            })
+            .await
+            .unwrap();
+        assert!(rows > 0, "{name} has no intranet work in the demo");
+    }
+    app.stop().await;
+}
