@@ -30,6 +30,11 @@ pub struct OfficeCounts {
     /// Meeting notices it was invited by, and answered by their reply deadline.
     pub invited: u32,
     pub replied_on_time: u32,
+    /// Files the unit sent (文件传输), and their bytes times their recipients.
+    pub files_sent: u32,
+    pub bytes_sent: u64,
+    /// Downloads of files sent to the unit (or its people).
+    pub file_downloads: u32,
 }
 
 impl OfficeCounts {
@@ -42,6 +47,9 @@ impl OfficeCounts {
         self.meetings_sent += o.meetings_sent;
         self.invited += o.invited;
         self.replied_on_time += o.replied_on_time;
+        self.files_sent += o.files_sent;
+        self.bytes_sent = self.bytes_sent.saturating_add(o.bytes_sent);
+        self.file_downloads += o.file_downloads;
     }
 
     /// Signed on time, in percent of those received (one decimal), `None` with none received.
@@ -89,6 +97,27 @@ pub fn tally(
             }
             if r.signed_on_time() {
                 c.signed_on_time += 1;
+            }
+        }
+    }
+    for s in super::sends::store::all(txn)? {
+        if s.sent_ms < from_ms || s.sent_ms >= to_ms {
+            continue;
+        }
+        let c = out.entry(s.sender_unit.clone()).or_default();
+        c.files_sent += u32::try_from(s.files.len()).unwrap_or(u32::MAX);
+        let fan = u64::try_from(s.receipts.len()).unwrap_or(0);
+        c.bytes_sent = c
+            .bytes_sent
+            .saturating_add(s.total_size().saturating_mul(fan));
+        for r in &s.receipts {
+            let unit = match &r.to {
+                Addressee::Unit(c) => Some(c.clone()),
+                Addressee::Person(id) => users.get(id).cloned(),
+            };
+            if let Some(unit) = unit {
+                out.entry(unit).or_default().file_downloads +=
+                    u32::try_from(r.downloads.len()).unwrap_or(u32::MAX);
             }
         }
     }

@@ -264,8 +264,8 @@ async fn receipts_signing_downloads_reminders_and_remarks() {
         office.contains("<th scope=\"row\">区政府办公室</th><td>1</td><td>0</td><td>0</td>"),
         "{office}"
     );
-    assert!(office.contains("<th scope=\"row\">区民政局</th><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>100.0%</td><td>0</td><td>0</td><td>0</td>"), "{office}");
-    assert!(office.contains("<th scope=\"row\">合计</th><td>1</td><td>0</td><td>2</td><td>1</td><td>1</td><td>50.0%</td><td>0</td><td>0</td><td>0</td>"), "{office}");
+    assert!(office.contains("<th scope=\"row\">区民政局</th><td>0</td><td>0</td><td>1</td><td>1</td><td>1</td><td>100.0%</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0 B</td><td>0</td>"), "{office}");
+    assert!(office.contains("<th scope=\"row\">合计</th><td>1</td><td>0</td><td>2</td><td>1</td><td>1</td><td>50.0%</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0 B</td><td>0</td>"), "{office}");
 
     // Anyone else: it does not exist.
     assert_eq!(outsider.get(&url).await.status, 404);

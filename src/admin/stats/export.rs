@@ -31,7 +31,7 @@ pub const TURNAROUND_HEADERS: [&str; 5] = [
     "平均用时（工作日）",
 ];
 
-pub const OFFICE_HEADERS: [&str; 11] = [
+pub const OFFICE_HEADERS: [&str; 14] = [
     "单位",
     "单位代码",
     "发文（件）",
@@ -43,6 +43,9 @@ pub const OFFICE_HEADERS: [&str; 11] = [
     "发会议通知",
     "受邀会议",
     "按时回执",
+    "发送文件",
+    "传输量（字节）",
+    "下载收到的文件",
 ];
 
 pub const WAITING_HEADERS: [&str; 7] = [
@@ -184,6 +187,10 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
         {
             ws.write_number(row(i + 1), col(c + 8), *n)?;
         }
+        ws.write_number(row(i + 1), 11, o.files_sent)?;
+        // Bytes as a number (f64 is exact far beyond any disk).
+        ws.write_number(row(i + 1), 12, o.bytes_sent as f64)?;
+        ws.write_number(row(i + 1), 13, o.file_downloads)?;
     }
     wb.save_to_buffer()
 }

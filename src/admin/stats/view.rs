@@ -168,11 +168,12 @@ fn office_table(f: &Figures) -> Markup {
     let rows = f.units.iter().filter(|u| u.office != Default::default());
     html! {
         table.data #stats-office {
-            caption { (f.year) "年内网公文收发、签收与会议回执" }
+            caption { (f.year) "年内网办公：公文收发与签收、会议回执、文件传输" }
             thead { tr {
                 th scope="col" { "单位" } th scope="col" { "发文（件）" } th scope="col" { "转发（件）" }
                 th scope="col" { "收文（份）" } th scope="col" { "已签收" } th scope="col" { "按时签收" } th scope="col" { "按时签收率" }
                 th scope="col" { "发会议通知" } th scope="col" { "受邀会议" } th scope="col" { "按时回执" }
+                th scope="col" { "发送文件" } th scope="col" { "传输量" } th scope="col" { "下载收到的文件" }
             } }
             tbody {
                 @for u in rows {
@@ -181,16 +182,18 @@ fn office_table(f: &Figures) -> Markup {
                         th scope="row" { (u.name) } td { (o.docs_sent) } td { (o.docs_forwarded) }
                         td { (o.received) } td { (o.signed) } td { (o.signed_on_time) } td { (percent(o.on_time_percent())) }
                         td { (o.meetings_sent) } td { (o.invited) } td { (o.replied_on_time) }
+                        td { (o.files_sent) } td { (crate::intranet::files::quota::size_text(o.bytes_sent)) } td { (o.file_downloads) }
                     }
                 }
-                @if total == Default::default() { tr { td colspan="10" { "本年没有内网公文和会议通知。" } } }
+                @if total == Default::default() { tr { td colspan="13" { "本年没有内网公文、会议通知和文件传输。" } } }
             }
             tfoot { tr {
                 th scope="row" { "合计" } td { (total.docs_sent) } td { (total.docs_forwarded) }
                 td { (total.received) } td { (total.signed) } td { (total.signed_on_time) } td { (percent(total.on_time_percent())) }
                 td { (total.meetings_sent) } td { (total.invited) } td { (total.replied_on_time) }
+                td { (total.files_sent) } td { (crate::intranet::files::quota::size_text(total.bytes_sent)) } td { (total.file_downloads) }
             } }
         }
-        p.hint { "按发文时间计入年度；收文按收文单位计（发给个人的计入其所在单位）；按时签收指在紧急程度规定的期限内签收（特急 2 小时，加急 1 个工作日，平件 3 个工作日）；按时回执指在会议通知的回执截止时间前回执。" }
+        p.hint { "按发文时间计入年度；收文按收文单位计（发给个人的计入其所在单位）；按时签收指在紧急程度规定的期限内签收（特急 2 小时，加急 1 个工作日，平件 3 个工作日）；按时回执指在会议通知的回执截止时间前回执；传输量为发送的文件大小乘以收件方数。" }
     }
 }
