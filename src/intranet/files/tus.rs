@@ -252,7 +252,13 @@ pub async fn create(State(st): State<Shared>, ctx: Ctx, req: Request) -> Result<
             let (parts, body) = req.into_parts();
             (parts.headers, body)
         };
-        let got = receive(&st, &s, &id, &headers, body, Some(0)).await?;
+        // The upload exists now whatever becomes of its first bytes: the client gets its
+        // address and the offset the server kept, and goes on with PATCH.
+        let got = match receive(&st, &s, &id, &headers, body, Some(0)).await {
+            Ok(n) => n,
+            Err(Refuse::Tus(..)) => offset_of(&st, &id).await?,
+            Err(e) => return Err(e),
+        };
         extra.push((UPLOAD_OFFSET, got.to_string()));
     }
     Ok(answer(StatusCode::CREATED, &extra))
