@@ -84,7 +84,7 @@ async fn offset_of(st: &Shared, id: &str) -> Result<u64, Refuse> {
     }
 }
 
-fn event(s: &Staff, action: &'static str, up: &Upload, detail: String) -> Event {
+fn upload_event(s: &Staff, action: &'static str, up: &Upload, detail: String) -> Event {
     Event {
         user: s.user.username.clone(),
         unit: s.user.unit.to_string(),
@@ -198,7 +198,7 @@ pub async fn create(State(st): State<Shared>, ctx: Ctx, req: Request) -> Result<
     let limits = Limits::of(&st.cfg());
     let (up2, ev) = (
         up.clone(),
-        event(
+        upload_event(
             &s,
             "oa_upload_start",
             &up,
@@ -504,7 +504,7 @@ pub async fn terminate(
     };
     let up = owned(&st, &s, &id).await?;
     let now = st.now_ms();
-    let ev = event(
+    let ev = upload_event(
         &s,
         "oa_upload_cancel",
         &up,
