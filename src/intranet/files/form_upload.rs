@@ -16,10 +16,7 @@ use crate::http::respond::{html_invalid, see_other};
 use crate::http::upload_form;
 use crate::views::form::FormState;
 
-pub const PATH: &str = "/oa/transfer/upload";
-
-/// The largest file the plain form takes.
-pub const MAX_FORM_FILE: u64 = 64 * 1024 * 1024;
+pub use super::{FORM_PATH as PATH, MAX_FORM_FILE};
 
 /// The largest request the form route reads (the file and a little form around it).
 pub const MAX_FORM_REQUEST: u64 = MAX_FORM_FILE + 1024 * 1024;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::model::OaFile;
 use super::quota::{self, Limits, size_text};
-use super::{form_upload, store};
+use super::{FORM_PATH, MAX_FORM_FILE, store};
 use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::Staff;
@@ -73,14 +73,14 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
         }
         section.card aria-labelledby="oa-upload-h" {
             h2 #oa-upload-h { "上传文件" }
-            form #oa-upload method="post" action=(form_upload::PATH) enctype="multipart/form-data"
+            form #oa-upload method="post" action=(FORM_PATH) enctype="multipart/form-data"
                 data-tus=(super::tus::ENDPOINT) data-csrf=(s.csrf) data-chunk=(CHUNK_BYTES)
                 data-max=(max) novalidate {
                 (form::csrf(&s.csrf))
                 div.field.has-error[err.is_some()] {
                     label for="f-file" { "选择文件" }
                     p.hint #f-file-hint { "单个文件不超过 " (size_text(max)) "；支持断点续传，网络中断或刷新页面后重新选择同一文件即可从断点继续。浏览器未启用脚本时，单个文件不超过 "
-                        (size_text(form_upload::MAX_FORM_FILE)) "。" }
+                        (size_text(MAX_FORM_FILE)) "。" }
                     @if let Some(e) = err { p.error #f-file-err role="alert" { (e) } }
                     input #f-file type="file" name="file"
                         aria-invalid=[err.map(|_| "true")]
