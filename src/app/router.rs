@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::routes::Routes;
@@ -113,7 +114,11 @@ pub fn build(st: Shared) -> Router {
             st.clone(),
             mw::render_errors,
         ))
-        .layer(CompressionLayer::new())
+        // Downloads (`application/octet-stream`: attachments, transferred files) go as they
+        // are: compressing a file on the fly costs CPU for little and breaks byte ranges.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream")),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             mw::security_headers,

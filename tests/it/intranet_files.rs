@@ -924,3 +924,72 @@ async fn tus_interop_with_tuspy() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn one_patch_at_a_time_and_resuming_after_a_restart() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::start().await;
+    let c = staff(&app, "cao", Role::Reporter, "gov").await;
+    let t = Tus::new(&app, &c).await;
+    let data = bytes(200_000, 14);
+    let url = t.create(200_000, "重启续传.bin").await;
+    assert_eq!(t.patch(&url, 0, &data[..50_000]).await.status(), 204);
+    // A PATCH whose body is still arriving holds the upload: a second one is refused.
+    let path = url.trim_start_matches(&app.base).to_owned();
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\n\
+         Tus-Resumable: 1.0.0\r\nUpload-Offset: 50000\r\n\
+         Content-Type: application/offset+octet-stream\r\nContent-Length: 50000\r\n\r\n",
+        app.addr, t.cookie, t.csrf
+    );
+    slow.write_all(head.as_bytes()).await.unwrap();
+    slow.write_all(&data[50_000..60_000]).await.unwrap();
+    // Wait (bounded) until the server has taken that PATCH up, however loaded the machine.
+    let id = path.rsplit('/').next().unwrap().to_owned();
+    for _ in 0..500 {
+        if app.state.transfers().is_busy(&id) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        app.state.transfers().is_busy(&id),
+        "the slow PATCH is under way"
+    );
+    let mut busy = false;
+    for _ in 0..100 {
+        let r = t.patch(&url, 50_000, &data[50_000..100_000]).await;
+        if r.status() == 423 {
+            busy = true;
+            break;
+        }
+        assert_eq!(r.status(), 409, "while the first PATCH runs");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(busy, "a second PATCH at once is refused with 423");
+    // The connection breaks: what arrived is kept.
+    drop(slow);
+    let mut kept = 0;
+    for _ in 0..100 {
+        let h = t.head(&url).await;
+        kept = hdr(&h, "upload-offset").parse().unwrap();
+        if kept == 60_000 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(kept, 60_000, "the bytes of the broken PATCH are kept");
+
+    // A restart loses the running hash; the server hashes the part file again.
+    let dir = app.stop().await;
+    let app = TestApp::start_in(dir, |_| {}).await;
+    let c = staff(&app, "cao", Role::Reporter, "gov").await;
+    let t = Tus::new(&app, &c).await;
+    let url = format!("{}{path}", app.base);
+    assert_eq!(hdr(&t.head(&url).await, "upload-offset"), "60000");
+    assert_eq!(t.patch(&url, 60_000, &data[60_000..]).await.status(), 204);
+    let files = files_of(&app, "cao").await;
+    assert_eq!(files[0].sha, sha_hex(&data));
+    app.stop().await;
+}

@@ -112,6 +112,15 @@ async fn a_file_sent_to_a_unit_is_signed_for_and_downloaded_and_the_sender_sees_
         .await;
     assert_eq!(part.status, 206);
     assert_eq!(part.body, &data[10..20]);
+    // Never compressed on the way (a browser asking for gzip gets the bytes as they are).
+    let z = reader
+        .get_bytes(
+            &format!("{url}/files/0"),
+            &[("accept-encoding", "gzip, br")],
+        )
+        .await;
+    assert!(z.headers.get("content-encoding").is_none());
+    assert_eq!(z.body.len(), data.len());
     assert!(
         !reader
             .get("/admin/work?list=oa_files_receive")
@@ -128,7 +137,8 @@ async fn a_file_sent_to_a_unit_is_signed_for_and_downloaded_and_the_sender_sees_
         "{}",
         p.body
     );
-    assert!(p.body.contains("1 次，最近"));
+    // Two whole downloads (the plain one and the one asking for gzip); the range resumed one.
+    assert!(p.body.contains("2 次，最近"), "{}", p.body);
     // A reminder reaches the person only.
     let r = sender.post_form(&url, &format!("{url}/remind"), &[]).await;
     assert_eq!(r.location(), Some(format!("{url}?done=reminded").as_str()));

@@ -20,8 +20,12 @@ use super::tus_proto::{Checksum, ChunkHasher};
 /// How long a body may send nothing before the server stops waiting and keeps what came.
 pub const STALL: Duration = Duration::from_secs(60);
 
-/// Frames in flight between the reader and the writer thread.
-const QUEUE: usize = 8;
+/// Batches in flight between the reader and the writer thread.
+const QUEUE: usize = 4;
+
+/// Frames are handed to the writer in batches of about this many bytes (no copy: the
+/// frames themselves), so a big upload costs few thread switches.
+const BATCH: usize = 1 << 20;
 
 /// How the body ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +68,7 @@ pub async fn append(
     limit: u64,
     checksum: Option<Checksum>,
 ) -> std::io::Result<Appended> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Bytes>>(QUEUE);
     let before = hasher.clone();
     let chunk = checksum.as_ref().map(Checksum::hasher);
     let wpath = path.clone();
@@ -86,16 +90,18 @@ pub async fn append(
                 return w;
             }
         };
-        while let Some(b) = rx.blocking_recv() {
-            if let Err(e) = file.write_all(&b) {
-                w.error = Some(e);
-                break;
+        'batches: while let Some(batch) = rx.blocking_recv() {
+            for b in batch {
+                if let Err(e) = file.write_all(&b) {
+                    w.error = Some(e);
+                    break 'batches;
+                }
+                sha2::Digest::update(&mut w.hasher, &b);
+                if let Some(c) = w.chunk.as_mut() {
+                    c.update(&b);
+                }
+                w.n += b.len() as u64;
             }
-            sha2::Digest::update(&mut w.hasher, &b);
-            if let Some(c) = w.chunk.as_mut() {
-                c.update(&b);
-            }
-            w.n += b.len() as u64;
         }
         if w.error.is_none()
             && let Err(e) = file.sync_data()
@@ -107,12 +113,28 @@ pub async fn append(
 
     let mut body = body;
     let mut received = 0u64;
+    let mut batch: Vec<Bytes> = Vec::new();
+    let mut batched = 0usize;
+    // One timer for the whole body, moved on at most once a second (not one per frame).
+    let stall = tokio::time::sleep(STALL);
+    tokio::pin!(stall);
+    let mut moved = tokio::time::Instant::now();
     let end = loop {
-        match tokio::time::timeout(STALL, body.frame()).await {
-            Err(_) => break End::Stalled,
-            Ok(None) => break End::Complete,
-            Ok(Some(Err(_))) => break End::Broken,
-            Ok(Some(Ok(frame))) => {
+        let next = tokio::select! {
+            biased;
+            f = body.frame() => Some(f),
+            () = &mut stall => None,
+        };
+        let now = tokio::time::Instant::now();
+        if now.duration_since(moved) >= Duration::from_secs(1) {
+            moved = now;
+            stall.as_mut().reset(now + STALL);
+        }
+        match next {
+            None => break End::Stalled,
+            Some(None) => break End::Complete,
+            Some(Some(Err(_))) => break End::Broken,
+            Some(Some(Ok(frame))) => {
                 let Ok(data) = frame.into_data() else {
                     continue; // trailers
                 };
@@ -127,8 +149,13 @@ pub async fn append(
                     (data, false)
                 };
                 received += part.len() as u64;
-                if !part.is_empty() && tx.send(part).await.is_err() {
-                    break End::Broken; // the writer stopped: its error says why
+                batched += part.len();
+                batch.push(part);
+                if batched >= BATCH {
+                    batched = 0;
+                    if tx.send(std::mem::take(&mut batch)).await.is_err() {
+                        break End::Broken; // the writer stopped: its error says why
+                    }
                 }
                 if over {
                     break End::TooMuch;
@@ -136,6 +163,10 @@ pub async fn append(
             }
         }
     };
+    if !batch.is_empty() {
+        // A writer that stopped early has its error, which is reported below.
+        let _ = tx.send(batch).await;
+    }
     drop(tx);
     let w = writer.await.map_err(std::io::Error::other)?;
     let Written {

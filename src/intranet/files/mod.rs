@@ -23,8 +23,8 @@ pub mod tus_proto;
 
 pub use state::Transfers;
 
-/// Where the plain upload form (no script) posts (`form_upload`).
+/// Where the plain form (no script) posts a file (`form_upload`).
 pub const FORM_PATH: &str = "/oa/transfer/upload";
 
-/// The largest file the plain form takes.
+/// The largest file the plain form takes; larger ones need the resumable uploader.
 pub const MAX_FORM_FILE: u64 = 64 * 1024 * 1024;

@@ -84,7 +84,7 @@ async fn offset_of(st: &Shared, id: &str) -> Result<u64, Refuse> {
     }
 }
 
-fn event(s: &Staff, action: &'static str, up: &Upload, detail: String) -> Event {
+fn upload_event(s: &Staff, action: &'static str, up: &Upload, detail: String) -> Event {
     Event {
         user: s.user.username.clone(),
         unit: s.user.unit.to_string(),
@@ -198,7 +198,7 @@ pub async fn create(State(st): State<Shared>, ctx: Ctx, req: Request) -> Result<
     let limits = Limits::of(&st.cfg());
     let (up2, ev) = (
         up.clone(),
-        event(
+        upload_event(
             &s,
             "oa_upload_start",
             &up,
@@ -252,7 +252,13 @@ pub async fn create(State(st): State<Shared>, ctx: Ctx, req: Request) -> Result<
             let (parts, body) = req.into_parts();
             (parts.headers, body)
         };
-        let got = receive(&st, &s, &id, &headers, body, Some(0)).await?;
+        // The upload exists now whatever becomes of its first bytes: the client gets its
+        // address and the offset the server kept, and goes on with PATCH.
+        let got = match receive(&st, &s, &id, &headers, body, Some(0)).await {
+            Ok(n) => n,
+            Err(Refuse::Tus(..)) => offset_of(&st, &id).await?,
+            Err(e) => return Err(e),
+        };
         extra.push((UPLOAD_OFFSET, got.to_string()));
     }
     Ok(answer(StatusCode::CREATED, &extra))
@@ -498,7 +504,7 @@ pub async fn terminate(
     };
     let up = owned(&st, &s, &id).await?;
     let now = st.now_ms();
-    let ev = event(
+    let ev = upload_event(
         &s,
         "oa_upload_cancel",
         &up,
