@@ -21,6 +21,7 @@ pub mod reach;
 pub mod receipt;
 pub mod recipients;
 pub mod routes;
+pub mod shares;
 pub mod stats;
 pub mod todo;
 

@@ -97,6 +97,7 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
         }
         section.card aria-labelledby="oa-files-h" {
             h2 #oa-files-h { "我的文件" }
+            p { a href="/oa/shares" { "我的分享链接" } " · " a href="/oa/shares/new" { "新建收集链接（让他人上传文件给我）" } }
             @if files.is_empty() {
                 p.empty { "还没有上传文件。" }
             } @else {
@@ -133,6 +134,8 @@ fn file_table(csrf: &str, files: &[OaFile]) -> Markup {
                 td data-label="保留至" { (crate::clock::show(f.expires_ms)) }
                 td data-label="操作" {
                     a href=(format!("{PATH}/{}/download", f.id)) { "下载 " (label(f)) }
+                    " "
+                    a href=(format!("/oa/shares/new?file={}", f.id)) { "分享 " (label(f)) }
                     " "
                     form.inline method="post" action=(format!("{PATH}/{}/delete", f.id)) {
                         (form::csrf(csrf))
