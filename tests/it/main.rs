@@ -26,6 +26,7 @@ mod http_hygiene;
 mod intranet_docs;
 mod intranet_files;
 mod intranet_meetings;
+mod intranet_shares;
 mod item_form_files;
 mod kept;
 mod login_guard;
