@@ -67,7 +67,12 @@ async fn file_links_download_count_expire_and_revoke() {
     // The transfer page offers the link per file and the list.
     let page = c.get("/oa/transfer").await;
     let main = main_of(&page.body);
-    assert!(main.contains(&format!("href=\"/oa/shares/new?file={id}\">分享 年度报告.pdf</a>")), "{main}");
+    assert!(
+        main.contains(&format!(
+            "href=\"/oa/shares/new?file={id}\">分享 年度报告.pdf</a>"
+        )),
+        "{main}"
+    );
     assert!(main.contains("href=\"/oa/shares\""));
     // The form: the default expiry, every field labelled.
     let form = c.get(&format!("/oa/shares/new?file={id}")).await;
@@ -90,7 +95,10 @@ async fn file_links_download_count_expire_and_revoke() {
     // Someone else's file cannot be shared.
     let other = staff(&app, "pangren", Role::Reporter, "gov").await;
     assert_eq!(share_file(&other, id, &[]).await.status, 404);
-    assert_eq!(other.get(&format!("/oa/shares/new?file={id}")).await.status, 404);
+    assert_eq!(
+        other.get(&format!("/oa/shares/new?file={id}")).await.status,
+        404
+    );
 
     // A link with the default expiry, no limit.
     let r = share_file(&c, id, &[("note", "请查收")]).await;
@@ -101,15 +109,24 @@ async fn file_links_download_count_expire_and_revoke() {
     assert_eq!(shares[0].expires_ms - shares[0].created_ms, 7 * day);
     // The token is not stored: only its hash.
     let token = &link["/oa/s/".len()..];
-    let raw = app.state.store.read(|txn| {
-        let t = txn.open_table(gongkai::store::tables::OA_SHARES)?;
-        let mut all = Vec::new();
-        for row in redb::ReadableTable::iter(&t)? {
-            let (k, v) = row?;
-            all.push(format!("{} {}", k.value(), String::from_utf8_lossy(v.value())));
-        }
-        Ok(all.join("\n"))
-    }).await.unwrap();
+    let raw = app
+        .state
+        .store
+        .read(|txn| {
+            let t = txn.open_table(gongkai::store::tables::OA_SHARES)?;
+            let mut all = Vec::new();
+            for row in redb::ReadableTable::iter(&t)? {
+                let (k, v) = row?;
+                all.push(format!(
+                    "{} {}",
+                    k.value(),
+                    String::from_utf8_lossy(v.value())
+                ));
+            }
+            Ok(all.join("\n"))
+        })
+        .await
+        .unwrap();
     assert!(!raw.contains(token));
     assert!(raw.contains(&sha_hex(token.as_bytes())));
 
@@ -123,7 +140,10 @@ async fn file_links_download_count_expire_and_revoke() {
     assert_eq!(d.status, 200);
     assert_eq!(d.body, data);
     assert!(d.header("content-disposition").starts_with("attachment"));
-    assert!(d.header("content-disposition").contains("filename*=UTF-8''"));
+    assert!(
+        d.header("content-disposition")
+            .contains("filename*=UTF-8''")
+    );
     assert_eq!(d.header("x-content-type-options"), "nosniff");
     // A range from the middle: 206, not counted.
     let part = anon
@@ -138,7 +158,12 @@ async fn file_links_download_count_expire_and_revoke() {
     let list = c.get("/oa/shares").await;
     assert_eq!(list.status, 200);
     let main = main_of(&list.body);
-    for want in ["年度报告.pdf（编号", "已下载 1 次（不限）", "有效", "撤销 年度报告.pdf（编号"] {
+    for want in [
+        "年度报告.pdf（编号",
+        "已下载 1 次（不限）",
+        "有效",
+        "撤销 年度报告.pdf（编号",
+    ] {
         assert!(main.contains(want), "{want}: {main}");
     }
     let notes = c.get("/admin/notifications").await;
@@ -146,7 +171,10 @@ async fn file_links_download_count_expire_and_revoke() {
 
     // One-time link: the second full download is refused.
     let once = link_of(&share_file(&c, id, &[("max_downloads", "1")]).await);
-    assert_eq!(anon.get_bytes(&format!("{once}/file"), &[]).await.status, 200);
+    assert_eq!(
+        anon.get_bytes(&format!("{once}/file"), &[]).await.status,
+        200
+    );
     let again = anon.get_bytes(&format!("{once}/file"), &[]).await;
     assert_eq!(again.status, 410);
     assert!(String::from_utf8_lossy(&again.body).contains("已用完"));
@@ -179,22 +207,41 @@ async fn file_links_download_count_expire_and_revoke() {
     let gone = anon.get(&third).await;
     assert_eq!(gone.status, 410);
     assert!(gone.body.contains("已被分享人撤销"));
-    assert_eq!(anon.get_bytes(&format!("{third}/file"), &[]).await.status, 410);
+    assert_eq!(
+        anon.get_bytes(&format!("{third}/file"), &[]).await.status,
+        410
+    );
 
     // Unknown tokens: 404.
-    assert_eq!(anon.get(&format!("/oa/s/{}", "A".repeat(43))).await.status, 404);
+    assert_eq!(
+        anon.get(&format!("/oa/s/{}", "A".repeat(43))).await.status,
+        404
+    );
     assert_eq!(anon.get("/oa/s/short").await.status, 404);
-    assert_eq!(anon.get_bytes(&format!("/oa/s/{}/file", "A".repeat(43)), &[]).await.status, 404);
+    assert_eq!(
+        anon.get_bytes(&format!("/oa/s/{}/file", "A".repeat(43)), &[])
+            .await
+            .status,
+        404
+    );
 
     // Extending within the maximum; more is refused beside the field.
     let first = share_count(&app, "fenxiang").await.last().unwrap().clone();
     let r = c
-        .post_form("/oa/shares", &format!("/oa/shares/{}/edit", first.id), &[("days", "40")])
+        .post_form(
+            "/oa/shares",
+            &format!("/oa/shares/{}/edit", first.id),
+            &[("days", "40")],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("有效期不能超过 30 天"));
     let r = c
-        .post_form("/oa/shares", &format!("/oa/shares/{}/edit", first.id), &[("days", "30")])
+        .post_form(
+            "/oa/shares",
+            &format!("/oa/shares/{}/edit", first.id),
+            &[("days", "30")],
+        )
         .await;
     assert_eq!(r.location(), Some("/oa/shares?done=edit"));
     // Expired: 410 once the clock passes it.
@@ -205,10 +252,22 @@ async fn file_links_download_count_expire_and_revoke() {
     let p = anon.get(&link).await;
     assert_eq!(p.status, 410);
     assert!(p.body.contains("已过期"));
-    assert_eq!(anon.get_bytes(&format!("{link}/file"), &[]).await.status, 410);
+    assert_eq!(
+        anon.get_bytes(&format!("{link}/file"), &[]).await.status,
+        410
+    );
 
-    let actions: Vec<String> = audit_actions(&app).await.into_iter().map(|(a, _)| a).collect();
-    for a in ["oa_share_create", "oa_share_download", "oa_share_revoke", "oa_share_edit"] {
+    let actions: Vec<String> = audit_actions(&app)
+        .await
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    for a in [
+        "oa_share_create",
+        "oa_share_download",
+        "oa_share_revoke",
+        "oa_share_edit",
+    ] {
         assert!(actions.iter().any(|x| x == a), "{a}");
     }
     app.stop().await;
@@ -241,7 +300,13 @@ async fn password_links_ask_first_and_limit_wrong_tries() {
     let id = upload(&app, &c, "mima", "名单.xlsx", &data).await;
     let link = link_of(&share_file(&c, id, &[("password", "kai-men-1")]).await);
     let stored = share_count(&app, "mima").await;
-    assert!(stored[0].password.as_deref().unwrap().starts_with("$argon2id$"));
+    assert!(
+        stored[0]
+            .password
+            .as_deref()
+            .unwrap()
+            .starts_with("$argon2id$")
+    );
     let list = c.get("/oa/shares").await;
     assert!(!list.body.contains("kai-men-1"));
 
@@ -255,7 +320,12 @@ async fn password_links_ask_first_and_limit_wrong_tries() {
     assert_eq!(d.status, 303);
     let token = p.csrf();
     // Without the token: refused as forged.
-    assert_eq!(anon.post_raw(&link, &[("password", "kai-men-1")]).await.status, 403);
+    assert_eq!(
+        anon.post_raw(&link, &[("password", "kai-men-1")])
+            .await
+            .status,
+        403
+    );
     let wrong = anon
         .post_raw(&link, &[("csrf", &token), ("password", "nope")])
         .await;
@@ -276,7 +346,10 @@ async fn password_links_ask_first_and_limit_wrong_tries() {
 
     // The cookie opens no other link (the test client sends it everywhere).
     let other = link_of(&share_file(&c, id, &[("password", "kai-men-1")]).await);
-    assert_eq!(anon.get_bytes(&format!("{other}/file"), &[]).await.status, 303);
+    assert_eq!(
+        anon.get_bytes(&format!("{other}/file"), &[]).await.status,
+        303
+    );
     assert!(!main_of(&anon.get(&other).await.body).contains("下载 名单.xlsx"));
 
     // Ten wrong tries: refused for a while, even the right password.
@@ -296,7 +369,12 @@ async fn password_links_ask_first_and_limit_wrong_tries() {
         .post_raw(&other, &[("csrf", &token), ("password", "kai-men-1")])
         .await;
     assert_eq!(r.status, 303);
-    assert!(audit_actions(&app).await.iter().any(|(a, _)| a == "oa_share_password"));
+    assert!(
+        audit_actions(&app)
+            .await
+            .iter()
+            .any(|(a, _)| a == "oa_share_password")
+    );
     app.stop().await;
 }
 
@@ -340,13 +418,24 @@ async fn from_outside_the_networks_a_link_does_not_exist() {
     let anon = app.client();
     let link = format!("/oa/s/{token}");
     assert_eq!(anon.get(&link).await.status, 404);
-    assert_eq!(anon.get_bytes(&format!("{link}/file"), &[]).await.status, 404);
+    assert_eq!(
+        anon.get_bytes(&format!("{link}/file"), &[]).await.status,
+        404
+    );
     let token_page = anon.get("/login").await.csrf();
     let body = multipart(
         "text/plain",
-        &[("csrf", None, token_page.as_bytes()), ("file", Some("a.txt"), b"x")],
+        &[
+            ("csrf", None, token_page.as_bytes()),
+            ("file", Some("a.txt"), b"x"),
+        ],
     );
-    assert_eq!(anon.post_multipart(&format!("{link}/upload"), body, &[]).await.status, 404);
+    assert_eq!(
+        anon.post_multipart(&format!("{link}/upload"), body, &[])
+            .await
+            .status,
+        404
+    );
     app.stop().await;
 }
 
@@ -356,12 +445,25 @@ async fn collect_links_receive_files_into_the_owners_space() {
     let c = staff(&app, "shouji", Role::Reporter, "gov").await;
     let form = c.get("/oa/shares/new").await;
     assert_eq!(form.status, 200);
-    for want in ["<label for=\"f-max_uploads\">", "<label for=\"f-max_size_mib\">", "value=\"collect\""] {
+    for want in [
+        "<label for=\"f-max_uploads\">",
+        "<label for=\"f-max_size_mib\">",
+        "value=\"collect\"",
+    ] {
         assert!(main_of(&form.body).contains(want), "{want}");
     }
     // More than the plain form's 64 MB per file: refused beside the field.
     let r = c
-        .post_form("/oa/shares/new", "/oa/shares", &[("kind", "collect"), ("days", "3"), ("max_uploads", "3"), ("max_size_mib", "65")])
+        .post_form(
+            "/oa/shares/new",
+            "/oa/shares",
+            &[
+                ("kind", "collect"),
+                ("days", "3"),
+                ("max_uploads", "3"),
+                ("max_size_mib", "65"),
+            ],
+        )
         .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("id=\"f-max_size_mib-err\""));
@@ -369,7 +471,13 @@ async fn collect_links_receive_files_into_the_owners_space() {
         &c.post_form(
             "/oa/shares/new",
             "/oa/shares",
-            &[("kind", "collect"), ("days", "3"), ("max_uploads", "3"), ("max_size_mib", "2"), ("note", "请上传本单位报表")],
+            &[
+                ("kind", "collect"),
+                ("days", "3"),
+                ("max_uploads", "3"),
+                ("max_size_mib", "2"),
+                ("note", "请上传本单位报表"),
+            ],
         )
         .await,
     );
@@ -377,7 +485,12 @@ async fn collect_links_receive_files_into_the_owners_space() {
     let page = anon.get(&link).await;
     assert_eq!(page.status, 200);
     let main = main_of(&page.body);
-    for want in ["<label for=\"f-sender\">您的姓名或单位", "<label for=\"f-file\">", "请上传本单位报表", "还可接收 3 个文件"] {
+    for want in [
+        "<label for=\"f-sender\">您的姓名或单位",
+        "<label for=\"f-file\">",
+        "请上传本单位报表",
+        "还可接收 3 个文件",
+    ] {
         assert!(main.contains(want), "{want}: {main}");
     }
     let token = page.csrf();
@@ -394,12 +507,18 @@ async fn collect_links_receive_files_into_the_owners_space() {
                     ("file", Some(name), &data),
                 ],
             );
-            anon.post_multipart(&format!("{link}/upload"), body, &[]).await
+            anon.post_multipart(&format!("{link}/upload"), body, &[])
+                .await
         }
     };
     let small = bytes(3000, 1);
     let r = send("报表.xlsx", small.clone(), "区财政局").await;
-    assert_eq!(r.location(), Some(format!("{link}?done=upload").as_str()), "{}", r.body);
+    assert_eq!(
+        r.location(),
+        Some(format!("{link}?done=upload").as_str()),
+        "{}",
+        r.body
+    );
     let files = files_of(&app, "shouji").await;
     assert_eq!(files.len(), 1);
     assert_eq!(files[0].name, "报表.xlsx");
@@ -446,6 +565,11 @@ async fn collect_links_receive_files_into_the_owners_space() {
     assert_eq!(uploads, 3);
     // A forged post (no token) is refused before anything.
     let body = multipart("text/plain", &[("file", Some("x.txt"), b"x")]);
-    assert_eq!(anon.post_multipart(&format!("{link}/upload"), body, &[]).await.status, 403);
+    assert_eq!(
+        anon.post_multipart(&format!("{link}/upload"), body, &[])
+            .await
+            .status,
+        403
+    );
     app.stop().await;
 }

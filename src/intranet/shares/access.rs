@@ -31,8 +31,7 @@ pub fn new_token() -> String {
 /// Whether `t` looks like a token we make.
 pub fn is_token(t: &str) -> bool {
     t.len() == 43
-        && t
-            .bytes()
+        && t.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 

@@ -205,8 +205,14 @@ async fn receive(
             {
                 return Ok(Err(Err(Refused::TooLarge(max_file_bytes))));
             }
-            if quota::charge(txn, file.owner, file.owner_unit.as_str(), file.size, &limits)?
-                .is_some()
+            if quota::charge(
+                txn,
+                file.owner,
+                file.owner_unit.as_str(),
+                file.size,
+                &limits,
+            )?
+            .is_some()
             {
                 return Ok(Err(Err(Refused::Quota)));
             }

@@ -94,10 +94,13 @@ pub fn open_view(
     let sh = &f.share;
     let expires = crate::clock::show(sh.expires_ms);
     match (&sh.what, &f.file) {
-        (What::Collect {
-            max_uploads,
-            max_file_bytes,
-        }, _) => {
+        (
+            What::Collect {
+                max_uploads,
+                max_file_bytes,
+            },
+            _,
+        ) => {
             let err = fs.error("file");
             let left = max_uploads.saturating_sub(sh.uploads);
             let hint = format!(
@@ -144,7 +147,12 @@ pub fn open_view(
             };
             frame(st, ctx, "文件分享", body)
         }
-        (What::File { .. }, None) => frame(st, ctx, "分享链接已失效", html! { p { (LinkState::FileGone.message()) } }),
+        (What::File { .. }, None) => frame(
+            st,
+            ctx,
+            "分享链接已失效",
+            html! { p { (LinkState::FileGone.message()) } },
+        ),
     }
 }
 
@@ -170,7 +178,12 @@ pub async fn page_link(
         Err(r) => return Ok(r),
     };
     if !f.open_to(&headers, st.now_ms()) {
-        return Ok(page(password_view(&st, &ctx, &token, &FormState::default())));
+        return Ok(page(password_view(
+            &st,
+            &ctx,
+            &token,
+            &FormState::default(),
+        )));
     }
     Ok(page(open_view(
         &st,

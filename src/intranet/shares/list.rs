@@ -256,11 +256,7 @@ pub async fn revoke(
 }
 
 /// POST /oa/shares/{id}/edit
-pub async fn edit(
-    State(st): State<Shared>,
-    Path(id): Path<String>,
-    p: Posted,
-) -> Result<Response> {
+pub async fn edit(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -> Result<Response> {
     let s = p.staff(&st)?;
     let (id, hash) = mine(&st, s.user.id, &id).await?;
     let max = st.cfg().intranet.share_max_days;

@@ -73,12 +73,13 @@ fn view(st: &Shared, s: &Staff, file: Option<&OaFile>, fs: &FormState) -> Markup
         "从现在起计算，默认 {} 天，最长 {} 天。",
         cfg.intranet.share_default_days, cfg.intranet.share_max_days
     );
-    let size_hint = format!(
-        "每个文件不超过此大小，最大 {} MB。",
-        MAX_FORM_FILE / MIB
-    );
+    let size_hint = format!("每个文件不超过此大小，最大 {} MB。", MAX_FORM_FILE / MIB);
     let note_err = fs.error("note");
-    let title = if file.is_some() { "新建分享链接" } else { "新建收集链接" };
+    let title = if file.is_some() {
+        "新建分享链接"
+    } else {
+        "新建收集链接"
+    };
     let body = html! {
         (home::unclassified_note())
         (form::notice(fs))
@@ -202,7 +203,12 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
                     None
                 }
             };
-            let size = match number(p.get("max_size_mib"), 1, MAX_FORM_FILE / MIB, "单个文件大小上限") {
+            let size = match number(
+                p.get("max_size_mib"),
+                1,
+                MAX_FORM_FILE / MIB,
+                "单个文件大小上限",
+            ) {
                 Ok(Some(n)) => Some(n * MIB),
                 Ok(None) => {
                     fs.add_error("max_size_mib", "请填写单个文件大小上限");
@@ -266,7 +272,11 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
             "{}，有效至 {}{}{}",
             describe(sh),
             crate::clock::show(sh.expires_ms),
-            if sh.password.is_some() { "，有密码" } else { "" },
+            if sh.password.is_some() {
+                "，有密码"
+            } else {
+                ""
+            },
             sh.max_downloads
                 .map(|m| format!("，限下载 {m} 次"))
                 .unwrap_or_default()
@@ -296,7 +306,11 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
     let url = if host.is_empty() {
         path
     } else {
-        let scheme = if s.ctx.secure_cookies { "https" } else { "http" };
+        let scheme = if s.ctx.secure_cookies {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{host}{path}")
     };
     Ok(page(created(&st, &s, &made, &url)))
@@ -336,5 +350,11 @@ fn created(st: &Shared, s: &Staff, sh: &Share, url: &str) -> Markup {
         }
         p { a href=(super::LIST_PATH) { "查看我的分享链接" } }
     };
-    home::render(st, s, "分享链接已生成", crate::intranet::files::page::PATH, body)
+    home::render(
+        st,
+        s,
+        "分享链接已生成",
+        crate::intranet::files::page::PATH,
+        body,
+    )
 }

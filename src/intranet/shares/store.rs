@@ -22,7 +22,10 @@ fn is_hash(hash: &str) -> bool {
     hash.len() == 64 && hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn get_in(t: &impl ReadableTable<&'static str, &'static [u8]>, hash: &str) -> Result<Option<Share>> {
+fn get_in(
+    t: &impl ReadableTable<&'static str, &'static [u8]>,
+    hash: &str,
+) -> Result<Option<Share>> {
     if !is_hash(hash) {
         return Ok(None);
     }
