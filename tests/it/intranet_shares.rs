@@ -573,3 +573,37 @@ async fn collect_links_receive_files_into_the_owners_space() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_system_administrator_sees_and_revokes_live_links() {
+    let app = TestApp::start().await;
+    let c = staff(&app, "guanli-a", Role::Reporter, "gov").await;
+    let id = upload(&app, &c, "guanli-a", "通讯录.txt", b"names").await;
+    let link = link_of(&share_file(&c, id, &[("max_downloads", "3")]).await);
+    let admin = staff(&app, "xitong", Role::Sysadmin, "gov").await;
+    let page = admin.get("/admin/shares").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let main = main_of(&page.body);
+    for want in [
+        "通讯录.txt（编号",
+        "guanli-a",
+        "已下载 0 / 3 次",
+        "撤销 通讯录.txt（编号",
+    ] {
+        assert!(main.contains(want), "{want}: {main}");
+    }
+    assert_eq!(c.get("/admin/shares").await.status, 403);
+    let sid = share_count(&app, "guanli-a").await[0].id;
+    let r = c
+        .post_form("/oa/shares", &format!("/admin/shares/{sid}/revoke"), &[])
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(app.client().get(&link).await.status, 200);
+    let r = admin
+        .post_form("/admin/shares", &format!("/admin/shares/{sid}/revoke"), &[])
+        .await;
+    assert_eq!(r.location(), Some("/admin/shares?done=revoke"));
+    assert_eq!(app.client().get(&link).await.status, 410);
+    assert!(!main_of(&admin.get("/admin/shares").await.body).contains("通讯录.txt"));
+    app.stop().await;
+}

@@ -376,6 +376,13 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
             NO,
         ],
     ),
+    // 分享链接管理: the system administrator's (only from inside); {id} names no link (404).
+    ("GET", "/admin/shares", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
+    (
+        "POST",
+        "/admin/shares/{id}/revoke",
+        [LOGIN, NO, NO, NO, NO, NONE, NO, NO],
+    ),
     // Everyone's own notices; `{id}` is no notice of theirs (404).
     (
         "GET",

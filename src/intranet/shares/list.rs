@@ -26,7 +26,7 @@ use crate::views::form;
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
-    done: String,
+    pub done: String,
 }
 
 /// A link with its state now.

@@ -7,9 +7,11 @@
 //! by its maker (`list`). Using one (`link`, `collect`) needs no session, only a request
 //! from inside the intranet (`reach::SHARE_PREFIX`); an expired, revoked or used-up link, or
 //! one whose file is gone, answers 410. Made in `new`; stored in `store`; the record is
-//! `model`; the password cookie and the token are `access`.
+//! `model`; the password cookie and the token are `access`. The system administrator
+//! sees and revokes every live link at `/admin/shares` (`admin`).
 
 pub mod access;
+pub mod admin;
 pub mod collect;
 pub mod link;
 pub mod list;
