@@ -90,7 +90,7 @@ async fn file_links_download_count_expire_and_revoke() {
     // Longer than the maximum: refused beside the field.
     let r = share_file(&c, id, &[("days", "31")]).await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("有效期不能超过 30"), "{}", r.body);
+    assert!(r.body.contains("有效期不能超过 30 天"), "{}", r.body);
     assert!(share_count(&app, "fenxiang").await.is_empty());
     // Someone else's file cannot be shared.
     let other = staff(&app, "pangren", Role::Reporter, "gov").await;
@@ -151,6 +151,13 @@ async fn file_links_download_count_expire_and_revoke() {
         .await;
     assert_eq!(part.status, 206);
     assert_eq!(part.body, data[10..20].to_vec());
+    // HEAD takes nothing: not counted either.
+    let head = reqwest::Client::new()
+        .head(format!("{}{link}/file", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 200);
     let shares = share_count(&app, "fenxiang").await;
     assert_eq!(shares[0].downloads, 1);
     assert_eq!(shares[0].hits[0].ip, "127.0.0.1");

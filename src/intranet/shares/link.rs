@@ -10,7 +10,7 @@
 //! expired, revoked or used-up link, or one whose file is gone, is 410.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -280,6 +280,7 @@ fn from_start(headers: &HeaderMap, sha: &str) -> bool {
 /// GET /oa/s/{token}/file
 pub async fn download_file(
     State(st): State<Shared>,
+    method: Method,
     ctx: Ctx,
     headers: HeaderMap,
     Path(token): Path<String>,
@@ -308,7 +309,8 @@ pub async fn download_file(
     if !found.open_to(&headers, now) {
         return Ok(see_other(&super::link_path(&token)));
     }
-    if !resuming {
+    // A HEAD asks about the file and takes nothing.
+    if !resuming && method != Method::HEAD {
         let (hash, fid) = (found.hash.clone(), file.id);
         let counted = st
             .store

@@ -130,14 +130,14 @@ fn view(st: &Shared, s: &Staff, file: Option<&OaFile>, fs: &FormState) -> Markup
 }
 
 /// A whole number in `min..=max`, or the message for the field; empty is `None`.
-fn number(v: &str, min: u64, max: u64, what: &str) -> Result<Option<u64>, String> {
+fn number(v: &str, (min, max): (u64, u64), what: &str, unit: &str) -> Result<Option<u64>, String> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(None);
     }
     match v.parse::<u64>() {
-        Ok(n) if n < min => Err(format!("{what}至少为 {min}")),
-        Ok(n) if n > max => Err(format!("{what}不能超过 {max}")),
+        Ok(n) if n < min => Err(format!("{what}至少为 {min} {unit}")),
+        Ok(n) if n > max => Err(format!("{what}不能超过 {max} {unit}")),
         Ok(n) => Ok(Some(n)),
         Err(_) => Err(format!("{what}应为整数")),
     }
@@ -158,7 +158,7 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
         ..Default::default()
     };
     let max_days = cfg.intranet.share_max_days;
-    let days = match number(p.get("days"), 1, max_days, "有效期") {
+    let days = match number(p.get("days"), (1, max_days), "有效期", "天") {
         Ok(Some(d)) => d,
         Ok(None) => {
             fs.add_error("days", "请填写有效天数");
@@ -181,7 +181,7 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
     let mut what = None;
     match &file {
         Some(f) => {
-            match number(p.get("max_downloads"), 1, 10_000, "下载次数上限") {
+            match number(p.get("max_downloads"), (1, 10_000), "下载次数上限", "次") {
                 Ok(n) => max_downloads = n.and_then(|n| u32::try_from(n).ok()),
                 Err(e) => fs.add_error("max_downloads", e),
             }
@@ -192,7 +192,7 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
             });
         }
         None => {
-            let uploads = match number(p.get("max_uploads"), 1, 1000, "接收文件数") {
+            let uploads = match number(p.get("max_uploads"), (1, 1000), "接收文件数", "个") {
                 Ok(Some(n)) => u32::try_from(n).ok(),
                 Ok(None) => {
                     fs.add_error("max_uploads", "请填写最多接收文件数");
@@ -205,9 +205,9 @@ pub async fn create(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> 
             };
             let size = match number(
                 p.get("max_size_mib"),
-                1,
-                MAX_FORM_FILE / MIB,
+                (1, MAX_FORM_FILE / MIB),
                 "单个文件大小上限",
+                "MB",
             ) {
                 Ok(Some(n)) => Some(n * MIB),
                 Ok(None) => {
