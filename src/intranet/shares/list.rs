@@ -197,7 +197,7 @@ async fn mine(st: &Shared, me: u64, id: &str) -> Result<(u64, String)> {
 }
 
 /// Changes the caller's link in one write with its audit record.
-async fn change(
+async fn change_share(
     st: &Shared,
     p: &Posted,
     s: &Staff,
@@ -245,7 +245,7 @@ pub async fn revoke(
 ) -> Result<Response> {
     let s = p.staff(&st)?;
     let (_, hash) = mine(&st, s.user.id, &id).await?;
-    change(&st, &p, &s, hash, "oa_share_revoke", |sh, now| {
+    change_share(&st, &p, &s, hash, "oa_share_revoke", |sh, now| {
         if sh.revoked_ms.is_none() {
             sh.revoked_ms = Some(now);
         }
@@ -271,7 +271,7 @@ pub async fn edit(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -
             return Ok(html_invalid(view(&st, &s, "", Some((id, msg))).await?));
         }
     };
-    change(&st, &p, &s, hash, "oa_share_edit", move |sh, now| {
+    change_share(&st, &p, &s, hash, "oa_share_edit", move |sh, now| {
         let before = sh.expires_ms;
         // A revoked link stays revoked; its expiry is not worth changing.
         if sh.revoked_ms.is_none() {
