@@ -378,6 +378,12 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("oa_file_upload", "上传文件（内网）"),
     ("oa_file_delete", "删除传输文件"),
     ("oa_file_expire", "清除到期的传输文件"),
+    ("oa_share_create", "生成分享链接"),
+    ("oa_share_revoke", "撤销分享链接"),
+    ("oa_share_edit", "修改分享链接有效期"),
+    ("oa_share_password", "分享链接密码错误"),
+    ("oa_share_download", "通过分享链接下载"),
+    ("oa_share_upload", "通过收集链接上传"),
 ];
 
 /// What an audit action means.

@@ -65,6 +65,13 @@ pub const NAV: &[NavEntry] = &[
         Shows::System(Action::RunSystem),
     )
     .tile("配置、存储、备份"),
+    NavEntry::new(
+        "/admin/shares",
+        "分享链接管理",
+        Shows::System(Action::RunSystem),
+    )
+    .tile_only("内网所有有效的分享与收集链接，可撤销")
+    .intranet(),
     NavEntry::new("/admin/audit", "审计日志", Shows::System(Action::ReadAudit))
         .tile("查阅全部操作记录并校验哈希链"),
     NavEntry::new(

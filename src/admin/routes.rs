@@ -5,6 +5,7 @@ use super::{
     system, system_page, unit_edit, units, user_actions, user_import, users,
 };
 use crate::http::routes::Routes;
+use crate::intranet::shares::admin as shares;
 
 pub fn router() -> Routes {
     Routes::new()
@@ -61,6 +62,8 @@ pub fn router() -> Routes {
         .get("/admin/system/backups/{name}", system_page::download)
         .post("/admin/system/reindex", system_page::reindex)
         .post("/admin/system/restore/cancel", restore::cancel)
+        .get(shares::PATH, shares::page_all)
+        .post("/admin/shares/{id}/revoke", shares::revoke)
 }
 
 /// The restore upload: a body far larger than any form, with its own limit

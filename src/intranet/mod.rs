@@ -23,6 +23,7 @@ pub mod receipts_table;
 pub mod recipients;
 pub mod routes;
 pub mod sends;
+pub mod shares;
 pub mod stats;
 pub mod todo;
 

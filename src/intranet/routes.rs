@@ -14,6 +14,7 @@ pub fn router() -> Routes {
         .merge(super::documents::routes::router())
         .merge(super::meetings::routes::router())
         .merge(super::sends::routes::router())
+        .merge(super::shares::routes::router())
 }
 
 /// Forms that carry files, under the editor's upload limits.
@@ -35,6 +36,7 @@ pub fn transfer_router() -> Routes {
         .post(form_upload::PATH, form_upload::upload)
         .get("/oa/transfer/{id}/download", owner::download)
         .post("/oa/transfer/{id}/delete", owner::delete)
+        .merge(super::shares::routes::transfer_router())
 }
 
 /// A router of intranet routes behind the gate.
@@ -60,4 +62,7 @@ pub fn is_long_transfer(method: &axum::http::Method, path: &str) -> bool {
     use axum::http::Method;
     (method == Method::PATCH || method == Method::POST) && path.starts_with("/oa/files/")
         || method == Method::POST && path == "/oa/transfer/upload"
+        || method == Method::POST
+            && path.starts_with(super::reach::SHARE_PREFIX)
+            && path.ends_with("/upload")
 }

@@ -28,6 +28,7 @@ mod intranet_docs;
 mod intranet_files;
 mod intranet_meetings;
 mod intranet_sends;
+mod intranet_shares;
 mod item_form_files;
 mod kept;
 mod login_guard;

@@ -376,6 +376,13 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
             NO,
         ],
     ),
+    // 分享链接管理: the system administrator's (only from inside); {id} names no link (404).
+    ("GET", "/admin/shares", [LOGIN, NO, NO, NO, NO, OK, NO, NO]),
+    (
+        "POST",
+        "/admin/shares/{id}/revoke",
+        [LOGIN, NO, NO, NO, NO, NONE, NO, NO],
+    ),
     // Everyone's own notices; `{id}` is no notice of theirs (404).
     (
         "GET",
@@ -665,6 +672,41 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/oa/sends/{id}/files/{n}",
         [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    // ── 分享链接 (tests/it/intranet_shares.rs): the maker's pages; a post with only its
+    // token is re-shown with errors (422); {id} names nobody's link, {token} no link
+    // (404 for everyone, anonymous included: the links need no session, only the network).
+    ("GET", "/oa/shares", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    ("GET", "/oa/shares/new", [NONE, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "POST",
+        "/oa/shares",
+        [NONE, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
+    (
+        "POST",
+        "/oa/shares/{id}/revoke",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/shares/{id}/edit",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/s/{token}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/oa/s/{token}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/oa/s/{token}/file",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     // The sending form carries files; a post without them is checked like any other (422).
     (
         "POST",
@@ -728,6 +770,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     (
         "POST",
         "/oa/transfer/{id}/delete",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ), // A collect link's upload with only its token (not multipart): no such link, 404.
+    (
+        "POST",
+        "/oa/s/{token}/upload",
         [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
 ];

@@ -43,10 +43,18 @@ pub async fn page_transfer(
 
 /// The page, with the plain form's errors (if any).
 pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<Markup> {
-    let (me, unit) = (s.user.id, s.user.unit.to_string());
-    let (files, used) = st
+    let (me, unit, code) = (s.user.id, s.user.unit.to_string(), s.user.unit.clone());
+    let (files, used, unit_name) = st
         .store
-        .read(move |txn| Ok((store::files_of(txn, me)?, quota::usage(txn, me, &unit)?)))
+        .read(move |txn| {
+            let name =
+                crate::auth::units::Units::new(crate::auth::store::list_units(txn)?).name(&code);
+            Ok((
+                store::files_of(txn, me)?,
+                quota::usage(txn, me, &unit)?,
+                name,
+            ))
+        })
         .await?;
     let cfg = st.cfg();
     let limits = Limits::of(&cfg);
@@ -67,7 +75,7 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
             h2 #oa-space-h { "空间使用" }
             ul.oa-usage {
                 li { "个人：已用 " (size_text(used.person)) " / 配额 " (size_text(limits.person)) }
-                li { "本单位（" (s.user.unit.as_str()) "）：已用 " (size_text(used.unit)) " / 配额 " (size_text(limits.unit)) }
+                li { "本单位（" (unit_name) "）：已用 " (size_text(used.unit)) " / 配额 " (size_text(limits.unit)) }
             }
             p.hint { "文件保留 " (cfg.intranet.file_keep_days) " 天，到期自动清除；未完成的上传保留 "
                 (cfg.intranet.upload_expire_hours) " 小时，可在此期间续传。" }
@@ -98,6 +106,7 @@ pub async fn view(st: &Shared, s: &Staff, fs: &FormState, done: &str) -> Result<
         }
         section.card aria-labelledby="oa-files-h" {
             h2 #oa-files-h { "我的文件" }
+            p { a href="/oa/shares" { "我的分享链接" } " · " a href="/oa/shares/new" { "新建收集链接（让他人上传文件给我）" } }
             @if files.is_empty() {
                 p.empty { "还没有上传文件。" }
             } @else {
@@ -136,6 +145,8 @@ fn file_table(csrf: &str, files: &[OaFile]) -> Markup {
                     a href=(format!("{PATH}/{}/download", f.id)) { "下载 " (label(f)) }
                     " "
                     a href=(format!("/oa/sends/new?file={}", f.id)) { "发送 " (label(f)) }
+                    " "
+                    a href=(format!("/oa/shares/new?file={}", f.id)) { "分享 " (label(f)) }
                     " "
                     form.inline method="post" action=(format!("{PATH}/{}/delete", f.id)) {
                         (form::csrf(csrf))
