@@ -111,3 +111,79 @@ pub fn actor(u: &User, receipt: &Receipt, sender: u64) -> Actor {
 pub fn state_label(r: &Receipt) -> &str {
     definition().state_label(&r.flow.state)
 }
+
+/// Signs every receipt of `receipts` that reaches `u` and is not signed yet (marking it
+/// opened too); the addressees signed for, empty when there was nothing to sign.
+pub fn sign_mine(
+    receipts: &mut [Receipt],
+    u: &User,
+    sender: u64,
+    now: i64,
+) -> crate::error::Result<Vec<Addressee>> {
+    let mut done = Vec::new();
+    for r in receipts
+        .iter_mut()
+        .filter(|r| r.to.includes(u) && !r.is_signed())
+    {
+        let a = actor(u, r, sender);
+        crate::flow::apply(definition(), &mut r.flow, action::SIGN, &a, "", now)
+            .map_err(|e| crate::error::Error::BadRequest(e.to_string()))?;
+        if r.opened.is_none() {
+            r.opened = Some(Touch::now(u, now));
+        }
+        done.push(r.to.clone());
+    }
+    Ok(done)
+}
+
+/// The sender `u` reminds every receipt not signed yet; the addressees reminded.
+pub fn remind_unsigned(
+    receipts: &mut [Receipt],
+    u: &User,
+    sender: u64,
+    now: i64,
+) -> crate::error::Result<Vec<Addressee>> {
+    let mut done = Vec::new();
+    for r in receipts.iter_mut().filter(|r| !r.is_signed()) {
+        let a = actor(u, r, sender);
+        crate::flow::apply(definition(), &mut r.flow, action::REMIND, &a, "", now)
+            .map_err(|e| crate::error::Error::BadRequest(e.to_string()))?;
+        done.push(r.to.clone());
+    }
+    Ok(done)
+}
+
+/// After signing: the open 待我处理 notices leading to `url` of everyone the signed
+/// addressees reach are settled (whoever of a unit signed, the unit's work is done).
+pub fn settle_signed(
+    txn: &redb::WriteTransaction,
+    url: &str,
+    signed: &[Addressee],
+) -> crate::error::Result<()> {
+    let users = crate::auth::store::list_users_w(txn)?;
+    for (user, notice) in crate::notify::store::waiting_on(txn, url)? {
+        if users
+            .iter()
+            .any(|x| x.id == user && signed.iter().any(|a| a.includes(x)))
+        {
+            crate::notify::store::settle(txn, user, notice)?;
+        }
+    }
+    Ok(())
+}
+
+/// Records a download by `u` on every receipt that reaches them.
+pub fn record_download(receipts: &mut [Receipt], u: &User, now: i64) {
+    for r in receipts.iter_mut().filter(|r| r.to.includes(u)) {
+        r.downloads.push(Touch::now(u, now));
+    }
+}
+
+/// Whether a download request starts at the first byte (a resumed range is the same
+/// download, not another one).
+pub fn from_first_byte(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|r| r.trim_start().starts_with("bytes=0-"))
+}

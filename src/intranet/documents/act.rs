@@ -9,14 +9,13 @@ use super::model::{Document, Remark};
 use crate::auth::audit;
 use crate::auth::model::User;
 use crate::error::{Error, Result};
-use crate::flow;
 use crate::http::Shared;
 use crate::http::extract::Posted;
 use crate::http::respond::{html_invalid, see_other};
 use crate::intranet::model::{Addressee, person_name};
-use crate::intranet::receipt::{self, Receipt, action};
+use crate::intranet::receipt::{self, Receipt};
 use crate::intranet::recipients;
-use crate::notify::store::{NewNotice, NoticeKind, push, settle, waiting_on};
+use crate::notify::store::{NewNotice, NoticeKind, push};
 use crate::staff::shell::event;
 use crate::views::form::FormState;
 
@@ -59,41 +58,12 @@ pub async fn sign(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -
         .store
         .write(move |txn| {
             let mut d = for_write(txn, n, &u)?;
-            let mine: Vec<usize> = d
-                .receipts_of(&u)
-                .filter(|(_, r)| !r.is_signed())
-                .map(|(i, _)| i)
-                .collect();
-            if mine.is_empty() {
+            let done = receipt::sign_mine(&mut d.receipts, &u, d.sender, now)?;
+            if done.is_empty() {
                 return Ok(false);
             }
-            let mut done: Vec<Addressee> = Vec::new();
-            for i in mine {
-                let r = &mut d.receipts[i];
-                let actor = receipt::actor(&u, r, d.sender);
-                flow::apply(
-                    receipt::definition(),
-                    &mut r.flow,
-                    action::SIGN,
-                    &actor,
-                    "",
-                    now,
-                )
-                .map_err(|e| Error::BadRequest(e.to_string()))?;
-                super::model::mark_opened(r, &u, now);
-                done.push(r.to.clone());
-            }
             super::store::put(txn, &d)?;
-            // The waiting notices of everyone the signed receipts reached are settled.
-            let users = crate::auth::store::list_users_w(txn)?;
-            for (user, notice) in waiting_on(txn, &super::url(n))? {
-                if users
-                    .iter()
-                    .any(|x| x.id == user && done.iter().any(|a| a.includes(x)))
-                {
-                    settle(txn, user, notice)?;
-                }
-            }
+            receipt::settle_signed(txn, &super::url(n), &done)?;
             let names: Vec<String> = done.iter().map(Addressee::key).collect();
             let ev = audit::Event {
                 detail: format!("《{}》签收：{}", d.title, names.join("、")),
@@ -204,20 +174,7 @@ pub async fn remind(
             if d.sender != u.id {
                 return Err(Error::NotFound);
             }
-            let mut reminded: Vec<Addressee> = Vec::new();
-            for r in d.receipts.iter_mut().filter(|r| !r.is_signed()) {
-                let actor = receipt::actor(&u, r, d.sender);
-                flow::apply(
-                    receipt::definition(),
-                    &mut r.flow,
-                    action::REMIND,
-                    &actor,
-                    "",
-                    now,
-                )
-                .map_err(|e| Error::BadRequest(e.to_string()))?;
-                reminded.push(r.to.clone());
-            }
+            let reminded = receipt::remind_unsigned(&mut d.receipts, &u, d.sender, now)?;
             if reminded.is_empty() {
                 return Err(Error::BadRequest("所有收文方都已签收，无需催办".into()));
             }

@@ -8,7 +8,6 @@ use axum::response::Response;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
-use crate::intranet::model::Touch;
 
 /// GET /oa/docs/{id}/files/{n}
 pub async fn download(
@@ -28,20 +27,13 @@ pub async fn download(
         ));
     }
     // Only a range from the start counts as a download (a resumed one is the same download).
-    let first = req
-        .headers()
-        .get(axum::http::header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|r| r.trim_start().starts_with("bytes=0-"));
+    let first = crate::intranet::receipt::from_first_byte(req.headers());
     if first && l.doc.is_recipient(&u) {
         let (doc_id, now) = (l.doc.id, st.now_ms());
         st.store
             .write(move |txn| {
                 let mut d = super::store::get_w(txn, doc_id)?.ok_or(Error::NotFound)?;
-                let mine: Vec<usize> = d.receipts_of(&u).map(|(i, _)| i).collect();
-                for i in mine {
-                    d.receipts[i].downloads.push(Touch::now(&u, now));
-                }
+                crate::intranet::receipt::record_download(&mut d.receipts, &u, now);
                 super::store::put(txn, &d)
             })
             .await?;

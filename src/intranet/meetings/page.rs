@@ -223,7 +223,7 @@ pub fn view(st: &Shared, s: &Staff, m: &Meeting, now: i64, f: &Forms, done: &str
         }
         section.card aria-labelledby="meeting-h" {
             h2 #meeting-h { (d.title) }
-            dl.meeting {
+            dl.kv.meeting {
                 dt { "状态" } dd #meeting-state { (m.state_label(now)) }
                 dt { "会议时间" } dd { (show_minutes(d.start_ms)) " 至 " (show_minutes(d.end_ms)) }
                 dt { "会议地点" } dd { (d.place) }

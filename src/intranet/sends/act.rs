@@ -6,14 +6,12 @@ use axum::response::Response;
 
 use crate::auth::audit;
 use crate::error::{Error, Result};
-use crate::flow;
 use crate::http::Shared;
 use crate::http::extract::Posted;
 use crate::http::respond::see_other;
-use crate::intranet::model::Addressee;
-use crate::intranet::receipt::{self, action};
+use crate::intranet::receipt;
 use crate::intranet::recipients;
-use crate::notify::store::{NewNotice, NoticeKind, push, settle, waiting_on};
+use crate::notify::store::{NewNotice, NoticeKind, push};
 use crate::staff::shell::event;
 
 fn send_id(id: &str) -> Result<u64> {
@@ -40,40 +38,12 @@ pub async fn sign(State(st): State<Shared>, Path(id): Path<String>, p: Posted) -
             if !s.may_view(&u) || s.expires_ms <= now {
                 return Err(Error::NotFound);
             }
-            let mine: Vec<usize> = s
-                .receipts_of(&u)
-                .filter(|(_, r)| !r.is_signed())
-                .map(|(i, _)| i)
-                .collect();
-            if mine.is_empty() {
+            let done = receipt::sign_mine(&mut s.receipts, &u, s.sender, now)?;
+            if done.is_empty() {
                 return Ok(false);
             }
-            let mut done: Vec<Addressee> = Vec::new();
-            for i in mine {
-                let r = &mut s.receipts[i];
-                let actor = receipt::actor(&u, r, s.sender);
-                flow::apply(
-                    receipt::definition(),
-                    &mut r.flow,
-                    action::SIGN,
-                    &actor,
-                    "",
-                    now,
-                )
-                .map_err(|e| Error::BadRequest(e.to_string()))?;
-                crate::intranet::documents::model::mark_opened(r, &u, now);
-                done.push(r.to.clone());
-            }
             super::store::put(txn, &s)?;
-            let users = crate::auth::store::list_users_w(txn)?;
-            for (user, notice) in waiting_on(txn, &super::url(n))? {
-                if users
-                    .iter()
-                    .any(|x| x.id == user && done.iter().any(|a| a.includes(x)))
-                {
-                    settle(txn, user, notice)?;
-                }
-            }
+            receipt::settle_signed(txn, &super::url(n), &done)?;
             let ev = audit::Event {
                 detail: format!("签收文件：{}", s.title()),
                 ..ev
@@ -111,20 +81,7 @@ pub async fn remind(
             if s.sender != u.id || s.expires_ms <= now {
                 return Err(Error::NotFound);
             }
-            let mut reminded: Vec<Addressee> = Vec::new();
-            for r in s.receipts.iter_mut().filter(|r| !r.is_signed()) {
-                let actor = receipt::actor(&u, r, s.sender);
-                flow::apply(
-                    receipt::definition(),
-                    &mut r.flow,
-                    action::REMIND,
-                    &actor,
-                    "",
-                    now,
-                )
-                .map_err(|e| Error::BadRequest(e.to_string()))?;
-                reminded.push(r.to.clone());
-            }
+            let reminded = receipt::remind_unsigned(&mut s.receipts, &u, s.sender, now)?;
             if reminded.is_empty() {
                 return Err(Error::BadRequest("所有收件方都已签收，无需提醒".into()));
             }

@@ -7,7 +7,6 @@ use axum::response::Response;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Ctx;
-use crate::intranet::model::Touch;
 
 /// GET /oa/sends/{id}/files/{n}
 pub async fn download(
@@ -21,20 +20,13 @@ pub async fn download(
     let (s, _, _) = super::view::load(&st, &id, &u).await?;
     let n: usize = n.parse().map_err(|_| Error::NotFound)?;
     let f = s.files.get(n).cloned().ok_or(Error::NotFound)?;
-    let first = req
-        .headers()
-        .get(axum::http::header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .is_none_or(|r| r.trim_start().starts_with("bytes=0-"));
+    let first = crate::intranet::receipt::from_first_byte(req.headers());
     if first && s.is_recipient(&u) {
         let (sid, now) = (s.id, st.now_ms());
         st.store
             .write(move |txn| {
                 let mut s = super::store::get_w(txn, sid)?.ok_or(Error::NotFound)?;
-                let mine: Vec<usize> = s.receipts_of(&u).map(|(i, _)| i).collect();
-                for i in mine {
-                    s.receipts[i].downloads.push(Touch::now(&u, now));
-                }
+                crate::intranet::receipt::record_download(&mut s.receipts, &u, now);
                 super::store::put(txn, &s)
             })
             .await?;

@@ -132,7 +132,7 @@ pub fn open_view(
         }
         (What::File { .. }, Some(file)) => {
             let body = html! {
-                dl.facts {
+                dl.kv.facts {
                     dt { "文件名" } dd { (file.name) }
                     dt { "大小" } dd { (size_text(file.size)) }
                     dt { "类型" } dd { (file.kind) }
