@@ -685,3 +685,25 @@ pub(crate) async fn wait_js_within(c: &Client, script: &str, what: &str, bound: 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Nothing on the page reaches past the window's right edge (no sideways scrolling), naming
+/// the first elements that do.
+pub(crate) async fn no_sideways_scroll(c: &fantoccini::Client, page: &str) {
+    let r = c
+        .execute(
+            "var w = window.innerWidth, out = [];
+             document.querySelectorAll('body *').forEach(function (e) {
+               if (e.getBoundingClientRect().right > w + 0.5) { out.push(e.tagName + '#' + e.id + '.' + e.className); }
+             });
+             return [document.documentElement.scrollWidth, w, out.slice(0, 8).join(' ')];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (sw, iw) = (r[0].as_u64().unwrap_or(0), r[1].as_u64().unwrap_or(1));
+    assert!(
+        sw <= iw,
+        "{page}: sideways scroll at 360 px: {sw} > {iw}: {}",
+        r[2]
+    );
+}

@@ -39,26 +39,6 @@ async fn click_link(c: &fantoccini::Client, name: &str) {
         .unwrap();
 }
 
-async fn no_sideways_scroll(c: &fantoccini::Client, page: &str) {
-    let r = c
-        .execute(
-            "var w = window.innerWidth, out = [];
-             document.querySelectorAll('body *').forEach(function (e) {
-               if (e.getBoundingClientRect().right > w + 0.5) { out.push(e.tagName + '#' + e.id + '.' + e.className); }
-             });
-             return [document.documentElement.scrollWidth, w, out.slice(0, 8).join(' ')];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (sw, iw) = (r[0].as_u64().unwrap_or(0), r[1].as_u64().unwrap_or(1));
-    assert!(
-        sw <= iw,
-        "{page}: sideways scroll at 360 px: {sw} > {iw}: {}",
-        r[2]
-    );
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_is_uploaded_sent_signed_for_and_downloaded_and_the_sender_sees_both() {
     require_chromedriver();
@@ -157,7 +137,7 @@ async fn a_file_is_uploaded_sent_signed_for_and_downloaded_and_the_sender_sees_b
     assert!(got[2].as_str().unwrap_or("").starts_with("attachment"));
     axe_check(&c, axe, &send_path).await;
     c.set_window_size(360, 740).await.unwrap();
-    no_sideways_scroll(&c, &send_path).await;
+    crate::browser::no_sideways_scroll(&c, &send_path).await;
     c.set_window_size(1280, 900).await.unwrap();
 
     // The sender sees both.
@@ -214,7 +194,7 @@ async fn a_file_is_uploaded_sent_signed_for_and_downloaded_and_the_sender_sees_b
         c.goto(&format!("{base}{page}")).await.unwrap();
         axe_check(&c, axe, page).await;
         c.set_window_size(360, 740).await.unwrap();
-        no_sideways_scroll(&c, page).await;
+        crate::browser::no_sideways_scroll(&c, page).await;
         c.set_window_size(1280, 900).await.unwrap();
     }
     c.close().await.ok();

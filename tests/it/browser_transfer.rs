@@ -125,19 +125,7 @@ async fn the_uploader_sends_in_chunks_and_resumes_in_chromium() {
 
     // A phone's width: nothing scrolls sideways; still clean for axe.
     c.set_window_size(360, 740).await.unwrap();
-    let r = c
-        .execute(
-            "var w = window.innerWidth, out = [];
-             document.querySelectorAll('body *').forEach(function (e) {
-               if (e.getBoundingClientRect().right > w + 0.5) { out.push(e.tagName + '#' + e.id + '.' + e.className); }
-             });
-             return [document.documentElement.scrollWidth, w, out.slice(0, 8).join(' ')];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    let (sw, iw) = (r[0].as_u64().unwrap_or(0), r[1].as_u64().unwrap_or(1));
-    assert!(sw <= iw, "sideways scroll at 360 px: {sw} > {iw}: {}", r[2]);
+    crate::browser::no_sideways_scroll(&c, "/oa/transfer").await;
     screenshots(&c, "oa-transfer").await;
     axe_check(&c, axe, "/oa/transfer?done=upload").await;
     let _ = WAIT;
