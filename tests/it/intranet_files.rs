@@ -892,7 +892,12 @@ async fn tus_interop_with_tuspy() {
     let base = app.base.clone();
     let (cookie, csrf, f2) = (t.cookie.clone(), t.csrf.clone(), file.clone());
     let out = tokio::task::spawn_blocking(move || {
+        // The client is a tool, like the browser: under the suite's libfaketime run its own
+        // sleeps fail (EINVAL), so it runs on the real clock; only the server's is faked.
         std::process::Command::new(python)
+            .env_remove("LD_PRELOAD")
+            .env_remove("FAKETIME")
+            .env_remove("FAKETIME_DONT_FAKE_MONOTONIC")
             .arg(script)
             .arg(format!("{base}/oa/files/"))
             .arg(&f2)
