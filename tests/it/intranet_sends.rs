@@ -86,6 +86,23 @@ async fn a_file_sent_to_a_unit_is_signed_for_and_downloaded_and_the_sender_sees_
             .contains("冬季方案.pdf")
     );
     assert!(person.get("/oa/sends").await.body.contains("冬季方案.pdf"));
+    // Searched by file name or message, sender and date.
+    let hit = reader
+        .get("/oa/sends?q=%E6%96%B9%E6%A1%88&sender=office")
+        .await; // 方案
+    assert!(hit.body.contains("冬季方案.pdf"), "{}", hit.body);
+    let miss = reader.get("/oa/sends?q=%E9%A2%84%E7%AE%97").await; // 预算
+    assert!(miss.body.contains("没有符合条件的文件"));
+    assert!(
+        reader
+            .get("/oa/sends?from=2026-11-27")
+            .await
+            .body
+            .contains("没有符合条件的文件")
+    );
+    let bad = reader.get("/oa/sends?to=tomorrow").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("日期格式应为 2026-12-01"));
     assert_eq!(outsider.get(&url).await.status, 404);
     assert_eq!(outsider.get(&format!("{url}/files/0")).await.status, 404);
 

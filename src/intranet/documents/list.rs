@@ -43,8 +43,8 @@ fn day_start(s: &str) -> Option<i64> {
     ))
 }
 
-/// The filter's bounds, or its errors beside the date fields.
-fn bounds(f: &Filter, fs: &mut FormState) -> (Option<i64>, Option<i64>) {
+/// The filter's bounds, or its errors beside the date fields (also the sends' list).
+pub fn bounds(f: &Filter, fs: &mut FormState) -> (Option<i64>, Option<i64>) {
     let mut one = |name: &str, v: &str| {
         if v.trim().is_empty() {
             return None;
