@@ -151,3 +151,21 @@ pub fn people_of<'a>(to: &[Addressee], users: &'a [User]) -> Vec<&'a User> {
         .filter(|u| to.iter().any(|a| a.includes(u)))
         .collect()
 }
+
+/// Pushes `notice` to every enabled account `to` reaches (but `except`, the sender), in the
+/// caller's transaction.
+pub fn tell(
+    txn: &redb::WriteTransaction,
+    to: &[Addressee],
+    except: Option<u64>,
+    notice: &crate::notify::store::NewNotice,
+    now: i64,
+) -> crate::error::Result<()> {
+    let users = crate::auth::store::list_users_w(txn)?;
+    for p in people_of(to, &users) {
+        if Some(p.id) != except {
+            crate::notify::store::push(txn, p.id, notice.clone(), now)?;
+        }
+    }
+    Ok(())
+}

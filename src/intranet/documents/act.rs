@@ -179,21 +179,19 @@ pub async fn remind(
                 return Err(Error::BadRequest("所有收文方都已签收，无需催办".into()));
             }
             super::store::put(txn, &d)?;
-            let users = crate::auth::store::list_users_w(txn)?;
-            for person in recipients::people_of(&reminded, &users) {
-                push(
-                    txn,
-                    person.id,
-                    NewNotice {
-                        kind: NoticeKind::Other,
-                        title: format!("催办：请尽快签收公文《{}》", d.title),
-                        text: format!("{}（{}）提醒签收", d.sender_name, d.sender_unit_name),
-                        url: super::url(n),
-                        due_ms: d.receipts.iter().find_map(|r| r.due_ms),
-                    },
-                    now,
-                )?;
-            }
+            recipients::tell(
+                txn,
+                &reminded,
+                None,
+                &NewNotice {
+                    kind: NoticeKind::Other,
+                    title: format!("催办：请尽快签收公文《{}》", d.title),
+                    text: format!("{}（{}）提醒签收", d.sender_name, d.sender_unit_name),
+                    url: super::url(n),
+                    due_ms: d.receipts.iter().find_map(|r| r.due_ms),
+                },
+                now,
+            )?;
             let ev = audit::Event {
                 detail: format!("《{}》催办 {} 个收文方", d.title, reminded.len()),
                 ..ev

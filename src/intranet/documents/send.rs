@@ -18,7 +18,7 @@ use crate::intranet::boxes::{self, BoxKind, Entry};
 use crate::intranet::model::Addressee;
 use crate::intranet::receipt::Receipt;
 use crate::intranet::{home, recipients};
-use crate::notify::store::{NewNotice, NoticeKind, push};
+use crate::notify::store::{NewNotice, NoticeKind};
 use crate::publishing::editor::received::{MAX_FILE, Rules, Upload};
 use crate::staff::shell::{event, require};
 use crate::views::form::{self, Field, FormState};
@@ -293,34 +293,29 @@ pub fn deliver(txn: &redb::WriteTransaction, d: &Document, now: i64) -> Result<(
     )?;
     let shas: Vec<String> = d.attachments.iter().map(|a| a.sha.clone()).collect();
     crate::portal::store::adjust_refs(txn, &[], &shas)?;
-    let users = crate::auth::store::list_users_w(txn)?;
     let due = d.receipts.first().and_then(|r| r.due_ms);
-    for p in recipients::people_of(&to, &users) {
-        if p.id == d.sender {
-            continue;
-        }
-        push(
-            txn,
-            p.id,
-            NewNotice {
-                kind: NoticeKind::Waiting,
-                title: format!("公文待签收：{}", d.title),
-                text: format!(
-                    "{}（{}）发来{}公文{}",
-                    d.sender_name,
-                    d.sender_unit_name,
-                    d.urgency.label(),
-                    if d.number.is_empty() {
-                        String::new()
-                    } else {
-                        format!("，文号 {}", d.number)
-                    }
-                ),
-                url: super::url(d.id),
-                due_ms: due,
-            },
-            now,
-        )?;
-    }
+    recipients::tell(
+        txn,
+        &to,
+        Some(d.sender),
+        &NewNotice {
+            kind: NoticeKind::Waiting,
+            title: format!("公文待签收：{}", d.title),
+            text: format!(
+                "{}（{}）发来{}公文{}",
+                d.sender_name,
+                d.sender_unit_name,
+                d.urgency.label(),
+                if d.number.is_empty() {
+                    String::new()
+                } else {
+                    format!("，文号 {}", d.number)
+                }
+            ),
+            url: super::url(d.id),
+            due_ms: due,
+        },
+        now,
+    )?;
     Ok(())
 }

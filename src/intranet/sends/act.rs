@@ -11,7 +11,7 @@ use crate::http::extract::Posted;
 use crate::http::respond::see_other;
 use crate::intranet::receipt;
 use crate::intranet::recipients;
-use crate::notify::store::{NewNotice, NoticeKind, push};
+use crate::notify::store::{NewNotice, NoticeKind};
 use crate::staff::shell::event;
 
 fn send_id(id: &str) -> Result<u64> {
@@ -86,24 +86,22 @@ pub async fn remind(
                 return Err(Error::BadRequest("所有收件方都已签收，无需提醒".into()));
             }
             super::store::put(txn, &s)?;
-            let users = crate::auth::store::list_users_w(txn)?;
-            for person in recipients::people_of(&reminded, &users) {
-                push(
-                    txn,
-                    person.id,
-                    NewNotice {
-                        kind: NoticeKind::Other,
-                        title: format!("催办：请接收文件 {}", s.title()),
-                        text: format!(
-                            "{}（{}）提醒您签收并下载",
-                            s.sender_name, s.sender_unit_name
-                        ),
-                        url: super::url(n),
-                        due_ms: None,
-                    },
-                    now,
-                )?;
-            }
+            recipients::tell(
+                txn,
+                &reminded,
+                None,
+                &NewNotice {
+                    kind: NoticeKind::Other,
+                    title: format!("催办：请接收文件 {}", s.title()),
+                    text: format!(
+                        "{}（{}）提醒您签收并下载",
+                        s.sender_name, s.sender_unit_name
+                    ),
+                    url: super::url(n),
+                    due_ms: None,
+                },
+                now,
+            )?;
             let ev = audit::Event {
                 detail: format!("{}：提醒 {} 个收件方", s.title(), reminded.len()),
                 ..ev

@@ -21,7 +21,7 @@ use crate::intranet::files::quota::size_text;
 use crate::intranet::model::person_name;
 use crate::intranet::receipt::Receipt;
 use crate::intranet::{home, recipients};
-use crate::notify::store::{NewNotice, NoticeKind, push};
+use crate::notify::store::{NewNotice, NoticeKind};
 use crate::staff::shell::{event, require};
 use crate::views::form::{self, FormState};
 
@@ -195,30 +195,25 @@ pub async fn send(State(st): State<Shared>, p: Posted) -> Result<Response> {
                 s.sender,
                 &to,
             )?;
-            let everyone = crate::auth::store::list_users_w(txn)?;
-            for person in recipients::people_of(&to, &everyone) {
-                if person.id == s.sender {
-                    continue;
-                }
-                push(
-                    txn,
-                    person.id,
-                    NewNotice {
-                        kind: NoticeKind::Waiting,
-                        title: format!("文件待接收：{}", s.title()),
-                        text: format!(
-                            "{}（{}）发来 {} 个文件，共 {}",
-                            s.sender_name,
-                            s.sender_unit_name,
-                            s.files.len(),
-                            size_text(s.total_size())
-                        ),
-                        url: super::url(id),
-                        due_ms: None,
-                    },
-                    now,
-                )?;
-            }
+            recipients::tell(
+                txn,
+                &to,
+                Some(s.sender),
+                &NewNotice {
+                    kind: NoticeKind::Waiting,
+                    title: format!("文件待接收：{}", s.title()),
+                    text: format!(
+                        "{}（{}）发来 {} 个文件，共 {}",
+                        s.sender_name,
+                        s.sender_unit_name,
+                        s.files.len(),
+                        size_text(s.total_size())
+                    ),
+                    url: super::url(id),
+                    due_ms: None,
+                },
+                now,
+            )?;
             let detail = s
                 .files
                 .iter()
