@@ -14,6 +14,7 @@ pub mod error;
 pub mod flow;
 pub mod http;
 pub mod ids;
+pub mod disclosure;
 pub mod intranet;
 pub mod notify;
 pub mod ops;

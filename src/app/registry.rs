@@ -3,7 +3,7 @@
 //! workbench, 我的工作 or the indexer.
 
 use crate::staff::registry::{NavEntry, Registry, Shows};
-use crate::{admin, intranet, portal, publishing, search};
+use crate::{admin, disclosure, intranet, portal, publishing, search};
 
 /// The staff side's registrations, in the order the navigation shows them.
 pub fn staff() -> Registry {
@@ -12,6 +12,7 @@ pub fn staff() -> Registry {
     // 我的工作 shows for whoever has work from any registered source.
     nav.push(NavEntry::new("/admin/work", "我的工作", Shows::Work));
     nav.extend_from_slice(publishing::NAV);
+    nav.extend_from_slice(disclosure::NAV);
     nav.extend_from_slice(intranet::NAV);
     nav.extend_from_slice(admin::ACCOUNT_NAV);
     Registry {

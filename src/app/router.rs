@@ -11,7 +11,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
-use crate::{admin, intranet, ops, portal, publishing};
+use crate::{admin, disclosure, intranet, ops, portal, publishing};
 
 /// Every capability's routes in their groups: those under the global body limit, the
 /// upload routes with their own limits, the restore upload and the account import with
@@ -24,6 +24,7 @@ struct Groups {
     intranet: Routes,
     intranet_uploads: Routes,
     transfer: Routes,
+    disclosure_uploads: Routes,
 }
 
 fn routes() -> Groups {
@@ -34,6 +35,7 @@ fn routes() -> Groups {
         .merge(admin::routes::router())
         .merge(crate::notify::pages::router())
         .merge(publishing::routes::router())
+        .merge(disclosure::routes::router())
         .get("/admin/work", crate::staff::work::page_work)
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
@@ -46,6 +48,7 @@ fn routes() -> Groups {
         intranet: intranet::routes::router(),
         intranet_uploads: intranet::routes::upload_router(),
         transfer: intranet::routes::transfer_router(),
+        disclosure_uploads: disclosure::routes::upload_router(),
     }
 }
 
@@ -61,6 +64,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
         .chain(g.intranet.table())
         .chain(g.intranet_uploads.table())
         .chain(g.transfer.table())
+        .chain(g.disclosure_uploads.table())
         .copied()
         .collect()
 });
@@ -96,6 +100,9 @@ pub fn build(st: Shared) -> Router {
         .merge(publishing::routes::upload_limits(g.uploads.into_router()))
         .merge(admin::routes::restore_limits(g.restore.into_router()))
         .merge(admin::routes::import_limits(g.import.into_router()))
+        .merge(disclosure::routes::upload_limits(
+            g.disclosure_uploads.into_router(),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             crate::http::kept::middleware,

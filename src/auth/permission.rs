@@ -36,6 +36,13 @@ pub enum Action {
     /// Use the intranet office (内网办公: documents, meeting notices, file transfer): any
     /// enabled account. Where it may be reached from is `http::zone`'s question.
     UseIntranet,
+    /// Handle a unit's government information disclosure (政务公开): its requests, its 公开指南
+    /// and its annual report (审核人, 发布人 or 单位管理员 of that unit). Which of them takes
+    /// which step of a request is the request flow's question (`disclosure::requests::flow`).
+    HandleDisclosure,
+    /// Lead and supervise disclosure across the district as its competent department (the
+    /// government office): the same roles granted at the office (object: the office's path).
+    SuperviseDisclosure,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -79,5 +86,8 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         }
         Action::ManageChecks => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
         Action::UseIntranet => true,
+        Action::HandleDisclosure | Action::SuperviseDisclosure => {
+            scoped(Role::Reviewer) || scoped(Role::Publisher) || scoped(Role::UnitAdmin)
+        }
     }
 }

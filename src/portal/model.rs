@@ -306,9 +306,29 @@ pub struct DisclosureMeta {
     /// 主题分类
     #[serde(default)]
     pub topic: String,
-    /// 有效性: empty, 有效, 已修改, 已废止
+    /// 有效性: empty, 有效, 失效, 废止 (older data may say 已修改 or 已废止).
     #[serde(default)]
     pub validity: String,
+    /// 体裁分类 (a genre from the code table, e.g. 通知).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub genre: String,
+    /// 目录类别: which column of the disclosure area lists the item, e.g. a 法定主动公开内容
+    /// category of 条例 第二十条/第二十一条, or 公开制度 (`publishing::catalog`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub category: String,
+    /// 文件属性 for table 二 of the annual report: empty, 规章 or 行政规范性文件.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub normative: String,
+    /// When the item became 失效 or 废止 (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub validity_date: String,
+    /// 公开方式: empty (主动公开) or 依申请公开.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub mode: String,
+    /// 形成或变更日期 (YYYY-MM-DD) when later than 成文日期: the 20-working-day publication
+    /// rule (条例 第二十六条) counts from it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub changed_date: String,
 }
 
 impl DisclosureMeta {

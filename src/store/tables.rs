@@ -89,8 +89,24 @@ pub const OA_USAGE: TableDefinition<&str, u64> = TableDefinition::new("oa_usage"
 /// first, so 文件传输 lists them with one range read (`intranet::files::store`).
 pub const OA_FILE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("oa_file_owners");
 
+/// 政务公开 (`disclosure/`): request id → `disclosure::requests::model::DisclosureRequest` (JSON).
+pub const GK_REQUESTS: TableDefinition<u64, &[u8]> = TableDefinition::new("gk_requests");
+/// 查询码 (normalized) → request id.
+pub const GK_TRACKING: TableDefinition<&str, u64> = TableDefinition::new("gk_tracking");
+/// unit code → `disclosure::guide::Guide` (JSON): each obligated unit's 公开指南.
+pub const GK_GUIDES: TableDefinition<&str, &[u8]> = TableDefinition::new("gk_guides");
+/// code table name ("topic", "genre") → the table as text, one "code name" per line
+/// (`publishing::catalog::codes`): edited copies of the State Council schemes.
+pub const GK_CODES: TableDefinition<&str, &[u8]> = TableDefinition::new("gk_codes");
+/// "{unit}/{year}" → `disclosure::report::model::AnnualReport` (JSON): a unit's (or, under the
+/// root unit, the district's) annual report: its texts, hand-entered counts and state.
+pub const GK_REPORTS: TableDefinition<&str, &[u8]> = TableDefinition::new("gk_reports");
+/// 索引号 → article id: every index number ever given, so none is given twice or reused
+/// after a withdrawal (`publishing::catalog`). Serials per unit and year are META counters.
+pub const GK_INDEX_NOS: TableDefinition<&str, u64> = TableDefinition::new("gk_index_nos");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 13] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 16] = [
     META,
     UNITS,
     SESSIONS,
@@ -104,9 +120,12 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 13] = [
     CALENDAR_YEARS,
     OA_UPLOADS,
     OA_SHARES,
+    GK_GUIDES,
+    GK_CODES,
+    GK_REPORTS,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 9] = [
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 10] = [
     USERS,
     AUDIT,
     CHANNELS,
@@ -116,6 +135,7 @@ pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 9] = [
     OA_MEETINGS,
     OA_FILES,
     OA_SENDS,
+    GK_REQUESTS,
 ];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
@@ -142,7 +162,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 13] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 15] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -156,4 +176,6 @@ pub const STR_U64: [TableDefinition<&str, u64>; 13] = [
     OA_BOXES,
     OA_USAGE,
     OA_FILE_OWNERS,
+    GK_TRACKING,
+    GK_INDEX_NOS,
 ];

@@ -232,6 +232,8 @@ pub async fn parse_draft(
         written_date: date_field(p, "written_date", "成文日期", fs),
         topic: text(p, "topic", 40, "主题分类", fs),
         validity: text(p, "validity", 20, "有效性", fs),
+        // The catalog fields the form does not show yet keep their defaults.
+        ..DisclosureMeta::default()
     };
     let (Some(channel), Some(owner), false) = (channel, owner, fs.has_errors()) else {
         return Ok(None);

@@ -1,0 +1,7 @@
+//! (being built)
+
+use crate::http::routes::Routes;
+
+pub fn router() -> Routes {
+    Routes::new()
+}

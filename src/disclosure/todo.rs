@@ -1,0 +1,1 @@
+//! Disclosure 待办.
