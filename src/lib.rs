@@ -181,6 +181,7 @@ impl App {
                 let parts = http::parts::Parts::default()
                     .with(portal::Portal::default())
                     .with(intranet::files::Transfers::default())
+                    .with(disclosure::requests::guard::Guard::default())
                     .with(registry);
                 match intranet_listener {
                     Some(l) => parts.with(l),

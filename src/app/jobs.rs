@@ -50,6 +50,10 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                 if let Err(e) = crate::intranet::sends::sweep::run(&st).await {
                     tracing::warn!("sent files sweep failed: {e}");
                 }
+                // 依申请公开: requests whose 补正 deadline passed are closed (六.1).
+                if let Err(e) = crate::disclosure::requests::act::close_abandoned(&st).await {
+                    tracing::warn!("disclosure request sweep failed: {e}");
+                }
             }
             if let Err(e) = crate::publishing::review::due::publish_due(&st).await {
                 tracing::error!("scheduled publishing failed: {e}");

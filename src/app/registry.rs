@@ -19,6 +19,7 @@ pub fn staff() -> Registry {
         nav,
         todo: vec![
             Box::new(publishing::review::worklist::PublishingWork),
+            Box::new(disclosure::todo::DisclosureWork),
             Box::new(intranet::todo::IntranetWork),
         ],
     }

@@ -70,6 +70,21 @@ pub fn mint() -> String {
     format!("{nonce}{sig}")
 }
 
+/// `data` with a signature under the site's key for `purpose` ("data.signature"), for
+/// small tokens the site hands out and must be able to trust when they come back (a
+/// requester's lookup cookie). `data` must not contain a dot.
+pub fn seal(purpose: &str, data: &str) -> String {
+    let sig = sign(&format!("{purpose}\n{data}")).unwrap_or_default();
+    format!("{data}.{sig}")
+}
+
+/// The data of a token `seal` made for `purpose`, or `None` for anything else.
+pub fn unseal<'a>(purpose: &str, token: &'a str) -> Option<&'a str> {
+    let (data, sig) = token.rsplit_once('.')?;
+    let want = sign(&format!("{purpose}\n{data}"))?;
+    crate::ids::secret_eq(want.as_bytes(), sig.as_bytes()).then_some(data)
+}
+
 /// Whether this site made `token` (under the current key).
 pub fn valid(token: &str) -> bool {
     if token.len() != 2 * HALF || !token.is_ascii() {
@@ -82,6 +97,15 @@ pub fn valid(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_data_comes_back_only_unchanged_and_for_its_purpose() {
+        let t = seal("lookup", "7-1700000000000");
+        assert_eq!(unseal("lookup", &t), Some("7-1700000000000"));
+        assert_eq!(unseal("other", &t), None);
+        assert_eq!(unseal("lookup", &t.replace("7-", "8-")), None);
+        assert_eq!(unseal("lookup", "garbage"), None);
+    }
 
     #[test]
     fn only_minted_tokens_are_valid() {

@@ -12,6 +12,7 @@
 pub mod area;
 pub mod catalog;
 pub mod demo;
+pub mod fields;
 pub mod guide;
 pub mod page;
 pub mod report;
