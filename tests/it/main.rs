@@ -7,6 +7,7 @@ mod assets;
 mod audit_viewer;
 mod auth_flows;
 mod browser;
+mod disclosure_requests;
 mod browser_admin;
 mod browser_daily;
 mod browser_editor;
