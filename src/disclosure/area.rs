@@ -27,8 +27,8 @@ async fn redirect_main() -> Response {
 }
 
 async fn redirect_sub(Path(code): Path<String>) -> Result<Response> {
-    let code = crate::auth::model::UnitCode::parse(&code)
-        .map_err(|_| crate::error::Error::NotFound)?;
+    let code =
+        crate::auth::model::UnitCode::parse(&code).map_err(|_| crate::error::Error::NotFound)?;
     Ok(crate::http::respond::see_other(&format!("/u/{code}/gk/")))
 }
 
@@ -83,5 +83,12 @@ async fn page_home(
         }
     };
     let title = format!("{}政府信息公开", a.unit.name);
-    Ok(page_resp(page::render(&st, &ctx, &a, Column::Home, &title, body)))
+    Ok(page_resp(page::render(
+        &st,
+        &ctx,
+        &a,
+        Column::Home,
+        &title,
+        body,
+    )))
 }

@@ -100,7 +100,10 @@ pub fn date(
     match time::Date::parse(&v, &fmt) {
         Ok(d) => Some(d),
         Err(_) => {
-            fs.add_error(name, format!("{label}应为“年-月-日”格式的日期，如 2026-03-05"));
+            fs.add_error(
+                name,
+                format!("{label}应为“年-月-日”格式的日期，如 2026-03-05"),
+            );
             None
         }
     }

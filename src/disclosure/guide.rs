@@ -104,7 +104,13 @@ async fn page_public(
     let stored = st.store.read(move |txn| get(txn, &code)).await?;
     let compiled = stored.is_some();
     let g = stored.unwrap_or_else(|| Guide::from_profile(&a.unit));
-    let or_none = |s: &str| if s.trim().is_empty() { "（未填写）".to_owned() } else { s.to_owned() };
+    let or_none = |s: &str| {
+        if s.trim().is_empty() {
+            "（未填写）".to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
     let body = html! {
         @if compiled {
             p.meta { "更新日期：" time datetime=(crate::clock::show(g.updated_ms)) { (crate::portal::pages::date(g.updated_ms)) } }
@@ -130,7 +136,14 @@ async fn page_public(
             section.gk-guide aria-labelledby="g4" { h2 #g4 { "四、监督和救济" } p.pre { (g.other) } }
         }
     };
-    Ok(page_resp(page::render(&st, &ctx, &a, Column::Guide, "公开指南", body)))
+    Ok(page_resp(page::render(
+        &st,
+        &ctx,
+        &a,
+        Column::Guide,
+        "公开指南",
+        body,
+    )))
 }
 
 async fn unit_for(st: &Shared, s: &Staff, code: &str) -> Result<Unit> {
@@ -201,7 +214,11 @@ fn values(g: &Guide) -> Vec<(String, String)> {
 }
 
 /// GET /admin/gk/guide/{code}
-async fn page_edit(State(st): State<Shared>, s: Staff, Path(code): Path<String>) -> Result<Response> {
+async fn page_edit(
+    State(st): State<Shared>,
+    s: Staff,
+    Path(code): Path<String>,
+) -> Result<Response> {
     let u = unit_for(&st, &s, &code).await?;
     let c = u.code.clone();
     let stored = st.store.read(move |txn| get(txn, &c)).await?;
@@ -215,7 +232,11 @@ async fn page_edit(State(st): State<Shared>, s: Staff, Path(code): Path<String>)
 }
 
 /// POST /admin/gk/guide/{code}
-async fn post_edit(State(st): State<Shared>, Path(code): Path<String>, p: Posted) -> Result<Response> {
+async fn post_edit(
+    State(st): State<Shared>,
+    Path(code): Path<String>,
+    p: Posted,
+) -> Result<Response> {
     let s = p.staff(&st)?;
     let u = unit_for(&st, &s, &code).await?;
     let mut fs = FormState {
@@ -225,7 +246,14 @@ async fn post_edit(State(st): State<Shared>, Path(code): Path<String>, p: Posted
     let f = &p.fields;
     let now = st.now_ms();
     let g = Guide {
-        classification: text(f, &mut fs, "classification", "信息分类与编排体系", 2000, true),
+        classification: text(
+            f,
+            &mut fs,
+            "classification",
+            "信息分类与编排体系",
+            2000,
+            true,
+        ),
         obtaining: text(f, &mut fs, "obtaining", "获取信息的方式", 2000, true),
         office_name: text(f, &mut fs, "office_name", "工作机构名称", 100, true),
         head: text(f, &mut fs, "head", "工作负责人", 40, true),
@@ -240,10 +268,21 @@ async fn post_edit(State(st): State<Shared>, Path(code): Path<String>, p: Posted
     };
     if fs.has_errors() {
         let c = u.code.clone();
-        let updated = st.store.read(move |txn| get(txn, &c)).await?.map(|g| g.updated_ms);
+        let updated = st
+            .store
+            .read(move |txn| get(txn, &c))
+            .await?
+            .map(|g| g.updated_ms);
         return Ok(html_invalid(edit_view(&st, &s, &u, &fs, updated)));
     }
-    let ev = event(&s.user, &p.ctx, "gk_guide_save", format!("unit:{}", u.code), true, format!("更新{}公开指南", u.name));
+    let ev = event(
+        &s.user,
+        &p.ctx,
+        "gk_guide_save",
+        format!("unit:{}", u.code),
+        true,
+        format!("更新{}公开指南", u.name),
+    );
     let key = u.code.to_string();
     st.store
         .write(move |txn| {

@@ -61,10 +61,10 @@ pub async fn figures(st: &Shared, units: &Units) -> Result<HashMap<String, UnitF
     }
     for a in &articles {
         let owner = a.unit.as_ref().unwrap_or(&a.site);
-        let this_year = a
-            .publish_ms
-            .is_some_and(|ms| today(ms).year() == year);
-        if a.is_public() && this_year && !a.meta.index_no.is_empty()
+        let this_year = a.publish_ms.is_some_and(|ms| today(ms).year() == year);
+        if a.is_public()
+            && this_year
+            && !a.meta.index_no.is_empty()
             && let Some(f) = out.get_mut(owner.as_str())
         {
             f.disclosed += 1;
@@ -152,15 +152,13 @@ async fn page_home(State(st): State<Shared>, s: Staff) -> Result<Response> {
 async fn page_supervise(State(st): State<Shared>, s: Staff) -> Result<Response> {
     let all = super::page::load_units(&st).await?;
     if !access::supervises(&s.user, &all) {
-        return Err(Error::Forbidden("只有区政府办公室（政务公开主管部门）可以查看全区监督情况。".into()));
+        return Err(Error::Forbidden(
+            "只有区政府办公室（政务公开主管部门）可以查看全区监督情况。".into(),
+        ));
     }
     let figs = figures(&st, &all).await?;
-    let guides: HashMap<String, guide::Guide> = st
-        .store
-        .read(guide::all)
-        .await?
-        .into_iter()
-        .collect();
+    let guides: HashMap<String, guide::Guide> =
+        st.store.read(guide::all).await?.into_iter().collect();
     let year = today(st.now_ms()).year();
     let obligated = units::obligated(&all);
     let total = |f: fn(&UnitFigures) -> u64| figs.values().map(f).sum::<u64>();

@@ -53,7 +53,11 @@ async fn lists(st: &Shared, s: &Staff) -> Result<Option<Vec<TodoList>>> {
         }
         let def = super::requests::flow::definition();
         let row = |r: &super::requests::model::DisclosureRequest| TodoRow {
-            title: format!("{}（{}）", excerpt(&r.wanted.description), guard::show_code(&r.tracking_code)),
+            title: format!(
+                "{}（{}）",
+                excerpt(&r.wanted.description),
+                guard::show_code(&r.tracking_code)
+            ),
             link: format!("/admin/gk/requests/{}", r.id),
             place: "依申请公开".into(),
             state: def.state_label(&r.flow.state).to_owned(),
@@ -64,9 +68,10 @@ async fn lists(st: &Shared, s: &Staff) -> Result<Option<Vec<TodoList>>> {
             date_ms: due::due(r, &cal).date().map(day_end_ms),
             updated_ms: r.flow.history.last().map_or(r.submitted_ms, |h| h.at_ms),
         };
-        let pick = |f: &dyn Fn(&super::requests::model::DisclosureRequest) -> bool| -> Vec<TodoRow> {
-            mine.iter().filter(|r| f(r)).map(|r| row(r)).collect()
-        };
+        let pick =
+            |f: &dyn Fn(&super::requests::model::DisclosureRequest) -> bool| -> Vec<TodoRow> {
+                mine.iter().filter(|r| f(r)).map(|r| row(r)).collect()
+            };
         let mut lists = vec![
             TodoList {
                 id: "gk_confirm",
@@ -93,7 +98,9 @@ async fn lists(st: &Shared, s: &Staff) -> Result<Option<Vec<TodoList>>> {
                 home: false,
                 date_label: "答复期限",
                 deadline: true,
-                rows: pick(&|r| matches!(r.flow.state.as_str(), state::CORRECTING | state::CONSULTING)),
+                rows: pick(&|r| {
+                    matches!(r.flow.state.as_str(), state::CORRECTING | state::CONSULTING)
+                }),
             },
         ];
         if supervises {

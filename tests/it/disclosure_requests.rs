@@ -48,13 +48,21 @@ async fn apply(c: &Client, fields: &[(&str, &str)], proof: Option<(&str, &[u8])>
     if let Some((name, bytes)) = proof {
         parts.push(("proof", Some(name), bytes));
     }
-    c.post_multipart("/gk/apply", multipart("application/octet-stream", &parts), &[])
-        .await
+    c.post_multipart(
+        "/gk/apply",
+        multipart("application/octet-stream", &parts),
+        &[],
+    )
+    .await
 }
 
 /// The 查询码 and password a successful submission shows.
 fn issued(body: &str) -> (String, String) {
-    let codes: Vec<&str> = body.split("<code class=\"big\">").skip(1).map(|s| s.split('<').next().unwrap()).collect();
+    let codes: Vec<&str> = body
+        .split("<code class=\"big\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap())
+        .collect();
     assert_eq!(codes.len(), 2, "code and password shown: {body}");
     (codes[0].to_owned(), codes[1].to_owned())
 }
@@ -95,13 +103,24 @@ async fn public_form_refuses_bad_input_beside_the_field() {
     // Nothing filled in.
     let r = apply(&c, &[("unit", "finance")], None).await;
     assert_eq!(r.status, 422);
-    for msg in ["请选择申请人类型", "请填写姓名或名称", "请填写联系电话", "请填写所需信息的内容描述", "请选择获取信息的方式", "请上传身份证明"] {
+    for msg in [
+        "请选择申请人类型",
+        "请填写姓名或名称",
+        "请填写联系电话",
+        "请填写所需信息的内容描述",
+        "请选择获取信息的方式",
+        "请上传身份证明",
+    ] {
         assert!(r.body.contains(msg), "{msg}");
     }
     // A wrong check digit, e-mail delivery without an address, a 文号 without 〔〕.
     let mut f = person("email");
     f.retain(|(k, _)| *k != "email" && *k != "id_number");
-    f.extend([("unit", "finance"), ("id_number", "110105194912310021"), ("doc_no", "示财发[2026]3号")]);
+    f.extend([
+        ("unit", "finance"),
+        ("id_number", "110105194912310021"),
+        ("doc_no", "示财发[2026]3号"),
+    ]);
     let r = apply(&c, &f, Some(("id.png", &png()))).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("居民身份证号码校验位不符"));
@@ -110,7 +129,12 @@ async fn public_form_refuses_bad_input_beside_the_field() {
     // A program named as a picture is refused by its bytes.
     let mut f = person("email");
     f.push(("unit", "finance"));
-    let r = apply(&c, &f, Some(("id.png", b"MZ\x90\x00\x03\x00\x00\x00program bytes"))).await;
+    let r = apply(
+        &c,
+        &f,
+        Some(("id.png", b"MZ\x90\x00\x03\x00\x00\x00program bytes")),
+    )
+    .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("不是图片或 PDF 文件"), "{}", r.body);
     let n = app.state.store.read(store::all).await.unwrap().len();
@@ -142,41 +166,113 @@ async fn clock_across_the_national_day_holidays_with_a_pause_and_one_extension()
     let r = step(&staff, req.id, &[("action", "confirm")]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = staff.get(&format!("/admin/gk/requests/{}", req.id)).await;
-    assert!(page.body.contains("2026年10月22日（周四）"), "{}", page.body);
-    assert!(page.body.contains("调休上班日"), "the explanation names the make-up days");
+    assert!(
+        page.body.contains("2026年10月22日（周四）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("调休上班日"),
+        "the explanation names the make-up days"
+    );
     assert!(page.body.contains("国庆节"), "and the holidays");
 
     // Tuesday 22 September a third party is consulted; its answer comes Thursday 24. The
     // three days are not counted: 2 were counted (20, 21 September), 18 remain from the
     // 25th: due Tuesday 27 October.
     set_day(&app, "2026-09-22");
-    let r = step(&staff, req.id, &[("action", "consult"), ("kind", "third_party"), ("party", "某建设公司")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[
+            ("action", "consult"),
+            ("kind", "third_party"),
+            ("party", "某建设公司"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = staff.get(&format!("/admin/gk/requests/{}", req.id)).await;
-    assert!(page.body.contains("暂停计时（尚余18个工作日）"), "{}", page.body);
+    assert!(
+        page.body.contains("暂停计时（尚余18个工作日）"),
+        "{}",
+        page.body
+    );
     set_day(&app, "2026-09-24");
-    let r = step(&staff, req.id, &[("action", "consulted"), ("opinion", "同意公开")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[("action", "consulted"), ("opinion", "同意公开")],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = staff.get(&format!("/admin/gk/requests/{}", req.id)).await;
-    assert!(page.body.contains("2026年10月27日（周二）"), "{}", page.body);
+    assert!(
+        page.body.contains("2026年10月27日（周二）"),
+        "{}",
+        page.body
+    );
 
     // One extension of 20 working days, with its approver: due Tuesday 24 November.
-    let r = step(&staff, req.id, &[("action", "extend"), ("workdays", "25"), ("approver", "李主任"), ("reason", "需调取多年档案")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[
+            ("action", "extend"),
+            ("workdays", "25"),
+            ("approver", "李主任"),
+            ("reason", "需调取多年档案"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 422, "more than 20 is refused");
     assert!(r.body.contains("应为 1 到 20 之间的整数"));
-    let r = step(&staff, req.id, &[("action", "extend"), ("workdays", "20"), ("approver", "李主任"), ("reason", "需调取多年档案")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[
+            ("action", "extend"),
+            ("workdays", "20"),
+            ("approver", "李主任"),
+            ("reason", "需调取多年档案"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = staff.get(&format!("/admin/gk/requests/{}", req.id)).await;
-    assert!(page.body.contains("2026年11月24日（周二）"), "{}", page.body);
-    let r = step(&staff, req.id, &[("action", "extend"), ("workdays", "5"), ("approver", "李主任"), ("reason", "再延")]).await;
+    assert!(
+        page.body.contains("2026年11月24日（周二）"),
+        "{}",
+        page.body
+    );
+    let r = step(
+        &staff,
+        req.id,
+        &[
+            ("action", "extend"),
+            ("workdays", "5"),
+            ("approver", "李主任"),
+            ("reason", "再延"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("只能延长一次"), "{}", r.body);
     let stored = stored_request(&app, &code).await;
-    assert_eq!(stored.extension.as_ref().map(|e| e.approver.as_str()), Some("李主任"));
+    assert_eq!(
+        stored.extension.as_ref().map(|e| e.approver.as_str()),
+        Some("李主任")
+    );
 
     // The requester sees the extension and the due date.
     let c2 = app.client();
-    let r = c2.post_form("/gk/lookup", "/gk/lookup", &[("code", &code), ("password", &password)]).await;
+    let r = c2
+        .post_form(
+            "/gk/lookup",
+            "/gk/lookup",
+            &[("code", &code), ("password", &password)],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let mine = c2.get("/gk/lookup").await;
     assert!(mine.body.contains("延期答复告知"), "{}", mine.body);
@@ -194,8 +290,14 @@ async fn correction_once_within_seven_working_days_restarts_the_clock_or_closes(
     set_day(&app, "2026-09-28");
     // A request handed in on paper on Monday 28 September.
     let mut f = person("collect");
-    f.extend([("unit", "finance"), ("channel", "in_person"), ("received_on", "2026-09-28")]);
-    let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+    f.extend([
+        ("unit", "finance"),
+        ("channel", "in_person"),
+        ("received_on", "2026-09-28"),
+    ]);
+    let r = staff
+        .post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f)
+        .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let (code, password) = issued(&r.body);
     let req = stored_request(&app, &code).await;
@@ -203,55 +305,129 @@ async fn correction_once_within_seven_working_days_restarts_the_clock_or_closes(
 
     // 补正 on Wednesday 30 September, with the default 15 working days: Tuesday 27 October.
     set_day(&app, "2026-09-30");
-    let r = step(&staff, req.id, &[("action", "correct"), ("items", "请写明所需文件的年份和名称")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[
+            ("action", "correct"),
+            ("items", "请写明所需文件的年份和名称"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let s = stored_request(&app, &code).await;
-    assert_eq!(s.correction.as_ref().map(|c| c.due.to_string()), Some("2026-10-27".into()));
+    assert_eq!(
+        s.correction.as_ref().map(|c| c.due.to_string()),
+        Some("2026-10-27".into())
+    );
 
     // The requester supplements on Friday 9 October: 20 working days from then, counting
     // Saturday 10 October: due Thursday 5 November.
     set_day(&app, "2026-10-09");
     let c = app.client();
-    let r = c.post_form("/gk/lookup", "/gk/lookup", &[("code", &code), ("password", &password)]).await;
+    let r = c
+        .post_form(
+            "/gk/lookup",
+            "/gk/lookup",
+            &[("code", &code), ("password", &password)],
+        )
+        .await;
     assert_eq!(r.status, 303);
     let page = c.get("/gk/lookup").await;
     assert!(page.body.contains("补正告知"), "{}", page.body);
-    let r = c.post_form("/gk/lookup", "/gk/lookup/supplement", &[("supplement", "需要2025年的《示范区财政预算执行情况》")]).await;
+    let r = c
+        .post_form(
+            "/gk/lookup",
+            "/gk/lookup/supplement",
+            &[("supplement", "需要2025年的《示范区财政预算执行情况》")],
+        )
+        .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let page = staff.get(&format!("/admin/gk/requests/{}", req.id)).await;
     assert!(page.body.contains("2026年11月5日（周四）"), "{}", page.body);
     assert!(page.body.contains("重新计算"));
     // Only once.
-    let r = step(&staff, req.id, &[("action", "correct"), ("items", "再补一次")]).await;
+    let r = step(
+        &staff,
+        req.id,
+        &[("action", "correct"), ("items", "再补一次")],
+    )
+    .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("只能告知一次"), "{}", r.body);
 
     // Another, received Friday 18 September: its window ended Tuesday 29 September.
     set_day(&app, "2026-09-30");
     let mut f = person("collect");
-    f.extend([("unit", "finance"), ("channel", "post"), ("received_on", "2026-09-18"), ("name", "赵六")]);
-    let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+    f.extend([
+        ("unit", "finance"),
+        ("channel", "post"),
+        ("received_on", "2026-09-18"),
+        ("name", "赵六"),
+    ]);
+    let r = staff
+        .post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f)
+        .await;
     let (late, _) = issued(&r.body);
     let late = stored_request(&app, &late).await;
-    let r = step(&staff, late.id, &[("action", "correct"), ("items", "请说明")]).await;
+    let r = step(
+        &staff,
+        late.id,
+        &[("action", "correct"), ("items", "请说明")],
+    )
+    .await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("7 个工作日内告知"), "{}", r.body);
 
     // A third whose requester never answers is closed (六.1) once the deadline passes.
     let mut f = person("collect");
-    f.extend([("unit", "finance"), ("channel", "post"), ("received_on", "2026-09-30"), ("name", "孙七")]);
-    let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+    f.extend([
+        ("unit", "finance"),
+        ("channel", "post"),
+        ("received_on", "2026-09-30"),
+        ("name", "孙七"),
+    ]);
+    let r = staff
+        .post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f)
+        .await;
     let (silent, _) = issued(&r.body);
     let silent = stored_request(&app, &silent).await;
-    let r = step(&staff, silent.id, &[("action", "correct"), ("items", "请说明所需信息"), ("days", "5")]).await;
+    let r = step(
+        &staff,
+        silent.id,
+        &[
+            ("action", "correct"),
+            ("items", "请说明所需信息"),
+            ("days", "5"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     // Due Friday 9 October (8, 9 … after the holidays: 8 Oct 1, 9 Oct 2? no: 30 Sep is day 0).
-    let due = stored_request(&app, &silent.tracking_code).await.correction.unwrap().due;
-    assert_eq!(due.to_string(), "2026-10-13", "8, 9, 10 (make-up), 12, 13 October");
+    let due = stored_request(&app, &silent.tracking_code)
+        .await
+        .correction
+        .unwrap()
+        .due;
+    assert_eq!(
+        due.to_string(),
+        "2026-10-13",
+        "8, 9, 10 (make-up), 12, 13 October"
+    );
     set_day(&app, "2026-10-13");
-    assert_eq!(gongkai::disclosure::requests::act::close_abandoned(&app.state).await.unwrap(), 0);
+    assert_eq!(
+        gongkai::disclosure::requests::act::close_abandoned(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
     set_day(&app, "2026-10-14");
-    assert_eq!(gongkai::disclosure::requests::act::close_abandoned(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        gongkai::disclosure::requests::act::close_abandoned(&app.state)
+            .await
+            .unwrap(),
+        1
+    );
     let s = stored_request(&app, &silent.tracking_code).await;
     assert_eq!(s.flow.state, "closed");
     assert_eq!(s.outcome.map(|o| o.code()), Some("6.1"));
@@ -265,8 +441,17 @@ async fn every_outcome_can_be_replied_and_is_read_with_the_tracking_code() {
         let name = format!("申请人{i}");
         let mut f = person("online");
         f.retain(|(k, _)| *k != "name" && *k != "id_number" && *k != "id_kind");
-        f.extend([("unit", "finance"), ("channel", "in_person"), ("received_on", "2026-11-20"), ("name", name.as_str()), ("id_kind", "护照"), ("id_number", "E12345678")]);
-        let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+        f.extend([
+            ("unit", "finance"),
+            ("channel", "in_person"),
+            ("received_on", "2026-11-20"),
+            ("name", name.as_str()),
+            ("id_kind", "护照"),
+            ("id_number", "E12345678"),
+        ]);
+        let r = staff
+            .post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f)
+            .await;
         assert_eq!(r.status, 200, "{}", r.body);
         let (code, password) = issued(&r.body);
         let id = stored_request(&app, &code).await.id;
@@ -274,13 +459,32 @@ async fn every_outcome_can_be_replied_and_is_read_with_the_tracking_code() {
         let token = staff.get(&page).await.csrf();
         // Without a reason where one is needed: refused beside the field.
         if o.needs_reason {
-            let body = multipart("application/pdf", &[("csrf", None, token.as_bytes()), ("outcome", None, o.code.as_bytes()), ("document", Some("答复书.pdf"), b"%PDF-1.4 reply")]);
-            let r = staff.post_multipart(&format!("{page}/reply"), body, &[]).await;
+            let body = multipart(
+                "application/pdf",
+                &[
+                    ("csrf", None, token.as_bytes()),
+                    ("outcome", None, o.code.as_bytes()),
+                    ("document", Some("答复书.pdf"), b"%PDF-1.4 reply"),
+                ],
+            );
+            let r = staff
+                .post_multipart(&format!("{page}/reply"), body, &[])
+                .await;
             assert_eq!(r.status, 422, "{}", o.code);
             assert!(r.body.contains("须写明理由和依据"), "{}", o.code);
         }
-        let body = multipart("application/pdf", &[("csrf", None, token.as_bytes()), ("outcome", None, o.code.as_bytes()), ("reply_reason", None, "依据条例相关规定".as_bytes()), ("document", Some("答复书.pdf"), b"%PDF-1.4 reply")]);
-        let r = staff.post_multipart(&format!("{page}/reply"), body, &[]).await;
+        let body = multipart(
+            "application/pdf",
+            &[
+                ("csrf", None, token.as_bytes()),
+                ("outcome", None, o.code.as_bytes()),
+                ("reply_reason", None, "依据条例相关规定".as_bytes()),
+                ("document", Some("答复书.pdf"), b"%PDF-1.4 reply"),
+            ],
+        );
+        let r = staff
+            .post_multipart(&format!("{page}/reply"), body, &[])
+            .await;
         assert_eq!(r.status, 303, "{}: {}", o.code, r.body);
         let s = stored_request(&app, &code).await;
         assert_eq!(s.flow.state, "replied");
@@ -292,15 +496,40 @@ async fn every_outcome_can_be_replied_and_is_read_with_the_tracking_code() {
     let (code, password, label) = &codes[3];
     let c = app.client();
     for _ in 0..5 {
-        let r = c.post_form("/gk/lookup", "/gk/lookup", &[("code", code), ("password", "WRONGPASS")]).await;
+        let r = c
+            .post_form(
+                "/gk/lookup",
+                "/gk/lookup",
+                &[("code", code), ("password", "WRONGPASS")],
+            )
+            .await;
         assert_eq!(r.status, 422);
         assert!(r.body.contains("查询码或查询密码不正确"));
     }
-    let r = c.post_form("/gk/lookup", "/gk/lookup", &[("code", code), ("password", password)]).await;
+    let r = c
+        .post_form(
+            "/gk/lookup",
+            "/gk/lookup",
+            &[("code", code), ("password", password)],
+        )
+        .await;
     assert_eq!(r.status, 429, "throttled even with the right password");
     let other = app.client_from("127.0.0.2");
-    let r = other.post_form("/gk/lookup", "/gk/lookup", &[("code", &codes[4].0.to_lowercase()), ("password", &codes[4].1)]).await;
-    assert_eq!(r.status, 303, "another address and code are not held back: {}", r.body);
+    let r = other
+        .post_form(
+            "/gk/lookup",
+            "/gk/lookup",
+            &[
+                ("code", &codes[4].0.to_lowercase()),
+                ("password", &codes[4].1),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status, 303,
+        "another address and code are not held back: {}",
+        r.body
+    );
     let page = other.get("/gk/lookup").await;
     assert!(page.body.contains(&codes[4].2), "{}", page.body);
     assert!(!page.body.contains(label.as_str()) || label == &codes[4].2);
@@ -308,11 +537,26 @@ async fn every_outcome_can_be_replied_and_is_read_with_the_tracking_code() {
     assert_eq!(doc.status, 200);
     assert!(doc.header("content-disposition").starts_with("attachment"));
     assert_eq!(doc.header("x-content-type-options"), "nosniff");
-    assert_eq!(app.client().get_bytes("/gk/lookup/reply", &[]).await.status, 404, "not without the lookup");
+    assert_eq!(
+        app.client().get_bytes("/gk/lookup/reply", &[]).await.status,
+        404,
+        "not without the lookup"
+    );
 
     // A 复议 case is linked to a replied request.
     let id = stored_request(&app, &codes[2].0).await.id;
-    let r = step(&staff, id, &[("action", "case"), ("case_kind", "reconsideration"), ("case_result", "upheld"), ("case_body", "示范区人民政府"), ("filed_on", "2026-11-25")]).await;
+    let r = step(
+        &staff,
+        id,
+        &[
+            ("action", "case"),
+            ("case_kind", "reconsideration"),
+            ("case_result", "upheld"),
+            ("case_body", "示范区人民政府"),
+            ("filed_on", "2026-11-25"),
+        ],
+    )
+    .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let s = stored_request(&app, &codes[2].0).await;
     assert_eq!(s.cases.len(), 1);
@@ -329,16 +573,27 @@ async fn repeats_are_suggested_and_others_see_nothing() {
     let r = apply(&app.client(), &f, Some(("id.png", &png()))).await;
     let (second, _) = issued(&r.body);
     let second = stored_request(&app, &second).await;
-    let page = staff.get(&format!("/admin/gk/requests/{}", second.id)).await;
+    let page = staff
+        .get(&format!("/admin/gk/requests/{}", second.id))
+        .await;
     assert!(page.body.contains("可能是重复申请"), "{}", page.body);
     assert!(page.body.contains(&first[..6]) || page.body.contains("申请 GK-"));
     // Another unit's handler: the request does not exist for them.
     app.ensure_unit("health").await;
     let other = crate::helpers::staff(&app, "hhstaff", Role::Reviewer, "health").await;
-    assert_eq!(other.get(&format!("/admin/gk/requests/{}", second.id)).await.status, 404);
+    assert_eq!(
+        other
+            .get(&format!("/admin/gk/requests/{}", second.id))
+            .await
+            .status,
+        404
+    );
     let token = other.get("/admin/gk/").await.csrf();
     let r = other
-        .post_raw(&format!("/admin/gk/requests/{}/act", second.id), &[("csrf", &token), ("action", "confirm")])
+        .post_raw(
+            &format!("/admin/gk/requests/{}/act", second.id),
+            &[("csrf", &token), ("action", "confirm")],
+        )
         .await;
     assert!(r.status == 403 || r.status == 404, "{}", r.status);
     // The ID number is masked for staff.

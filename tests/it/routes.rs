@@ -42,6 +42,9 @@ const ENROL: &str = "303 /account/totp";
 const NONE: &str = "404";
 const TO_C: &str = "308 /c/no-such-channel/";
 const TO_U: &str = "308 /u/no-such-site/";
+const GK_U: &str = "303 /u/no-such-site/gk/";
+const GK_REQ: &str = "303 /admin/gk/requests/{id}";
+const LOOKUP: &str = "303 /gk/lookup";
 
 const TABLE: &[(&str, &str, [&str; 8])] = &[
     //                                         anon   report reviewr publish unitadm sysadm  secadm auditor
@@ -508,6 +511,137 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/checks",
         [LOGIN, NO, NO, NO, BAD, BAD, NO, NO],
     ),
+    // 政务公开: the public area of the district (the root unit has disclosure duty) and of a
+    // unit; `{code}` names no unit (404). Staff pages for the handlers of a unit (审核人,
+    // 发布人, 单位管理员); request `{id}` does not exist (404).
+    (
+        "GET",
+        "/gk",
+        [
+            "303 /gk/", "303 /gk/", "303 /gk/", "303 /gk/", "303 /gk/", "303 /gk/", "303 /gk/",
+            "303 /gk/",
+        ],
+    ),
+    ("GET", "/gk/", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk",
+        [GK_U, GK_U, GK_U, GK_U, GK_U, GK_U, GK_U, GK_U],
+    ),
+    (
+        "GET",
+        "/u/{code}/gk/",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/guide", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/guide",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/admin/gk/guide/{code}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/admin/gk/guide/{code}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/apply", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/apply",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/lookup", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "POST",
+        "/gk/lookup",
+        [BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
+    (
+        "POST",
+        "/gk/lookup/close",
+        [
+            LOOKUP, LOOKUP, LOOKUP, LOOKUP, LOOKUP, LOOKUP, LOOKUP, LOOKUP,
+        ],
+    ),
+    (
+        "GET",
+        "/gk/lookup/reply",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/gk/lookup/supplement",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests",
+        [LOGIN, NO, OK, OK, OK, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests/new",
+        [LOGIN, NO, OK, OK, OK, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/gk/requests/new",
+        [LOGIN, NO, BAD, BAD, BAD, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests/{id}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests/{id}/files/{n}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests/{id}/reply-file",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    // A post without a step: refused as such.
+    (
+        "POST",
+        "/admin/gk/requests/{id}/act",
+        [LOGIN, "400", "400", "400", "400", "400", "400", "400"],
+    ),
+    (
+        "GET",
+        "/admin/gk/requests/{id}/reply",
+        [
+            GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ,
+        ],
+    ),
+    ("GET", "/admin/gk/", [LOGIN, NO, OK, OK, OK, NO, NO, NO]),
+    (
+        "GET",
+        "/admin/gk",
+        [
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+            "303 /admin/gk/",
+        ],
+    ),
+    // Only the government office supervises; the test district has none.
+    (
+        "GET",
+        "/admin/gk/supervise",
+        [LOGIN, NO, NO, NO, NO, NO, NO, NO],
+    ),
     ("GET", "/admin/work", [LOGIN, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/healthz", [OK, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/readyz", [OK, OK, OK, OK, OK, OK, OK, OK]),
@@ -777,6 +911,23 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/oa/s/{token}/upload",
         [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    // The request form posted without its files (not multipart): refused with a message;
+    // the reply form reads no body from anyone but staff, and `{id}` is no request.
+    (
+        "POST",
+        "/gk/apply",
+        ["400", "400", "400", "400", "400", "400", "400", "400"],
+    ),
+    (
+        "POST",
+        "/u/{code}/gk/apply",
+        ["400", "400", "400", "400", "400", "400", "400", "400"],
+    ),
+    (
+        "POST",
+        "/admin/gk/requests/{id}/reply",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
 ];
 
 /// tus: OPTIONS answers 204; a request without `Tus-Resumable` is refused with 412.
@@ -784,12 +935,13 @@ const TUS_OPTIONS: &str = "204";
 const TUS_VERSION: &str = "412";
 
 /// The upload routes, which look at the session before reading any of the body.
-const UPLOADS: [&str; 5] = [
+const UPLOADS: [&str; 6] = [
     "/admin/articles/{id}/files",
     "/admin/articles/{id}/images",
     "/admin/system/restore",
     "/admin/sites/{unit}/images",
     "/admin/users/import",
+    "/admin/gk/requests/{id}/reply",
 ];
 
 /// A harmless body for each POST: enough to reach the permission check, never enough

@@ -38,7 +38,13 @@ pub fn may_handle(u: &User, units: &Units, r: &DisclosureRequest) -> bool {
 /// Supervises disclosure district-wide (the government office).
 pub fn supervises(u: &User, units: &Units) -> bool {
     let office = units.office_path();
-    !office.is_empty() && can(u, Action::SuperviseDisclosure, Object::Unit(&office), facts())
+    !office.is_empty()
+        && can(
+            u,
+            Action::SuperviseDisclosure,
+            Object::Unit(&office),
+            facts(),
+        )
 }
 
 /// May open this request: its handlers and the office.

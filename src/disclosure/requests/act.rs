@@ -10,7 +10,10 @@ use time::Date;
 
 use super::due::{self, CONSULT_WORKDAYS, MAX_EXTENSION, REPLY_WORKDAYS, today};
 use super::flow::{self as rflow, action, state};
-use super::model::{Case, CaseKind, CaseResult, ConsultKind, Consultation, Correction, DisclosureRequest, ExtensionRecord, Reply};
+use super::model::{
+    Case, CaseKind, CaseResult, ConsultKind, Consultation, Correction, DisclosureRequest,
+    ExtensionRecord, Reply,
+};
 use super::outcome::Outcome;
 use super::{access, store};
 use crate::auth::audit::{self, Event, Outcome as AuditOutcome};
@@ -51,7 +54,9 @@ async fn take(
             let actor = match &who {
                 Who::Staff(u) => {
                     if !access::may_handle(u, &all, &r) {
-                        return Err(Error::Forbidden("您不能办理这个单位的政府信息公开申请".into()));
+                        return Err(Error::Forbidden(
+                            "您不能办理这个单位的政府信息公开申请".into(),
+                        ));
                     }
                     access::actor(u, &all, &r)
                 }
@@ -60,8 +65,15 @@ async fn take(
             crate::flow::check(rflow::definition(), &r.flow, transition, &actor)
                 .map_err(|e| Error::Conflict(e.to_string()))?;
             change(&mut r, &cal, today(now))?;
-            crate::flow::apply(rflow::definition(), &mut r.flow, transition, &actor, &comment, now)
-                .map_err(|e| Error::Conflict(e.to_string()))?;
+            crate::flow::apply(
+                rflow::definition(),
+                &mut r.flow,
+                transition,
+                &actor,
+                &comment,
+                now,
+            )
+            .map_err(|e| Error::Conflict(e.to_string()))?;
             let label = rflow::definition().transition_label(transition).to_owned();
             audit::append(
                 txn,
@@ -75,7 +87,14 @@ async fn take(
                     object: format!("gk_request:{id}"),
                     ip,
                     outcome: AuditOutcome::Success,
-                    detail: format!("{label}{}", if comment.is_empty() { String::new() } else { format!("：{comment}") }),
+                    detail: format!(
+                        "{label}{}",
+                        if comment.is_empty() {
+                            String::new()
+                        } else {
+                            format!("：{comment}")
+                        }
+                    ),
                 },
                 now,
             )?;
@@ -88,7 +107,7 @@ async fn take(
 
 /// Who takes a step.
 pub enum Who {
-    Staff(crate::auth::model::User),
+    Staff(Box<crate::auth::model::User>),
     /// The requester (not an account) or the scheduler.
     System(&'static str),
 }
@@ -104,7 +123,7 @@ pub async fn supplement(
     ctx: &Ctx,
 ) -> Result<()> {
     let who = match staff {
-        Some(u) => Who::Staff(u),
+        Some(u) => Who::Staff(Box::new(u)),
         None => Who::System("申请人"),
     };
     let t = text.clone();
@@ -116,7 +135,10 @@ pub async fn supplement(
         String::new(),
         Box::new(move |r, _cal, today| {
             let day = on.unwrap_or(today);
-            let c = r.correction.as_mut().ok_or(Error::Conflict("没有待补正的告知".into()))?;
+            let c = r
+                .correction
+                .as_mut()
+                .ok_or(Error::Conflict("没有待补正的告知".into()))?;
             if day > today {
                 return Err(Error::Conflict("补正日期不能晚于今天".into()));
             }
@@ -216,7 +238,15 @@ pub async fn post_act(
         }
         action::CORRECT => {
             let items = fields::text(f, &mut fs, "items", "需要补正的事项", 2000, true);
-            let days = number(f, &mut fs, "days", "补正期限", 1, 30, DEFAULT_CORRECTION_DAYS);
+            let days = number(
+                f,
+                &mut fs,
+                "days",
+                "补正期限",
+                1,
+                30,
+                DEFAULT_CORRECTION_DAYS,
+            );
             let it = items.clone();
             (
                 action::CORRECT,
@@ -270,16 +300,16 @@ pub async fn post_act(
                 fs.add_error("kind", "请选择征求意见的对象类别");
             }
             let party = fields::text(f, &mut fs, "party", "征求意见对象", 100, true);
-            let comment = format!(
-                "{}：{party}",
-                kind.map_or("征求意见", ConsultKind::label)
-            );
+            let comment = format!("{}：{party}", kind.map_or("征求意见", ConsultKind::label));
             (
                 action::CONSULT,
                 comment,
                 Box::new(move |r, cal, today| {
                     let kind = kind.ok_or(Error::BadRequest("征求意见对象类别不正确".into()))?;
-                    let clock = r.clock.as_mut().ok_or(Error::Conflict("答复期限尚未开始计算".into()))?;
+                    let clock = r
+                        .clock
+                        .as_mut()
+                        .ok_or(Error::Conflict("答复期限尚未开始计算".into()))?;
                     clock.pauses.push(Pause {
                         from: today,
                         until: None,
@@ -324,7 +354,15 @@ pub async fn post_act(
             )
         }
         action::EXTEND => {
-            let days = number(f, &mut fs, "workdays", "延长的工作日数", 1, MAX_EXTENSION, MAX_EXTENSION);
+            let days = number(
+                f,
+                &mut fs,
+                "workdays",
+                "延长的工作日数",
+                1,
+                MAX_EXTENSION,
+                MAX_EXTENSION,
+            );
             let approver = fields::text(f, &mut fs, "approver", "批准人", 40, true);
             let reason = fields::text(f, &mut fs, "reason", "延期理由", 500, true);
             let comment = format!("延长{days}个工作日，批准人：{approver}，理由：{reason}");
@@ -343,7 +381,10 @@ pub async fn post_act(
                             format_date_zh(d)
                         )));
                     }
-                    let clock = r.clock.as_mut().ok_or(Error::Conflict("答复期限尚未开始计算".into()))?;
+                    let clock = r
+                        .clock
+                        .as_mut()
+                        .ok_or(Error::Conflict("答复期限尚未开始计算".into()))?;
                     clock.extensions.push(crate::calendar::Extension {
                         workdays: days,
                         reason: format!("经{approver}批准：{reason}"),
@@ -385,7 +426,9 @@ pub async fn post_act(
                         return Err(Error::BadRequest("案件信息不完整".into()));
                     };
                     if filed_on > today || decided.is_some_and(|d| d < filed_on || d > today) {
-                        return Err(Error::Conflict("日期不能晚于今天，审结日期不能早于提起日期".into()));
+                        return Err(Error::Conflict(
+                            "日期不能晚于今天，审结日期不能早于提起日期".into(),
+                        ));
                     }
                     r.cases.push(Case {
                         kind,
@@ -405,7 +448,19 @@ pub async fn post_act(
     if fs.has_errors() {
         return invalid(&st, &s, id, fs).await;
     }
-    match take(&st, id, Who::Staff(s.user.clone()), transition, comment, change, p.ctx.ip_string(), now, Vec::new()).await {
+    match take(
+        &st,
+        id,
+        Who::Staff(Box::new(s.user.clone())),
+        transition,
+        comment,
+        change,
+        p.ctx.ip_string(),
+        now,
+        Vec::new(),
+    )
+    .await
+    {
         Ok(()) => Ok(see_other(&format!("/admin/gk/requests/{id}"))),
         Err(Error::Conflict(m)) => {
             fs.notice = Some(m);
@@ -416,8 +471,15 @@ pub async fn post_act(
 }
 
 /// The request page again with the step's errors (422).
-async fn invalid(st: &Shared, s: &crate::http::extract::Staff, id: u64, fs: FormState) -> Result<Response> {
-    Ok(html_invalid(super::staff_view::render(st, s, id, &fs).await?))
+async fn invalid(
+    st: &Shared,
+    s: &crate::http::extract::Staff,
+    id: u64,
+    fs: FormState,
+) -> Result<Response> {
+    Ok(html_invalid(
+        super::staff_view::render(st, s, id, &fs).await?,
+    ))
 }
 
 /// A whole number in `min..=max`; empty means `default`.
@@ -463,7 +525,7 @@ pub async fn reply(
     take(
         st,
         id,
-        Who::Staff(user),
+        Who::Staff(Box::new(user)),
         action::REPLY,
         comment,
         Box::new(move |r, _cal, today| {

@@ -81,7 +81,13 @@ pub async fn form_page(
 ) -> Result<Response> {
     let all = page::load_units(&st).await?;
     let a = page::area(&all, &p)?;
-    Ok(page_resp(form_view(&st, &ctx, &a, &all, &FormState::default())))
+    Ok(page_resp(form_view(
+        &st,
+        &ctx,
+        &a,
+        &all,
+        &FormState::default(),
+    )))
 }
 
 /// GET /gk/apply (no path parameters)
@@ -104,9 +110,10 @@ pub async fn submit_sub(
 }
 
 async fn submit_in(State(st): State<Shared>, p: AreaPath, req: Request) -> Result<Response> {
+    // The token first, as on every form; then which area it was sent to.
+    let up = received::read(req, &st).await?;
     let all = page::load_units(&st).await?;
     let a = page::area(&all, &p)?;
-    let up = received::read(req, &st).await?;
     let ctx = up.ctx.clone();
     let mut fs = FormState {
         values: up
@@ -146,7 +153,8 @@ async fn submit_in(State(st): State<Shared>, p: AreaPath, req: Request) -> Resul
     let now = st.now_ms();
     let client = crate::http::client::bucket(ctx.ip);
     if !st.disclosure_guard().submit_allowed(&client, now) {
-        fs.notice = Some("本网络地址一小时内提交的申请过多，请稍后再试，或到受理机关当面申请。".into());
+        fs.notice =
+            Some("本网络地址一小时内提交的申请过多，请稍后再试，或到受理机关当面申请。".into());
         return Ok(html_invalid(form_view(&st, &ctx, &a, &all, &fs)));
     }
     applicant.proof = received::commit(&st, up.files).await?;
@@ -181,7 +189,14 @@ async fn submit_in(State(st): State<Shared>, p: AreaPath, req: Request) -> Resul
             p { a href="/gk/lookup" { "查询办理进度" } }
         }
     };
-    let mut r = page_resp(page::render(&st, &ctx, &a, Column::Requests, "申请已提交", body));
+    let mut r = page_resp(page::render(
+        &st,
+        &ctx,
+        &a,
+        Column::Requests,
+        "申请已提交",
+        body,
+    ));
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(r)

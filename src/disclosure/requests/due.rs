@@ -56,10 +56,7 @@ impl Due {
 
 /// The reply deadline of an open request.
 pub fn due(r: &DisclosureRequest, cal: &WorkCalendar) -> Due {
-    let waiting = matches!(
-        r.flow.state.as_str(),
-        state::PROCESSING | state::CONSULTING
-    );
+    let waiting = matches!(r.flow.state.as_str(), state::PROCESSING | state::CONSULTING);
     let Some(clock) = r.clock.as_ref().filter(|_| waiting) else {
         return Due::None;
     };

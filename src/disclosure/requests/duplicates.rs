@@ -9,7 +9,10 @@ use super::model::DisclosureRequest;
 /// How alike two texts are: shared adjacent-character pairs over all pairs (Jaccard).
 pub fn likeness(a: &str, b: &str) -> f64 {
     let pairs = |s: &str| -> HashSet<(char, char)> {
-        let cs: Vec<char> = s.chars().filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation()).collect();
+        let cs: Vec<char> = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            .collect();
         cs.windows(2).map(|w| (w[0], w[1])).collect()
     };
     let (x, y) = (pairs(a), pairs(b));
@@ -27,8 +30,16 @@ fn same_applicant(a: &DisclosureRequest, b: &DisclosureRequest) -> bool {
 }
 
 /// The earlier requests `r` may repeat, most alike first.
-pub fn suggest<'a>(r: &DisclosureRequest, all: &'a [DisclosureRequest]) -> Vec<&'a DisclosureRequest> {
-    let text = |q: &DisclosureRequest| format!("{}{}{}", q.wanted.name, q.wanted.doc_no, q.wanted.description);
+pub fn suggest<'a>(
+    r: &DisclosureRequest,
+    all: &'a [DisclosureRequest],
+) -> Vec<&'a DisclosureRequest> {
+    let text = |q: &DisclosureRequest| {
+        format!(
+            "{}{}{}",
+            q.wanted.name, q.wanted.doc_no, q.wanted.description
+        )
+    };
     let mine = text(r);
     let mut found: Vec<(f64, &DisclosureRequest)> = all
         .iter()

@@ -65,10 +65,7 @@ pub fn fields(fs: &FormState) -> Markup {
 }
 
 /// What the fields say, or `None` with the reasons beside the fields in `fs`.
-pub fn read(
-    p: &[(String, String)],
-    fs: &mut FormState,
-) -> Option<(Applicant, Wanted, Delivery)> {
+pub fn read(p: &[(String, String)], fs: &mut FormState) -> Option<(Applicant, Wanted, Delivery)> {
     let get = |k: &str| {
         p.iter()
             .find(|(n, _)| n == k)
@@ -89,7 +86,14 @@ pub fn read(
     let postcode = text(p, fs, "postcode", "邮政编码", 6, false);
     let info_name = text(p, fs, "info_name", "信息名称", 200, false);
     let doc_no = text(p, fs, "doc_no", "文号", 60, false);
-    let description = text(p, fs, "description", "所需信息的内容描述", MAX_DESCRIPTION, true);
+    let description = text(
+        p,
+        fs,
+        "description",
+        "所需信息的内容描述",
+        MAX_DESCRIPTION,
+        true,
+    );
     let medium = Medium::parse(get("medium"));
     if medium.is_none() {
         fs.add_error("medium", "请选择信息的载体形式");
@@ -101,13 +105,16 @@ pub fn read(
     if let Some(k) = kind {
         let org_code = id_kind == "统一社会信用代码";
         if k.is_person() && org_code {
-            fs.add_error("id_kind", "自然人请选择身份证件，统一社会信用代码用于法人或其他组织");
+            fs.add_error(
+                "id_kind",
+                "自然人请选择身份证件，统一社会信用代码用于法人或其他组织",
+            );
         } else if !k.is_person() && !org_code {
             fs.add_error("id_kind", "法人或其他组织请选择统一社会信用代码");
-        } else if !id_number.is_empty() {
-            if let Err(e) = check_id(&id_kind, &id_number) {
-                fs.add_error("id_number", e);
-            }
+        } else if !id_number.is_empty()
+            && let Err(e) = check_id(&id_kind, &id_number)
+        {
+            fs.add_error("id_number", e);
         }
         if !k.is_person() && contact_person.is_empty() {
             fs.add_error("contact_person", "法人或其他组织请填写联系人");
@@ -122,7 +129,8 @@ pub fn read(
     if !email.is_empty() && !valid_email(&email) {
         fs.add_error("email", "电子邮箱格式不正确，应如 name@example.com");
     }
-    if !postcode.is_empty() && !(postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit())) {
+    let postcode_ok = postcode.len() == 6 && postcode.bytes().all(|b| b.is_ascii_digit());
+    if !postcode.is_empty() && !postcode_ok {
         fs.add_error("postcode", "邮政编码应为 6 位数字");
     }
     match way {
@@ -134,7 +142,8 @@ pub fn read(
         }
         _ => {}
     }
-    if !doc_no.is_empty() && !(doc_no.contains('〔') && doc_no.contains('〕')) {
+    let brackets = doc_no.contains('〔') && doc_no.contains('〕');
+    if !doc_no.is_empty() && !brackets {
         fs.add_error(
             "doc_no",
             "文号的年份应使用六角括号〔〕，如 示政办发〔2026〕3号",
@@ -199,7 +208,9 @@ fn check_id(kind: &str, n: &str) -> Result<(), String> {
 
 fn valid_phone(p: &str) -> bool {
     let digits: String = p.chars().filter(char::is_ascii_digit).collect();
-    let allowed = p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    let allowed = p
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
     allowed && (7..=13).contains(&digits.len())
 }
 

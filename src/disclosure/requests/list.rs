@@ -48,6 +48,11 @@ pub async fn page_list(
     Query(f): Query<Filter>,
 ) -> Result<Response> {
     let (all, units) = visible(&st, &s).await?;
+    if super::register::my_units(&s, &units).is_empty() && !access::supervises(&s.user, &units) {
+        return Err(crate::error::Error::Forbidden(
+            "您没有办理政府信息公开申请的权限。".into(),
+        ));
+    }
     let cal = st.calendar();
     let day = today(st.now_ms());
     let q = f.q.trim().to_owned();

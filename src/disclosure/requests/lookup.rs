@@ -70,11 +70,22 @@ async fn opened(st: &Shared, headers: &HeaderMap) -> Result<Option<DisclosureReq
 }
 
 /// GET /gk/lookup
-pub async fn page_lookup(State(st): State<Shared>, ctx: Ctx, headers: HeaderMap) -> Result<Response> {
+pub async fn page_lookup(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    headers: HeaderMap,
+) -> Result<Response> {
     let all = page::load_units(&st).await?;
     let a = main_area(&all)?;
     match opened(&st, &headers).await? {
-        Some(r) => Ok(page_resp(status_view(&st, &ctx, &a, &all, &r, &FormState::default()))),
+        Some(r) => Ok(page_resp(status_view(
+            &st,
+            &ctx,
+            &a,
+            &all,
+            &r,
+            &FormState::default(),
+        ))),
         None => Ok(page_resp(form_view(&st, &ctx, &a, &FormState::default()))),
     }
 }
@@ -111,7 +122,10 @@ pub async fn post_lookup(State(st): State<Shared>, p: Posted) -> Result<Response
         return Ok(r);
     }
     let c2 = code.clone();
-    let found = st.store.read(move |txn| store::by_tracking(txn, &c2)).await?;
+    let found = st
+        .store
+        .read(move |txn| store::by_tracking(txn, &c2))
+        .await?;
     let hash = found
         .as_ref()
         .map(|r| r.password_hash.clone())
@@ -143,7 +157,9 @@ pub async fn post_close(p: Posted) -> Result<Response> {
     let mut resp = see_other(PATH);
     resp.headers_mut().append(
         header::SET_COOKIE,
-        HeaderValue::from_static("gk_lookup=; Path=/gk/lookup; HttpOnly; SameSite=Strict; Max-Age=0"),
+        HeaderValue::from_static(
+            "gk_lookup=; Path=/gk/lookup; HttpOnly; SameSite=Strict; Max-Age=0",
+        ),
     );
     Ok(resp)
 }
@@ -160,7 +176,11 @@ pub async fn reply_file(State(st): State<Shared>, headers: HeaderMap) -> Result<
 }
 
 /// POST /gk/lookup/supplement: the requester's 补正.
-pub async fn post_supplement(State(st): State<Shared>, headers: HeaderMap, p: Posted) -> Result<Response> {
+pub async fn post_supplement(
+    State(st): State<Shared>,
+    headers: HeaderMap,
+    p: Posted,
+) -> Result<Response> {
     let all = page::load_units(&st).await?;
     let a = main_area(&all)?;
     let r = opened(&st, &headers).await?.ok_or(Error::NotFound)?;
@@ -168,7 +188,8 @@ pub async fn post_supplement(State(st): State<Shared>, headers: HeaderMap, p: Po
         values: p.fields.clone(),
         ..Default::default()
     };
-    let text = crate::disclosure::fields::text(&p.fields, &mut fs, "supplement", "补正内容", 2000, true);
+    let text =
+        crate::disclosure::fields::text(&p.fields, &mut fs, "supplement", "补正内容", 2000, true);
     if fs.has_errors() {
         return Ok(html_invalid(status_view(&st, &p.ctx, &a, &all, &r, &fs)));
     }
@@ -271,4 +292,3 @@ fn status_view(
     };
     page::render(st, ctx, a, Column::Requests, "申请查询", body)
 }
-

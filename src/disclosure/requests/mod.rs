@@ -61,5 +61,8 @@ pub fn upload_router() -> Routes {
 async fn redirect_to_request(
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> axum::response::Response {
-    crate::http::respond::see_other(&format!("/admin/gk/requests/{}", id.parse::<u64>().unwrap_or(0)))
+    crate::http::respond::see_other(&format!(
+        "/admin/gk/requests/{}",
+        id.parse::<u64>().unwrap_or(0)
+    ))
 }

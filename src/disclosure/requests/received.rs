@@ -38,9 +38,8 @@ pub async fn read(req: Request, st: &Shared) -> Result<PublicUpload> {
     if !same_origin(&parts.headers) {
         return Err(Error::Csrf);
     }
-    let ctx =
-        <Ctx as axum::extract::FromRequestParts<Shared>>::from_request_parts(&mut parts, st)
-            .await?;
+    let ctx = <Ctx as axum::extract::FromRequestParts<Shared>>::from_request_parts(&mut parts, st)
+        .await?;
     let req = Request::from_parts(parts, body);
     let token = ctx.csrf().to_owned();
     let mut mp = crate::http::upload_form::open(req, st, &token).await?;

@@ -9,8 +9,8 @@ use maud::{Markup, html};
 use super::model::Channel;
 use super::submit::{self, New};
 use super::{access, form, guard};
-use crate::auth::units::Units;
 use crate::auth::permission::Action;
+use crate::auth::units::Units;
 use crate::disclosure::fields;
 use crate::disclosure::units;
 use crate::error::Result;
@@ -21,7 +21,7 @@ use crate::staff::shell;
 use crate::views::form::{Field, FormState, csrf, field, notice, select};
 
 /// The units whose requests this person handles.
-fn my_units(s: &Staff, all: &Units) -> Vec<(String, String)> {
+pub fn my_units(s: &Staff, all: &Units) -> Vec<(String, String)> {
     units::obligated(all)
         .into_iter()
         .filter(|u| {
@@ -63,7 +63,9 @@ fn view(st: &Shared, s: &Staff, all: &Units, fs: &FormState) -> Markup {
 pub async fn page_new(State(st): State<Shared>, s: Staff) -> Result<Response> {
     let all = crate::disclosure::page::load_units(&st).await?;
     if my_units(&s, &all).is_empty() {
-        return Err(crate::error::Error::NotFound);
+        return Err(crate::error::Error::Forbidden(
+            "您没有办理政府信息公开申请的权限。".into(),
+        ));
     }
     Ok(page(view(&st, &s, &all, &FormState::default())))
 }
@@ -74,7 +76,9 @@ pub async fn post_new(State(st): State<Shared>, p: Posted) -> Result<Response> {
     let all = crate::disclosure::page::load_units(&st).await?;
     let mine = my_units(&s, &all);
     if mine.is_empty() {
-        return Err(crate::error::Error::NotFound);
+        return Err(crate::error::Error::Forbidden(
+            "您没有办理政府信息公开申请的权限。".into(),
+        ));
     }
     let mut fs = FormState {
         values: p.kept(),

@@ -64,17 +64,23 @@ pub async fn post_reply(
         if !up.files.is_empty() && !fs.errors.iter().any(|(k, _)| k == "document") {
             fs.add_error("document", "答复书未保存，请改正后重新选择。");
         }
-        return Ok(html_invalid(super::staff_view::render(&st, &s, id, &fs).await?));
+        return Ok(html_invalid(
+            super::staff_view::render(&st, &s, id, &fs).await?,
+        ));
     };
     let ip = up.posted.ctx.ip_string();
     let mut stored = up.commit(&st).await?;
-    let (_, doc) = stored.pop().ok_or(Error::BadRequest("请上传一份答复书".into()))?;
+    let (_, doc) = stored
+        .pop()
+        .ok_or(Error::BadRequest("请上传一份答复书".into()))?;
     let now = st.now_ms();
     match super::act::reply(&st, id, s.user.clone(), outcome, reason, doc, ip, now).await {
         Ok(()) => Ok(see_other(&format!("/admin/gk/requests/{id}"))),
         Err(Error::Conflict(m)) => {
             fs.notice = Some(m);
-            Ok(html_invalid(super::staff_view::render(&st, &s, id, &fs).await?))
+            Ok(html_invalid(
+                super::staff_view::render(&st, &s, id, &fs).await?,
+            ))
         }
         Err(e) => Err(e),
     }

@@ -15,7 +15,7 @@ use super::outcome::{Group, OUTCOMES};
 use super::{access, duplicates, guard, store};
 use crate::auth::units::Units;
 use crate::calendar::format_date_zh;
-use crate::disclosure::fields::{textarea};
+use crate::disclosure::fields::textarea;
 use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::Staff;
@@ -57,10 +57,7 @@ pub async fn reply_file(
 ) -> Result<Response> {
     let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
     let (r, _) = load(&st, &s, id).await?;
-    let a = r
-        .reply
-        .and_then(|x| x.document)
-        .ok_or(Error::NotFound)?;
+    let a = r.reply.and_then(|x| x.document).ok_or(Error::NotFound)?;
     crate::intranet::files::download::serve(&st, &headers, &a.sha, &a.name, a.size).await
 }
 
@@ -250,7 +247,13 @@ fn records(r: &DisclosureRequest) -> Markup {
 }
 
 /// One form per step this person may take now.
-fn forms(r: &DisclosureRequest, steps: &[&str], token: &str, fs: &FormState, repeat: bool) -> Markup {
+fn forms(
+    r: &DisclosureRequest,
+    steps: &[&str],
+    token: &str,
+    fs: &FormState,
+    repeat: bool,
+) -> Markup {
     let act = format!("/admin/gk/requests/{}/act", r.id);
     let has = |s: &str| steps.contains(&s);
     let outcomes: Vec<(String, String)> = std::iter::once((String::new(), "请选择".to_owned()))

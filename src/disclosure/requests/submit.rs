@@ -62,7 +62,11 @@ pub fn store_new(
             &mut flow,
             action::CONFIRM,
             actor,
-            &format!("{}，收到日期 {}", n.channel.label(), crate::calendar::iso(day)),
+            &format!(
+                "{}，收到日期 {}",
+                n.channel.label(),
+                crate::calendar::iso(day)
+            ),
             now,
         )
         .map_err(|e| crate::error::Error::Conflict(e.to_string()))?;
