@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod annual_report;
 mod assets;
 mod audit_viewer;
 mod auth_flows;
