@@ -255,7 +255,7 @@ fn items() -> Vec<(
     ]
 }
 
-async fn fixture(app: &TestApp) {
+pub(crate) async fn fixture(app: &TestApp) {
     app.ensure_unit("sw").await;
     app.ensure_unit("jy").await;
     let st = app.state.clone();
