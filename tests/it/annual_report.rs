@@ -78,7 +78,7 @@ fn request(id: u64, r: R) -> DisclosureRequest {
             way: Way::Email,
         },
         flow: gongkai::flow::Instance::new(gongkai::disclosure::requests::flow::definition()),
-        clock: None,
+        clock: r.received.map(|d| gongkai::calendar::Clock::new(d, 20)),
         correction: None,
         consultations: Vec::new(),
         extension: None,
@@ -678,6 +678,39 @@ async fn annual_report_tables_checks_rollup_and_publication() {
     let got: Vec<u64> = t4[3].iter().map(|d| num(d) as u64).collect();
     assert_eq!(got, SW_T4.to_vec());
 
+    // 统计分析's figures: jy's 2024 request closed in 2025 after its 20 working days, its
+    // November one still open at the year's end, its July one answered in two weeks.
+    let st = app.state.clone();
+    let figures = tokio::task::spawn_blocking(move || {
+        let cal = st.calendar();
+        st.store
+            .read_blocking(|txn| {
+                let units =
+                    gongkai::auth::units::Units::new(gongkai::auth::store::list_units(txn)?);
+                gongkai::disclosure::report::stats::figures(
+                    txn,
+                    &units,
+                    2025,
+                    day(2026, 11, 26),
+                    &cal,
+                )
+            })
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let of = |u: &str| figures.iter().find(|f| f.unit.as_str() == u).unwrap();
+    assert_eq!(
+        (of("sw").received, of("sw").replied, of("sw").report),
+        (7, 7, "已发布")
+    );
+    let jy = of("jy");
+    assert_eq!(
+        (jy.received, jy.replied, jy.on_time, jy.overdue, jy.report),
+        (2, 2, 1, 2, "草稿")
+    );
+    assert_eq!((of("gov").received, of("gov").report), (1, "未生成"));
+
     // The district's roll-up: the sum of every unit's report and its own requests.
     let d = c.get(&format!("{STAFF}/gov/2025")).await;
     assert_eq!(d.status, 200, "{}", d.body);
@@ -751,5 +784,33 @@ async fn annual_report_tables_checks_rollup_and_publication() {
     assert!(has("gk_report_adjust", "gk_report:sw/2025"));
     assert!(has("gk_report_flow", "gk_report:sw/2025"));
     assert!(has("gk_report_flow", "gk_report:gov/2025"));
+    app.stop().await;
+}
+
+/// The demo: last year's district report published from whatever requests exist, and a
+/// draft for the unit with the most requests.
+#[tokio::test]
+async fn demo_publishes_the_districts_report_and_drafts_a_units() {
+    let app = TestApp::start().await;
+    fixture(&app).await;
+    let st = app.state.clone();
+    let now = st.now_ms();
+    tokio::task::spawn_blocking(move || gongkai::disclosure::report::demo::fill(&st.store, now))
+        .await
+        .unwrap()
+        .unwrap();
+    let anon = app.client();
+    let page = anon.get("/gk/reports/2025").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("全区坚持以公开为常态"));
+    assert_page_t3(&page.body, &district_t3(), "demo district");
+    let c = staff(&app, "t-rev", Role::Reviewer, "gov").await;
+    let list = c.get(STAFF).await;
+    let row = list
+        .body
+        .split("<tr>")
+        .find(|r| r.contains("单位sw"))
+        .unwrap();
+    assert!(row.contains("草稿"), "{row}");
     app.stop().await;
 }
