@@ -15,6 +15,7 @@ pub mod checks;
 pub mod compute;
 pub mod demo;
 pub mod edit;
+pub mod fee;
 pub mod flow;
 pub mod generate;
 pub mod list;

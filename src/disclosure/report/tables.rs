@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::Fee;
+use super::fee::Fee;
 use crate::disclosure::requests::model::{ApplicantKind, CaseKind, CaseResult};
 use crate::disclosure::requests::outcome::{Group, OUTCOMES};
 
