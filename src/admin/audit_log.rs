@@ -371,6 +371,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("oa_meeting_remind", "催办会议回执"),
     ("oa_meeting_change", "修改会议"),
     ("oa_meeting_cancel", "取消会议"),
+    // 政务公开 · 年度报告
+    ("gk_report_save", "保存年度报告"),
+    ("gk_report_adjust", "调整年度报告表三"),
+    ("gk_report_flow", "年度报告定稿、发布或撤回"),
     // 内网办公 · 文件传输
     ("oa_upload_start", "开始上传文件"),
     ("oa_upload_cancel", "取消上传"),

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod annual_report;
 mod assets;
 mod audit_viewer;
 mod auth_flows;
@@ -11,6 +12,7 @@ mod browser_admin;
 mod browser_daily;
 mod browser_editor;
 mod browser_intranet;
+mod browser_report;
 mod browser_transfer;
 mod browser_workflow;
 mod calendar;

@@ -621,6 +621,50 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
             GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ, GK_REQ,
         ],
     ),
+    // ── 年度报告 (tests/it/annual_report.rs walks them with real units and years): the
+    // district's 公开年报 is public; {file} and {year} here name no year, {code} no unit.
+    ("GET", "/gk/reports", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/gk/reports/{file}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/u/{code}/gk/reports",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/u/{code}/gk/reports/{file}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    // The list: 审核人, 发布人 and 单位管理员 (here of the root, so of every unit).
+    (
+        "GET",
+        "/admin/gk/reports",
+        [LOGIN, NO, OK, OK, OK, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/gk/reports/{code}/{year}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/admin/gk/reports/{code}/{year}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/admin/gk/reports/{code}/{year}/adjust",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/admin/gk/reports/{code}/{year}/flow",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     ("GET", "/admin/gk/", [LOGIN, NO, OK, OK, OK, NO, NO, NO]),
     (
         "GET",
