@@ -30,7 +30,14 @@ const LAYERS: &[(Layer, &[&str])] = &[
     // (without circles), never the composition root.
     (
         Capability,
-        &["portal", "publishing", "disclosure", "intranet", "ops", "admin"],
+        &[
+            "portal",
+            "publishing",
+            "disclosure",
+            "intranet",
+            "ops",
+            "admin",
+        ],
     ),
     // Composition root (lib.rs, main.rs, app/, demo.rs): wires capabilities into one server
     // (router, state, jobs, demo data). It may import anything, nothing imports it.

@@ -23,5 +23,7 @@ pub fn upload_router() -> Routes {
 /// The upload forms' own body limit (a few files of proof or a reply document), instead of
 /// the global one.
 pub fn upload_limits(r: axum::Router<crate::http::Shared>) -> axum::Router<crate::http::Shared> {
-    r.layer(axum::extract::DefaultBodyLimit::max(super::requests::MAX_UPLOAD_REQUEST))
+    r.layer(axum::extract::DefaultBodyLimit::max(
+        super::requests::MAX_UPLOAD_REQUEST,
+    ))
 }

@@ -89,9 +89,14 @@ static DEF: LazyLock<Definition> = LazyLock::new(|| {
                 .clock(ClockEffect::Resume),
         )
         .transition(
-            Transition::new(a::ABANDON, "逾期未补正，终止办理", &[s::CORRECTING], s::CLOSED)
-                .who(&with_system)
-                .clock(ClockEffect::Stop),
+            Transition::new(
+                a::ABANDON,
+                "逾期未补正，终止办理",
+                &[s::CORRECTING],
+                s::CLOSED,
+            )
+            .who(&with_system)
+            .clock(ClockEffect::Stop),
         )
         .transition(
             Transition::new(a::CONSULT, "征求意见", &[s::PROCESSING], s::CONSULTING)
@@ -113,7 +118,9 @@ static DEF: LazyLock<Definition> = LazyLock::new(|| {
                 .who(HANDLERS)
                 .clock(ClockEffect::Stop),
         )
-        .transition(Transition::stay(a::CASE, "登记复议诉讼", &[s::REPLIED, s::CLOSED]).who(HANDLERS))
+        .transition(
+            Transition::stay(a::CASE, "登记复议诉讼", &[s::REPLIED, s::CLOSED]).who(HANDLERS),
+        )
 });
 
 pub fn definition() -> &'static Definition {

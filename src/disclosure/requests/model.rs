@@ -146,7 +146,13 @@ pub enum Way {
 }
 
 impl Way {
-    pub const ALL: [Way; 5] = [Way::Post, Way::Email, Way::Collect, Way::OnSite, Way::Online];
+    pub const ALL: [Way; 5] = [
+        Way::Post,
+        Way::Email,
+        Way::Collect,
+        Way::OnSite,
+        Way::Online,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             Way::Post => "post",
@@ -188,7 +194,12 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [Channel::Online, Channel::InPerson, Channel::Post, Channel::Fax];
+    pub const ALL: [Channel; 4] = [
+        Channel::Online,
+        Channel::InPerson,
+        Channel::Post,
+        Channel::Fax,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             Channel::Online => "online",

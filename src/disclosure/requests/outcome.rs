@@ -60,7 +60,12 @@ pub struct OutcomeDef {
     pub needs_reason: bool,
 }
 
-const fn o(code: &'static str, group: Group, label: &'static str, needs_reason: bool) -> OutcomeDef {
+const fn o(
+    code: &'static str,
+    group: Group,
+    label: &'static str,
+    needs_reason: bool,
+) -> OutcomeDef {
     OutcomeDef {
         code,
         group,
@@ -74,21 +79,46 @@ pub static OUTCOMES: &[OutcomeDef] = &[
     o("1", Group::Disclosed, "予以公开", false),
     o("2", Group::Partly, "部分公开", true),
     o("3.1", Group::NotDisclosed, "1.属于国家秘密", true),
-    o("3.2", Group::NotDisclosed, "2.其他法律行政法规禁止公开", true),
+    o(
+        "3.2",
+        Group::NotDisclosed,
+        "2.其他法律行政法规禁止公开",
+        true,
+    ),
     o("3.3", Group::NotDisclosed, "3.危及“三安全一稳定”", true),
     o("3.4", Group::NotDisclosed, "4.保护第三方合法权益", true),
     o("3.5", Group::NotDisclosed, "5.属于三类内部事务信息", true),
     o("3.6", Group::NotDisclosed, "6.属于四类过程性信息", true),
     o("3.7", Group::NotDisclosed, "7.属于行政执法案卷", true),
     o("3.8", Group::NotDisclosed, "8.属于行政查询事项", true),
-    o("4.1", Group::CannotProvide, "1.本机关不掌握相关政府信息", true),
-    o("4.2", Group::CannotProvide, "2.没有现成信息需要另行制作", true),
-    o("4.3", Group::CannotProvide, "3.补正后申请内容仍不明确", true),
+    o(
+        "4.1",
+        Group::CannotProvide,
+        "1.本机关不掌握相关政府信息",
+        true,
+    ),
+    o(
+        "4.2",
+        Group::CannotProvide,
+        "2.没有现成信息需要另行制作",
+        true,
+    ),
+    o(
+        "4.3",
+        Group::CannotProvide,
+        "3.补正后申请内容仍不明确",
+        true,
+    ),
     o("5.1", Group::NotProcessed, "1.信访举报投诉类申请", true),
     o("5.2", Group::NotProcessed, "2.重复申请", true),
     o("5.3", Group::NotProcessed, "3.要求提供公开出版物", true),
     o("5.4", Group::NotProcessed, "4.无正当理由大量反复申请", true),
-    o("5.5", Group::NotProcessed, "5.要求行政机关确认或重新出具已获取信息", true),
+    o(
+        "5.5",
+        Group::NotProcessed,
+        "5.要求行政机关确认或重新出具已获取信息",
+        true,
+    ),
     o(
         "6.1",
         Group::Other,
