@@ -413,6 +413,18 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/selfcheck/scan",
         [LOGIN, NO, NO, NO, SCANNED, SCANNED, NO, NO],
     ),
+    // 公开目录分类表: the system administrator, or whoever supervises disclosure at the office
+    // (here the root, as the test district has no office).
+    (
+        "GET",
+        "/admin/gk/codes",
+        [LOGIN, NO, OK, OK, OK, OK, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/gk/codes",
+        [LOGIN, NO, BAD, BAD, BAD, BAD, NO, NO],
+    ),
     ("GET", "/admin/sites", [LOGIN, NO, NO, NO, OK, OK, NO, NO]),
     ("POST", "/admin/sites", [LOGIN, NO, NO, NO, NO, BAD, NO, NO]),
     (
@@ -507,6 +519,37 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "POST",
         "/admin/checks",
         [LOGIN, NO, NO, NO, BAD, BAD, NO, NO],
+    ),
+    // 公开目录 and the columns built from it: public; {code} names no unit here.
+    ("GET", "/gk/catalog", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/catalog.xlsx", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog.xlsx",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/catalog.csv", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog.csv",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/rules", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/rules",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/statutory", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/statutory",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
     ("GET", "/admin/work", [LOGIN, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/healthz", [OK, OK, OK, OK, OK, OK, OK, OK]),
