@@ -14,6 +14,7 @@ mod browser_intranet;
 mod browser_transfer;
 mod browser_workflow;
 mod calendar;
+mod catalog;
 mod checks;
 mod cli;
 mod confirm;

@@ -12,6 +12,7 @@
 
 pub mod codes;
 pub mod codes_admin;
+pub mod demo;
 pub mod fields;
 pub mod form;
 pub mod index_no;
