@@ -584,7 +584,7 @@ async fn the_item_page_is_headed_by_its_catalog_table() {
     let rows = table_rows(&c.get("/gk/catalog?validity=%E5%BA%9F%E6%AD%A2").await.body);
     let all = c.get("/gk/catalog?validity=%E5%BA%9F%E6%AD%A2").await.body;
     let href = all
-        .split("<td><a href=\"")
+        .split("<td class=\"card-title\"><a href=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())
         .unwrap()

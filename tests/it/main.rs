@@ -8,6 +8,7 @@ mod audit_viewer;
 mod auth_flows;
 mod browser;
 mod browser_admin;
+mod browser_catalog;
 mod browser_daily;
 mod browser_editor;
 mod browser_intranet;

@@ -31,11 +31,12 @@ pub async fn load(st: &Shared, p: &AreaPath) -> Result<(Area, Arc<Units>, Vec<Ro
     Ok((area, units, rows))
 }
 
-/// The entries as a table: 索引号 | 名称 | 文号 | 发布机构 | 成文日期 | 发布日期.
+/// The entries as a table: 索引号 | 名称 | 文号 | 发布机构 | 成文日期 | 发布日期; on a phone each
+/// row becomes a card, the name first.
 pub fn table(caption: &str, rows: &[&Row]) -> Markup {
     html! {
-        div.table-scroll {
-            table.data.gk-catalog {
+        div {
+            table.data.cards.gk-catalog {
                 caption { (caption) }
                 thead {
                     tr {
@@ -50,12 +51,12 @@ pub fn table(caption: &str, rows: &[&Row]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr {
-                            td.nowrap { (r.index_no) }
-                            td { a href=(r.url) { (r.title) } }
-                            td { (r.doc_no) }
-                            td { (r.issuer) }
-                            td.nowrap { (r.written_date) }
-                            td.nowrap { (r.published) }
+                            td data-label="索引号" { (r.index_no) }
+                            td.card-title { a href=(r.url) { (r.title) } }
+                            td data-label="文号" { (r.doc_no) }
+                            td data-label="发布机构" { (r.issuer) }
+                            td data-label="成文日期" { (r.written_date) }
+                            td data-label="发布日期" { (r.published) }
                         }
                     }
                 }
