@@ -344,6 +344,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("channel_update", "修改栏目"),
     ("check_rules_update", "修改发布检查规则"),
     ("check_override", "发布前检查放行"),
+    ("gk_codes_update", "修改公开目录分类表"),
     ("article_create", "新建信息"),
     ("article_update", "修改信息"),
     ("article_upload", "上传附件"),

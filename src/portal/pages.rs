@@ -213,25 +213,7 @@ pub fn article(
     html! {
         @if !print { (breadcrumbs(&crumbs)) }
         article.article {
-            @if !a.meta.is_empty() {
-                table.doc-meta {
-                    caption.visually-hidden { "文件信息" }
-                    tbody {
-                        tr {
-                            th scope="row" { "索引号" } td { (a.meta.index_no) }
-                            th scope="row" { "主题分类" } td { (a.meta.topic) }
-                        }
-                        tr {
-                            th scope="row" { "发文机关" } td { (a.meta.issuer) }
-                            th scope="row" { "成文日期" } td { (a.meta.written_date) }
-                        }
-                        tr {
-                            th scope="row" { "文号" } td { (a.meta.doc_no) }
-                            th scope="row" { "有效性" } td { (a.meta.validity) }
-                        }
-                    }
-                }
-            }
+            (catalog_meta(a))
             h1 { (a.title) }
             @if !a.subtitle.is_empty() { p.subtitle { (a.subtitle) } }
             p.article-meta {
@@ -268,6 +250,60 @@ pub fn article(
             }
             @if !print {
                 p.article-tools { a href=(format!("{}/print", snap.article_url(a))) { "打印本页" } }
+            }
+        }
+    }
+}
+
+/// The 政府信息公开目录 block heading an item that is in the catalog (it has an index
+/// number, or at least a 文号), laid out as gov.cn does: two fields a row, 名称 and 内容概述
+/// across.
+fn catalog_meta(a: &Article) -> Markup {
+    let m = &a.meta;
+    if m.index_no.is_empty() && m.doc_no.is_empty() {
+        return html! {};
+    }
+    // Older data said 已废止 / 已修改; the catalog says 废止 / 有效.
+    let validity = match m.validity.as_str() {
+        "已废止" => "废止",
+        "已修改" => "有效",
+        v => v,
+    };
+    let validity = if m.validity_date.is_empty() || validity.is_empty() {
+        validity.to_owned()
+    } else {
+        format!("{validity}（{}）", m.validity_date)
+    };
+    let published = a
+        .publish_ms
+        .map(|ms| clock::show(ms).chars().take(10).collect::<String>())
+        .unwrap_or_default();
+    html! {
+        table.doc-meta {
+            caption.visually-hidden { "政府信息公开目录信息" }
+            tbody {
+                tr {
+                    th scope="row" { "索引号" } td { (m.index_no) }
+                    th scope="row" { "主题分类" } td { (m.topic) }
+                }
+                tr {
+                    th scope="row" { "发布机构" } td { (m.issuer) }
+                    th scope="row" { "成文日期" } td { (m.written_date) }
+                }
+                tr {
+                    th scope="row" { "名称" } td colspan="3" { (a.title) }
+                }
+                tr {
+                    th scope="row" { "文号" } td { (m.doc_no) }
+                    th scope="row" { "发布日期" } td { (published) }
+                }
+                tr {
+                    th scope="row" { "体裁分类" } td { (m.genre) }
+                    th scope="row" { "有效性" } td { (validity) }
+                }
+                tr {
+                    th scope="row" { "内容概述" } td colspan="3" { (a.summary_or_body()) }
+                }
             }
         }
     }

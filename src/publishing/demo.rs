@@ -457,6 +457,8 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
         if it.title == STALE_LINK.0 {
             body_html.push_str(STALE_LINK.1);
         }
+        // Oldest first, a day and a half apart, so lists have a believable spread.
+        let at = now - (n - i as i64) * 36 * 3_600_000;
         let a = Article {
             placements,
             title: it.title.into(),
@@ -465,20 +467,20 @@ pub fn fill(txn: &WriteTransaction, blobs: &BlobStore, site_name: &str, now: i64
             cover,
             attachments,
             interprets,
+            meta: crate::publishing::catalog::demo::meta_for(it.title, at),
             ..Article::blank(
                 find(&format!("{}/{}", it.site, it.channel))?,
                 code(it.site)?,
                 "demo",
             )
         };
-        // Oldest first, a day and a half apart, so lists have a believable spread.
-        let at = now - (n - i as i64) * 36 * 3_600_000;
         let saved = crate::publishing::store::save_article(txn, a, 0, at)?;
         crate::publishing::store::publish(txn, saved.id, at)?;
         if it.channel == "policies" {
             policy_id = Some(saved.id);
         }
     }
+    crate::publishing::catalog::demo::fill_older(txn, &find, &code("gov")?, now)?;
     Ok(())
 }
 

@@ -4,6 +4,8 @@
 //! - `review`: driving items through it — levels, taking a step, notices, the work-list index,
 //!   我的工作, preview, revisions after approval.
 //! - `editor`: the staff forms for sites, channels and items, uploads, history.
+//! - `catalog`: the 政府信息公开目录 fields: 索引号 at publication, the code tables, the
+//!   20-working-day flag.
 //! - `checks`: the content checks run before approval and publishing, and their rules page.
 //! - `store`: every write of an article (the public side only reads them).
 //! - `diff`: the word-level comparison of two revisions.
@@ -11,6 +13,7 @@
 //!
 //! The public site (`portal`) never imports this folder.
 
+pub mod catalog;
 pub mod checks;
 pub mod demo;
 pub mod diff;

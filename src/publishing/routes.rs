@@ -11,6 +11,14 @@ pub fn router() -> Routes {
             "/admin/selfcheck/scan",
             crate::publishing::selfcheck::page::scan_now,
         )
+        .get(
+            crate::publishing::catalog::codes_admin::PATH,
+            crate::publishing::catalog::codes_admin::show,
+        )
+        .post(
+            crate::publishing::catalog::codes_admin::PATH,
+            crate::publishing::catalog::codes_admin::submit,
+        )
         .get("/admin/sites", crate::publishing::editor::sites::list)
         .post("/admin/sites", crate::publishing::editor::sites::create)
         .get(

@@ -54,6 +54,8 @@ pub fn save_article(
         a.flow = o.flow.clone();
         a.unit = o.unit.clone();
         a.check_override = o.check_override.clone();
+        // The 索引号 is the system's, given at publication and never edited.
+        a.meta.index_no = o.meta.index_no.clone();
     } else if a.flow.is_none() {
         a.flow = Some(crate::publishing::review::instance_of(&a));
     }
@@ -90,6 +92,8 @@ pub fn commit_state(
     if a.is_public() {
         if a.publish_ms.is_none() {
             a.publish_ms = Some(now);
+            // First publication: the catalog's 索引号, frozen from here on.
+            crate::publishing::catalog::index_no::assign(txn, &mut a, now)?;
         }
         index_add(txn, &a)?;
     }

@@ -511,6 +511,113 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/checks",
         [LOGIN, NO, NO, NO, BAD, BAD, NO, NO],
     ),
+    // 公开目录分类表: the system administrator, or whoever supervises disclosure at the office
+    // (here the root, as the test district has no office).
+    (
+        "GET",
+        "/admin/gk/codes",
+        [LOGIN, NO, OK, OK, OK, OK, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/gk/codes",
+        [LOGIN, NO, BAD, BAD, BAD, BAD, NO, NO],
+    ),
+    ("GET", "/admin/sites", [LOGIN, NO, NO, NO, OK, OK, NO, NO]),
+    ("POST", "/admin/sites", [LOGIN, NO, NO, NO, NO, BAD, NO, NO]),
+    (
+        "GET",
+        "/admin/sites/{unit}",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/sites/{unit}",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    // A form without its file is refused (400) before the address is looked at.
+    (
+        "POST",
+        "/admin/sites/{unit}/images",
+        [LOGIN, NO, NO, NO, "400", "400", NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/sites/{unit}/layout",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/sites/{unit}/layout",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/sites/{unit}/channels",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/sites/{unit}/channels",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/sites/{unit}/channels/{id}",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/sites/{unit}/channels/{id}",
+        [LOGIN, NO, NO, NO, "404", "404", NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/articles",
+        [LOGIN, OK, OK, OK, NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/articles/new",
+        [LOGIN, OK, OK, OK, NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/articles/{id}",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/articles/new/autosave",
+        [LOGIN, "204", "204", "204", NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/articles/{id}/autosave",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/articles/{id}/flow",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/articles/{id}/preview",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/articles/{id}/history",
+        [LOGIN, "404", "404", "404", NO, NO, NO, NO],
+    ),
+    // Check rules: the system administrator, or a unit admin of the office or (here) the root.
+    ("GET", "/admin/checks", [LOGIN, NO, NO, NO, OK, OK, NO, NO]),
+    (
+        "POST",
+        "/admin/checks",
+        [LOGIN, NO, NO, NO, BAD, BAD, NO, NO],
+    ),
     // 政务公开: the public area of the district (the root unit has disclosure duty) and of a
     // unit; `{code}` names no unit (404). Staff pages for the handlers of a unit (审核人,
     // 发布人, 单位管理员); request `{id}` does not exist (404).
@@ -548,6 +655,37 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "POST",
         "/admin/gk/guide/{code}",
         [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    // 公开目录 and the columns built from it: public; {code} names no unit here.
+    ("GET", "/gk/catalog", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/catalog.xlsx", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog.xlsx",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/catalog.csv", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/catalog.csv",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/rules", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/rules",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/gk/statutory", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/u/{code}/gk/statutory",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
     ("GET", "/gk/apply", [OK, OK, OK, OK, OK, OK, OK, OK]),
     (

@@ -246,6 +246,7 @@ pub async fn item_page_with(
     );
     let snap = &ic.snap;
     let may_edit = ic.may_edit();
+    let codes = crate::publishing::catalog::codes::load_all(st).await?;
     let body = html! {
         p.item-links {
             a href="/admin/work" { "← 我的工作" } " "
@@ -278,7 +279,7 @@ pub async fn item_page_with(
         @if !may_edit { (panel::actions(ic, &s.csrf, &fs, blocked)) }
         @if may_edit {
             h2 { "编辑内容" }
-            (edit_form_markup(st, s, &ic.units, Some(ic), &fs))
+            (edit_form_markup(st, s, &ic.units, Some(ic), &fs, &codes))
             (panel::actions(ic, &s.csrf, &fs, blocked))
         } @else {
             section.card {
@@ -428,7 +429,11 @@ pub async fn new_form(
     if levels::writable_units(&s.user, &units).is_empty() {
         return Err(Error::Forbidden("您没有撰写信息的角色。".into()));
     }
-    let fresh = vec![("source".into(), units.name(&s.user.unit))];
+    // 来源 and 发文机关 start as the writer's unit.
+    let fresh = vec![
+        ("source".into(), units.name(&s.user.unit)),
+        ("issuer".into(), units.name(&s.user.unit)),
+    ];
     let (values, restored, offer) = starting_values(&st, &s, None, 0, &q.restore, fresh).await?;
     let fs = FormState {
         values,
@@ -439,7 +444,16 @@ pub async fn new_form(
         autosave: offer,
         ..Default::default()
     };
-    Ok(new_view(&st, &s, &units, &fs, StatusCode::OK, extras))
+    let codes = crate::publishing::catalog::codes::load_all(&st).await?;
+    Ok(new_view(
+        &st,
+        &s,
+        &units,
+        &fs,
+        &codes,
+        StatusCode::OK,
+        extras,
+    ))
 }
 
 fn new_view(
@@ -447,6 +461,7 @@ fn new_view(
     s: &Staff,
     units: &Units,
     fs: &FormState,
+    codes: &crate::publishing::catalog::codes::Codes,
     status: StatusCode,
     extras: Extras<'_>,
 ) -> Response {
@@ -455,7 +470,7 @@ fn new_view(
         @if let Some(m) = extras.ok { div.notice.ok role="status" { (m) } }
         @if let Some(x) = &extras.autosave { (super::autosave::banner(None, x, &s.csrf)) }
         (form::notice(fs))
-        (edit_form_markup(st, s, units, None, fs))
+        (edit_form_markup(st, s, units, None, fs, codes))
     };
     let mut r = page(render(st, s, "新建信息", body));
     *r.status_mut() = status;
@@ -595,6 +610,7 @@ pub async fn new_submit(State(st): State<Shared>, req: axum::extract::Request) -
         ..Default::default()
     };
     let parsed = parse_draft(&st, &units, &s, &p, 0, None, &mut fs).await?;
+    let codes = crate::publishing::catalog::codes::load_all(&st).await?;
     if let Some(m) = up.refusal() {
         fs.add_error("files", &m);
     }
@@ -604,6 +620,7 @@ pub async fn new_submit(State(st): State<Shared>, req: axum::extract::Request) -
             &s,
             &units,
             &fs,
+            &codes,
             StatusCode::UNPROCESSABLE_ENTITY,
             Extras::default(),
         ));
@@ -659,6 +676,7 @@ pub async fn new_submit(State(st): State<Shared>, req: axum::extract::Request) -
                 &s,
                 &units,
                 &fs,
+                &codes,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Extras::default(),
             ))

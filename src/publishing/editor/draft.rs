@@ -225,16 +225,18 @@ pub async fn parse_draft(
         );
     }
     let original_date = date_field(p, "original_date", "原始日期", fs);
-    let meta = DisclosureMeta {
-        index_no: text(p, "index_no", 60, "索引号", fs),
-        doc_no: text(p, "doc_no", 60, "文号", fs),
-        issuer: text(p, "issuer", 60, "发文机关", fs),
-        written_date: date_field(p, "written_date", "成文日期", fs),
-        topic: text(p, "topic", 40, "主题分类", fs),
-        validity: text(p, "validity", 20, "有效性", fs),
-        // The catalog fields the form does not show yet keep their defaults.
-        ..DisclosureMeta::default()
+    // The catalog fields: checked against the code tables; what the item holds stays allowed.
+    let stored_meta = if self_id == 0 {
+        DisclosureMeta::default()
+    } else {
+        st.store
+            .read(move |txn| crate::portal::store::get_article(txn, self_id))
+            .await?
+            .map(|a| a.meta)
+            .unwrap_or_default()
     };
+    let codes = crate::publishing::catalog::codes::load_all(st).await?;
+    let meta = crate::publishing::catalog::form::parse(p, &codes, &stored_meta, fs);
     let (Some(channel), Some(owner), false) = (channel, owner, fs.has_errors()) else {
         return Ok(None);
     };
@@ -276,7 +278,9 @@ pub fn apply(a: &mut Article, d: Draft) {
         a.cover = None;
     }
     a.original_date = d.original_date;
-    a.meta = d.meta;
+    // The 索引号 is the system's: whatever the form carried, the item keeps its own.
+    let index_no = std::mem::take(&mut a.meta.index_no);
+    a.meta = DisclosureMeta { index_no, ..d.meta };
     // Pictures uploaded into the body but no longer in it are let go (their blobs with them).
     let body = &a.body_html;
     a.images.retain(|i| body.contains(&i.sha));

@@ -75,13 +75,8 @@ pub fn values_of(a: &Article) -> Vec<(String, String)> {
         ),
         ("revision".into(), a.revision.to_string()),
         ("original_date".into(), a.original_date.clone()),
-        ("index_no".into(), a.meta.index_no.clone()),
-        ("doc_no".into(), a.meta.doc_no.clone()),
-        ("issuer".into(), a.meta.issuer.clone()),
-        ("written_date".into(), a.meta.written_date.clone()),
-        ("topic".into(), a.meta.topic.clone()),
-        ("validity".into(), a.meta.validity.clone()),
     ];
+    v.extend(crate::publishing::catalog::form::values(&a.meta));
     for p in &a.placements {
         v.push(("placements".into(), p.to_string()));
     }
@@ -95,6 +90,7 @@ pub fn edit_form_markup(
     units: &Units,
     ic: Option<&ItemCtx>,
     fs: &FormState,
+    codes: &crate::publishing::catalog::codes::Codes,
 ) -> Markup {
     let snap = st.portal().snapshot();
     let a = ic.map(|i| &i.article);
@@ -161,21 +157,7 @@ pub fn edit_form_markup(
                     }
                 }
             }
-            details.disclosure-meta open[!fs.value("doc_no").is_empty() || !fs.value("index_no").is_empty()] {
-                summary { "政府信息公开目录信息（政策文件填写）" }
-                div.field-row {
-                    (form::field(&Field::new("index_no", "索引号").optional(), fs))
-                    (form::field(&Field::new("doc_no", "文号").optional().hint("如 东政办发〔2026〕12号"), fs))
-                }
-                div.field-row {
-                    (form::field(&Field::new("issuer", "发文机关").optional(), fs))
-                    (form::field(&Field::new("written_date", "成文日期").kind("date").optional(), fs))
-                }
-                div.field-row {
-                    (form::field(&Field::new("topic", "主题分类").optional().hint("如 综合政务、商贸、教育"), fs))
-                    (form::field(&Field::new("validity", "有效性").optional().hint("有效、已修改或已废止"), fs))
-                }
-            }
+            (crate::publishing::catalog::form::markup(fs, codes))
             (form::field(&Field::new("related", "相关信息编号").optional().hint("多个编号用逗号分隔，如 12, 15"), fs))
             (form::field(&Field::new("interprets", "本信息是哪份政策文件的解读（填该文件的信息编号）").optional(), fs))
             @if let Some(a) = a {

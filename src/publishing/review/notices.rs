@@ -144,6 +144,14 @@ pub fn after_step(
     now: i64,
 ) -> Result<()> {
     let item = &taken.after;
+    if taken.before.publish_ms.is_none() && item.publish_ms.is_some() {
+        // First publication: later than 条例 第二十六条 allows is told to the unit and the office.
+        crate::publishing::catalog::late::on_publish(txn, item, users, units, cal, now)?;
+    }
+    if taken.before.publish_ms.is_none() && item.publish_ms.is_some() {
+        // First publication: later than 条例 第二十六条 allows is told to the unit and the office.
+        crate::publishing::catalog::late::on_publish(txn, item, users, units, cal, now)?;
+    }
     let inst = super::instance_of(item);
     let Some(step) = inst.history.last() else {
         return Ok(());
