@@ -170,6 +170,8 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         )?;
         Ok(())
     })?;
+    // 公开年报: last year's district report published, a unit's draft, from the requests above.
+    crate::disclosure::report::demo::fill(store, now)?;
     // The self-check's whole-site scan, so its page shows its findings from the start.
     let snap = store.read_blocking(|txn| {
         Ok(crate::portal::Snapshot {

@@ -372,6 +372,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("oa_meeting_remind", "催办会议回执"),
     ("oa_meeting_change", "修改会议"),
     ("oa_meeting_cancel", "取消会议"),
+    // 政务公开 · 依申请公开、公开指南
+    ("gk_request_new", "收到政府信息公开申请"),
+    ("gk_request_step", "办理政府信息公开申请"),
+    ("gk_guide_save", "更新公开指南"),
     // 政务公开 · 年度报告
     ("gk_report_save", "保存年度报告"),
     ("gk_report_adjust", "调整年度报告表三"),

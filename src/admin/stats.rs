@@ -228,8 +228,19 @@ async fn figures_of(st: &Shared, units: &Units, asked: &Asked) -> Result<Figures
     let snap = st.portal().snapshot();
     let cal = st.calendar();
     let year = asked.year;
+    let today = crate::disclosure::requests::due::today(st.now_ms());
     st.store
-        .read(move |txn| figures::compute(txn, year, &scope, &snap, &cal))
+        .read(move |txn| {
+            let mut f = figures::compute(txn, year, &scope, &snap, &cal)?;
+            // 政务公开: each obligated unit in scope, from the same snapshot.
+            let all = Units::new(crate::auth::store::list_units(txn)?);
+            let keep: Vec<_> = f.units.iter().map(|u| u.code.clone()).collect();
+            f.disclosure = crate::disclosure::report::stats::figures(txn, &all, year, today, &cal)?
+                .into_iter()
+                .filter(|d| keep.contains(&d.unit))
+                .collect();
+            Ok(f)
+        })
         .await
 }
 

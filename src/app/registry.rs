@@ -26,4 +26,7 @@ pub fn staff() -> Registry {
 }
 
 /// Every kind of search document, with how to rebuild it: one line per capability.
-pub const SEARCH_SOURCES: &[search::Source] = &[portal::search_docs::SOURCE];
+pub const SEARCH_SOURCES: &[search::Source] = &[
+    portal::search_docs::SOURCE,
+    disclosure::report::search::SOURCE,
+];

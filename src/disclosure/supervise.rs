@@ -124,7 +124,10 @@ async fn page_home(State(st): State<Shared>, s: Staff) -> Result<Response> {
             a.button href="/admin/gk/requests?state=open" { "办理公开申请" } " "
             a href="/admin/gk/requests/new" { "登记书面申请" } " "
             a href="/admin/gk/reports" { "年度报告" }
-            @if supervises { " " a href="/admin/gk/supervise" { "全区公开工作监督" } }
+            @if supervises {
+                " " a href="/admin/gk/supervise" { "全区公开工作监督" }
+                " " a href="/admin/gk/codes" { "主题和体裁分类表" }
+            }
         }
         table.data {
             caption { "我负责的单位" }
@@ -159,12 +162,25 @@ async fn page_supervise(State(st): State<Shared>, s: Staff) -> Result<Response> 
     let figs = figures(&st, &all).await?;
     let guides: HashMap<String, guide::Guide> =
         st.store.read(guide::all).await?.into_iter().collect();
-    let year = today(st.now_ms()).year();
+    let day = today(st.now_ms());
+    let year = day.year();
     let obligated = units::obligated(&all);
+    let late = crate::publishing::catalog::late::late_items(&st, None, year).await?;
+    let cal = st.calendar();
+    let all2 = super::page::load_units(&st).await?;
+    // Last year's report is the one due now (units by 31 January, the district by 31 March).
+    let reports: HashMap<String, &'static str> = st
+        .store
+        .read(move |txn| super::report::stats::figures(txn, &all2, year - 1, day, &cal))
+        .await?
+        .into_iter()
+        .map(|f| (f.unit.to_string(), f.report))
+        .collect();
     let total = |f: fn(&UnitFigures) -> u64| figs.values().map(f).sum::<u64>();
     let body = html! {
         p { a href="/admin/gk/" { "返回政务公开" } }
         p { "有政务公开职责的单位共 " (obligated.len()) " 个。统计年度：" (year) " 年。" }
+        p.hint { "超期公开：形成或变更之日起超过 20 个工作日才公开的信息（条例第二十六条）。年度报告：各部门应于 1 月 31 日前、区政府应于 3 月 31 日前公布上一年度报告。" }
         ul.counts {
             li { "本年主动公开 " strong { (total(|f| f.disclosed)) } " 条" }
             li { "未办结申请 " strong { (total(|f| f.open)) } " 件" }
@@ -177,7 +193,8 @@ async fn page_supervise(State(st): State<Shared>, s: Staff) -> Result<Response> 
                 thead { tr {
                     th scope="col" { "单位" } th scope="col" { "工作负责人" } th scope="col" { "本年主动公开" }
                     th scope="col" { "本年收到申请" } th scope="col" { "未办结" } th scope="col" { "5个工作日内到期" }
-                    th scope="col" { "已超期" } th scope="col" { "指南更新日期" }
+                    th scope="col" { "已超期" } th scope="col" { "超期公开的信息" }
+                    th scope="col" { (year - 1) "年度报告" } th scope="col" { "指南更新日期" }
                 } }
                 tbody { @for u in &obligated {
                     @let f = figs.get(u.code.as_str()).cloned().unwrap_or_default();
@@ -190,9 +207,24 @@ async fn page_supervise(State(st): State<Shared>, s: Staff) -> Result<Response> 
                         td { a href=(format!("/admin/gk/requests?state=open&unit={}", u.code)) aria-label=(format!("{}未办结申请{}件", u.name, f.open)) { (f.open) } }
                         td { (f.due_soon) }
                         td.overdue[f.overdue > 0] { a href=(format!("/admin/gk/requests?state=overdue&unit={}", u.code)) aria-label=(format!("{}超期申请{}件", u.name, f.overdue)) { (f.overdue) } }
+                        @let n_late = late.iter().filter(|l| l.unit == u.code).count();
+                        td.overdue[n_late > 0] { (n_late) }
+                        td { (reports.get(u.code.as_str()).copied().unwrap_or("—")) }
                         td { @match g { Some(g) => (crate::portal::pages::date(g.updated_ms)), None => span.overdue { "尚未编制" } } }
                     }
                 } }
+            }
+        }
+        section aria-labelledby="late-h" {
+            h2 #late-h { (year) "年超过 20 个工作日才公开的信息" }
+            @if late.is_empty() { p.empty { "没有。" } } @else {
+                table.data {
+                    caption.visually-hidden { "超期公开的信息" }
+                    thead { tr { th scope="col" { "信息" } th scope="col" { "单位" } th scope="col" { "形成或变更日期" } th scope="col" { "发布日期" } th scope="col" { "相隔工作日" } } }
+                    tbody { @for l in &late {
+                        tr { td { a href=(l.url) { (l.title) } } td { (l.unit_name) } td { (l.formed) } td { (l.published) } td { (l.workdays) } }
+                    } }
+                }
             }
         }
     };

@@ -183,7 +183,8 @@ async fn published_items_per_unit_and_month_on_the_page_and_in_both_downloads() 
             "各栏目发布",
             "审核用时",
             "当前待办",
-            "内网办公"
+            "内网办公",
+            "政务公开"
         ]
     );
     let months = sheet(&mut wb, "各单位各月发布");

@@ -12,6 +12,7 @@ pub const CHANNEL_SHEET: &str = "各栏目发布";
 pub const TURNAROUND_SHEET: &str = "审核用时";
 pub const WAITING_SHEET: &str = "当前待办";
 pub const OFFICE_SHEET: &str = "内网办公";
+pub const DISCLOSURE_SHEET: &str = "政务公开";
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -191,6 +192,21 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
         // Bytes as a number (f64 is exact far beyond any disk).
         ws.write_number(row(i + 1), 12, o.bytes_sent as f64)?;
         ws.write_number(row(i + 1), 13, o.file_downloads)?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(DISCLOSURE_SHEET)?;
+    header_row(ws, &crate::disclosure::report::stats::HEADERS, &bold)?;
+    for (i, d) in f.disclosure.iter().enumerate() {
+        ws.write_string(row(i + 1), 0, &d.name)?;
+        for (c, n) in [d.received, d.replied, d.on_time, d.overdue]
+            .iter()
+            .enumerate()
+        {
+            ws.write_number(row(i + 1), col(c + 1), *n)?;
+        }
+        ws.write_string(row(i + 1), 5, d.report)?;
+        ws.write_string(row(i + 1), 6, d.unit.as_str())?;
     }
     wb.save_to_buffer()
 }

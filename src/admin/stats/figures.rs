@@ -101,6 +101,9 @@ pub struct Figures {
     /// The units in scope, in the unit tree's order.
     pub units: Vec<UnitRow>,
     pub channels: Vec<ChannelRow>,
+    /// 政务公开: requests and the annual report of each obligated unit in scope
+    /// (`disclosure::report::stats`), filled by the caller.
+    pub disclosure: Vec<crate::disclosure::report::stats::UnitFigures>,
 }
 
 impl Figures {
@@ -357,6 +360,7 @@ impl<'a> Tally<'a> {
             scope_name: self.scope.name.clone(),
             units: self.rows,
             channels,
+            disclosure: Vec::new(),
         }
     }
 }

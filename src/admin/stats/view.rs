@@ -155,6 +155,28 @@ pub(super) fn tables(f: &Figures) -> Markup {
             tfoot { tr { th scope="row" { "合计" } @for n in waiting.columns() { td { (n) } } td { (waiting.total()) } } }
         }
         (office_table(f))
+        (disclosure_table(f))
+    }
+}
+
+/// 政务公开: requests received, closed, closed on time and overdue per obligated unit, and the
+/// state of its annual report.
+fn disclosure_table(f: &Figures) -> Markup {
+    html! {
+        table.data #stats-disclosure {
+            caption { (f.year) "年政务公开：依申请公开办理和年度报告" }
+            thead { tr {
+                th scope="col" { "单位" } th scope="col" { "收到申请" } th scope="col" { "办结" }
+                th scope="col" { "按期办结" } th scope="col" { "逾期" } th scope="col" { "年度报告" }
+            } }
+            tbody {
+                @for d in &f.disclosure {
+                    tr { th scope="row" { (d.name) } td { (d.received) } td { (d.replied) } td { (d.on_time) } td.overdue[d.overdue > 0] { (d.overdue) } td { (d.report) } }
+                }
+                @if f.disclosure.is_empty() { tr { td colspan="6" { "范围内没有承担政务公开职责的单位。" } } }
+            }
+        }
+        p.hint { "收到申请按收到日期计入年度；办结按答复或终止日期计；逾期含年底（或今天）仍未答复且已过期限的申请。" }
     }
 }
 

@@ -11,7 +11,7 @@ pub fn likeness(a: &str, b: &str) -> f64 {
     let pairs = |s: &str| -> HashSet<(char, char)> {
         let cs: Vec<char> = s
             .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_ascii_punctuation())
+            .filter(|c| c.is_alphanumeric())
             .collect();
         cs.windows(2).map(|w| (w[0], w[1])).collect()
     };
