@@ -9,10 +9,7 @@ use super::model::DisclosureRequest;
 /// How alike two texts are: shared adjacent-character pairs over all pairs (Jaccard).
 pub fn likeness(a: &str, b: &str) -> f64 {
     let pairs = |s: &str| -> HashSet<(char, char)> {
-        let cs: Vec<char> = s
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
+        let cs: Vec<char> = s.chars().filter(|c| c.is_alphanumeric()).collect();
         cs.windows(2).map(|w| (w[0], w[1])).collect()
     };
     let (x, y) = (pairs(a), pairs(b));
