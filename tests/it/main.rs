@@ -11,6 +11,7 @@ mod browser;
 mod browser_admin;
 mod browser_catalog;
 mod browser_daily;
+mod browser_disclosure;
 mod browser_editor;
 mod browser_intranet;
 mod browser_report;
