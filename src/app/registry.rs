@@ -22,6 +22,7 @@ pub fn staff() -> Registry {
             Box::new(disclosure::todo::DisclosureWork),
             Box::new(intranet::todo::IntranetWork),
         ],
+        site_checks: vec![disclosure::checks::rows],
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod area;
 pub mod catalog;
+pub mod checks;
 pub mod demo;
 pub mod fields;
 pub mod guide;

@@ -58,6 +58,8 @@ pub struct Registry {
     /// In the order they appear.
     pub nav: Vec<NavEntry>,
     pub todo: Vec<Box<dyn TodoSource>>,
+    /// Rows capabilities add to the self-check (`site_checks`).
+    pub site_checks: Vec<super::site_checks::SiteCheck>,
 }
 
 impl Registry {
@@ -108,6 +110,7 @@ impl Registry {
 static EMPTY: Registry = Registry {
     nav: Vec::new(),
     todo: Vec::new(),
+    site_checks: Vec::new(),
 };
 
 impl AppState {

@@ -600,3 +600,28 @@ async fn repeats_are_suggested_and_others_see_nothing() {
     assert!(page.body.contains("110***********002X"));
     assert!(!page.body.contains("11010519491231002X"));
 }
+
+#[tokio::test]
+async fn the_self_check_grades_guides_deadlines_and_reports() {
+    let app = demo_portal().await;
+    let admin = staff(&app, "gk-sys", Role::Sysadmin, "gov").await;
+    let page = admin.get("/admin/selfcheck").await;
+    assert_eq!(page.status, 200);
+    let body = main_of(&page.body);
+    // The commerce bureau's site: its demo request received 45 days ago is overdue.
+    let commerce = body
+        .split("id=\"site-commerce\"")
+        .nth(1)
+        .expect("commerce's site");
+    let commerce = commerce.split("</section>").next().unwrap();
+    assert!(commerce.contains("依申请公开答复"), "{commerce}");
+    assert!(commerce.contains("1 件申请已超过答复期限"), "{commerce}");
+    // A unit without a site and without a guide is graded under the portal.
+    let portal = body.split("id=\"site-gov\"").nth(1).expect("the portal");
+    let portal = portal.split("</section>").next().unwrap();
+    assert!(
+        portal.contains("区文教体局") && portal.contains("尚未编制政府信息公开指南"),
+        "{portal}"
+    );
+    assert!(portal.contains("2025年度报告"), "{portal}");
+}

@@ -62,6 +62,24 @@ pub struct Row {
     pub fix: Option<(String, String)>,
 }
 
+impl Row {
+    /// A row another capability added (`staff::site_checks`).
+    pub fn from_check(c: crate::staff::site_checks::CheckRow) -> Row {
+        use crate::staff::site_checks::Level;
+        Row {
+            check: c.check,
+            subject: c.subject,
+            finding: c.finding,
+            verdict: match c.level {
+                Level::Pass => Verdict::Pass,
+                Level::Risk => Verdict::Risk,
+                Level::Fail => Verdict::Fail,
+            },
+            fix: c.fix,
+        }
+    }
+}
+
 /// One site's rows and its worst verdict.
 #[derive(Debug, Clone)]
 pub struct SiteReport {

@@ -75,10 +75,27 @@ pub async fn reports(
         .collect();
     // The portal first, then the sub-sites by name.
     covered.sort_by(|a, b| b.is_main.cmp(&a.is_main).then(a.name.cmp(&b.name)));
-    let reports = covered
+    let main = covered.iter().find(|f| f.is_main).map(|f| f.unit.clone());
+    let mut reports: Vec<SiteReport> = covered
         .into_iter()
         .map(|f| rules::evaluate(f, last.as_ref(), now))
         .collect();
+    // Rows other capabilities add (政务公开): under the unit's own site, else the portal's.
+    for check in &st.staff_registry().site_checks {
+        for row in check(st).await? {
+            let at = if reports.iter().any(|r| r.unit == row.unit) {
+                Some(row.unit.clone())
+            } else {
+                main.clone()
+            };
+            if let Some(r) = reports.iter_mut().find(|r| Some(&r.unit) == at.as_ref()) {
+                r.rows.push(super::Row::from_check(row));
+            }
+        }
+    }
+    for r in &mut reports {
+        r.rows.sort_by(|a, b| b.verdict.cmp(&a.verdict));
+    }
     Ok((reports, last))
 }
 
