@@ -94,7 +94,7 @@ pub async fn reports(
         }
     }
     for r in &mut reports {
-        r.rows.sort_by(|a, b| b.verdict.cmp(&a.verdict));
+        r.rows.sort_by_key(|x| std::cmp::Reverse(x.verdict));
     }
     Ok((reports, last))
 }
