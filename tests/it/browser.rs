@@ -45,7 +45,19 @@ pub(crate) struct Driver {
 }
 
 impl Driver {
+    /// Starts chromedriver on a free port and waits until it answers its own `/status`. The
+    /// port is found by binding and releasing it, so another test's server may take it first;
+    /// then chromedriver exits (it cannot bind) and is started again on another port.
     pub(crate) async fn start() -> Driver {
+        for _ in 0..5 {
+            if let Some(d) = Driver::try_start().await {
+                return d;
+            }
+        }
+        panic!("chromedriver could not be started on a free port");
+    }
+
+    async fn try_start() -> Option<Driver> {
         use std::os::unix::process::CommandExt;
         let port = {
             let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
@@ -73,22 +85,19 @@ impl Driver {
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if let Some(status) = d.child.try_wait().expect("poll chromedriver") {
-                panic!("chromedriver exited early: {status}");
+            if d.child.try_wait().expect("poll chromedriver").is_some() {
+                // Most likely the port was taken in between: try another.
+                return None;
             }
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
+            if is_chromedriver(port).await {
+                return Some(d);
             }
             assert!(
                 Instant::now() < deadline,
-                "chromedriver did not listen on port {port} within 20 s"
+                "chromedriver did not answer on port {port} within 20 s"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        d
     }
 
     fn url(&self) -> String {
@@ -98,6 +107,35 @@ impl Driver {
     fn profile(&self) -> &Path {
         self._profile.path()
     }
+}
+
+/// Whether chromedriver (and not some other server that took the port) answers on `port`.
+async fn is_chromedriver(port: u16) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+        return false;
+    };
+    if s.write_all(b"GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    // Read until the answer says it is ready (chromedriver may keep the connection open).
+    let mut buf = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        let mut chunk = [0u8; 4096];
+        match tokio::time::timeout(Duration::from_millis(500), s.read(&mut chunk)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
+            Err(_) => {}
+        }
+        if String::from_utf8_lossy(&buf).contains("\"ready\"") {
+            return true;
+        }
+    }
+    false
 }
 
 impl Drop for Driver {

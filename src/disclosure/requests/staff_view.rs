@@ -272,6 +272,7 @@ fn forms(
     html! {
         @if has(action::CONFIRM) {
             form.step method="post" action=(act) {
+                h3 { "确认收到" }
                 (csrf(token)) input type="hidden" name="action" value=(action::CONFIRM);
                 p { "核对申请内容无误后确认收到：以今天为收到申请之日，答复期限自下一个工作日起算。" }
                 button.primary type="submit" { "确认收到申请" }
@@ -279,6 +280,7 @@ fn forms(
         }
         @if has(action::VOID) {
             form.step method="post" action=(act) novalidate {
+                h3 { "不予登记" }
                 (csrf(token)) input type="hidden" name="action" value=(action::VOID);
                 (field(&Field::new("reason", "不予登记的理由").hint("如：测试提交、内容与政府信息公开无关且无法联系申请人"), fs))
                 button type="submit" { "不予登记" }
@@ -286,6 +288,7 @@ fn forms(
         }
         @if has(action::CORRECT) && r.correction.is_none() {
             form.step method="post" action=(act) novalidate {
+                h3 { "补正告知" }
                 (csrf(token)) input type="hidden" name="action" value=(action::CORRECT);
                 (textarea("items", "需要补正的事项（一次性告知全部事项）", true, 2000, 4, "", fs))
                 (field(&Field::new("days", "补正期限（工作日）").kind("number").optional().hint("默认 15 个工作日"), fs))
@@ -294,6 +297,7 @@ fn forms(
         }
         @if has(action::SUPPLEMENT) {
             form.step method="post" action=(act) novalidate {
+                h3 { "登记书面补正" }
                 (csrf(token)) input type="hidden" name="action" value=(action::SUPPLEMENT);
                 p { "申请人以书面方式提交补正的，在此登记：" }
                 (textarea("supplement", "补正内容", true, 2000, 3, "", fs))
@@ -303,12 +307,14 @@ fn forms(
         }
         @if has(action::ABANDON) && r.correction.as_ref().is_some_and(|c| c.supplemented_on.is_none()) {
             form.step method="post" action=(act) {
+                h3 { "终止办理" }
                 (csrf(token)) input type="hidden" name="action" value=(action::ABANDON);
                 button type="submit" { "逾期未补正，终止办理" }
             }
         }
         @if has(action::CONSULT) {
             form.step method="post" action=(act) novalidate {
+                h3 { "征求意见" }
                 (csrf(token)) input type="hidden" name="action" value=(action::CONSULT);
                 (select("kind", "征求意见的对象类别", &[("third_party".into(), "第三方（15 个工作日内答复）".into()), ("agency".into(), "其他机关".into())], fs))
                 (field(&Field::new("party", "征求意见对象"), fs))
@@ -317,6 +323,7 @@ fn forms(
         }
         @if has(action::CONSULTED) {
             form.step method="post" action=(act) novalidate {
+                h3 { "收到意见" }
                 (csrf(token)) input type="hidden" name="action" value=(action::CONSULTED);
                 (textarea("opinion", "收到的意见（或逾期未答复的情况）", true, 2000, 3, "", fs))
                 button type="submit" { "登记意见并恢复计时" }
@@ -324,6 +331,7 @@ fn forms(
         }
         @if has(action::EXTEND) && r.extension.is_none() {
             form.step method="post" action=(act) novalidate {
+                h3 { "延期答复" }
                 (csrf(token)) input type="hidden" name="action" value=(action::EXTEND);
                 (field(&Field::new("workdays", "延长的工作日数").kind("number").optional().hint("不超过 20 个工作日"), fs))
                 (field(&Field::new("approver", "批准人").hint("政府信息公开工作机构负责人"), fs))
@@ -333,6 +341,7 @@ fn forms(
         }
         @if has(action::REPLY) {
             form.step method="post" action=(format!("/admin/gk/requests/{}/reply", r.id)) enctype="multipart/form-data" novalidate {
+                h3 { "答复" }
                 (csrf(token))
                 (select("outcome", "处理结果", &outcomes, &reply_fs))
                 (textarea("reply_reason", "理由与说明", false, 2000, 4, "不予公开、部分公开等须写明理由和依据", fs))
@@ -347,6 +356,7 @@ fn forms(
         }
         @if has(action::CASE) {
             form.step method="post" action=(act) novalidate {
+                h3 { "行政复议、行政诉讼" }
                 (csrf(token)) input type="hidden" name="action" value=(action::CASE);
                 (select("case_kind", "案件类型", &CaseKind::ALL.iter().map(|k| (k.id().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), fs))
                 (select("case_result", "结果", &CaseResult::ALL.iter().map(|k| (k.id().to_owned(), k.label().to_owned())).collect::<Vec<_>>(), fs))
