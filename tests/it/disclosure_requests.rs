@@ -625,3 +625,32 @@ async fn the_self_check_grades_guides_deadlines_and_reports() {
     );
     assert!(portal.contains("2025年度报告"), "{portal}");
 }
+
+#[tokio::test]
+async fn a_deadline_in_a_year_the_calendar_lacks_is_not_guessed() {
+    let (app, _) = setup().await;
+    set_day(&app, "2026-12-21");
+    // Signed in again after the clock moved: the first sessions have run out.
+    let staff = crate::helpers::staff(&app, "gkstaff", Role::Reviewer, "finance").await;
+    let admin = crate::helpers::staff(&app, "gk-cal", Role::Sysadmin, "gov").await;
+    let mut f = person("collect");
+    f.extend([("unit", "finance"), ("channel", "in_person"), ("received_on", "2026-12-21")]);
+    let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+    let (code, _) = issued(&r.body);
+    let id = stored_request(&app, &code).await.id;
+    let page = staff.get(&format!("/admin/gk/requests/{id}")).await;
+    assert!(page.body.contains("待定（日历尚未录入2027年节假日）"), "{}", page.body);
+    assert!(page.body.contains("暂不给出截止日期"), "the explanation says why");
+    // Once the year is entered, the date follows from it: 22–31 December are working days
+    // 1–8, 1–3 January 2027 are off, 4–19 January are 9–20: Tuesday 19 January.
+    let r = admin
+        .post_form(
+            "/admin/calendar",
+            "/admin/calendar",
+            &[("year", "2027"), ("text", "2027-01-01~2027-01-03 休 元旦\n")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = staff.get(&format!("/admin/gk/requests/{id}")).await;
+    assert!(page.body.contains("2027年1月19日（周二）"), "{}", page.body);
+}
