@@ -551,15 +551,38 @@ async fn every_outcome_can_be_replied_and_is_read_with_the_tracking_code() {
         &[
             ("action", "case"),
             ("case_kind", "reconsideration"),
-            ("case_result", "upheld"),
+            ("case_result", "pending"),
             ("case_body", "示范区人民政府"),
             ("filed_on", "2026-11-25"),
         ],
     )
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
+    // Decided later: the result is recorded on the same case.
+    let page = staff.get(&format!("/admin/gk/requests/{id}")).await;
+    assert!(page.body.contains("登记案件1的结果"), "{}", page.body);
+    let r = step(
+        &staff,
+        id,
+        &[
+            ("action", "case"),
+            ("case_n", "0"),
+            ("case_result", "corrected"),
+            ("decided_on", "2026-11-26"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, 303, "{}", r.body);
     let s = stored_request(&app, &codes[2].0).await;
     assert_eq!(s.cases.len(), 1);
+    assert_eq!(
+        s.cases[0].result,
+        gongkai::disclosure::requests::model::CaseResult::Corrected
+    );
+    assert_eq!(
+        s.cases[0].decided_on.map(|d| d.to_string()),
+        Some("2026-11-26".into())
+    );
 }
 
 #[tokio::test]
@@ -634,20 +657,36 @@ async fn a_deadline_in_a_year_the_calendar_lacks_is_not_guessed() {
     let staff = crate::helpers::staff(&app, "gkstaff", Role::Reviewer, "finance").await;
     let admin = crate::helpers::staff(&app, "gk-cal", Role::Sysadmin, "gov").await;
     let mut f = person("collect");
-    f.extend([("unit", "finance"), ("channel", "in_person"), ("received_on", "2026-12-21")]);
-    let r = staff.post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f).await;
+    f.extend([
+        ("unit", "finance"),
+        ("channel", "in_person"),
+        ("received_on", "2026-12-21"),
+    ]);
+    let r = staff
+        .post_form("/admin/gk/requests/new", "/admin/gk/requests/new", &f)
+        .await;
     let (code, _) = issued(&r.body);
     let id = stored_request(&app, &code).await.id;
     let page = staff.get(&format!("/admin/gk/requests/{id}")).await;
-    assert!(page.body.contains("待定（日历尚未录入2027年节假日）"), "{}", page.body);
-    assert!(page.body.contains("暂不给出截止日期"), "the explanation says why");
+    assert!(
+        page.body.contains("待定（日历尚未录入2027年节假日）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("暂不给出截止日期"),
+        "the explanation says why"
+    );
     // Once the year is entered, the date follows from it: 22–31 December are working days
     // 1–8, 1–3 January 2027 are off, 4–19 January are 9–20: Tuesday 19 January.
     let r = admin
         .post_form(
             "/admin/calendar",
             "/admin/calendar",
-            &[("year", "2027"), ("text", "2027-01-01~2027-01-03 休 元旦\n")],
+            &[
+                ("year", "2027"),
+                ("text", "2027-01-01~2027-01-03 休 元旦\n"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);

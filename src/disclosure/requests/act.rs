@@ -399,6 +399,34 @@ pub async fn post_act(
                 }),
             )
         }
+        action::CASE if !p.get("case_n").is_empty() => {
+            // A recorded case's result, once decided.
+            let n: usize = p.get("case_n").parse().map_err(|_| Error::NotFound)?;
+            let result = CaseResult::parse(p.get("case_result"));
+            if result.is_none() {
+                fs.add_error("case_result", "请选择结果");
+            }
+            let decided = fields::date(f, &mut fs, "decided_on", "审结日期", false);
+            let comment = format!(
+                "案件{}结果：{}",
+                n + 1,
+                result.map_or("", CaseResult::label)
+            );
+            (
+                action::CASE,
+                comment,
+                Box::new(move |r, _cal, today| {
+                    let result = result.ok_or(Error::BadRequest("请选择结果".into()))?;
+                    let c = r.cases.get_mut(n).ok_or(Error::NotFound)?;
+                    if decided.is_some_and(|d| d < c.filed_on || d > today) {
+                        return Err(Error::Conflict("审结日期应在提起日期和今天之间".into()));
+                    }
+                    c.result = result;
+                    c.decided_on = decided;
+                    Ok(())
+                }),
+            )
+        }
         action::CASE => {
             let kind = CaseKind::parse(p.get("case_kind"));
             if kind.is_none() {

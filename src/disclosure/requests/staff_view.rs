@@ -166,7 +166,7 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<m
                 dt { "获取方式" } dd { (r.delivery.way.label()) }
             }
         }
-        (records(&r))
+        (records(&r, if steps.contains(&action::CASE) { Some(s.csrf.as_str()) } else { None }))
         @if !steps.is_empty() {
             section.gk-steps aria-labelledby="h-steps" {
                 h2 #h-steps { "办理" }
@@ -192,7 +192,7 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<m
 }
 
 /// 补正, consultations, extension, reply and cases as recorded.
-fn records(r: &DisclosureRequest) -> Markup {
+fn records(r: &DisclosureRequest, token: Option<&str>) -> Markup {
     html! {
         @if let Some(c) = &r.correction {
             section aria-labelledby="h-corr" {
@@ -240,6 +240,27 @@ fn records(r: &DisclosureRequest) -> Markup {
                     tbody { @for c in &r.cases {
                         tr { td { (c.kind.label()) } td { (c.body) } td { (format_date_zh(c.filed_on)) } td { (c.result.label()) @if let Some(d) = c.decided_on { "（" (format_date_zh(d)) "）" } } td { (c.note) } }
                     } }
+                }
+                @if let Some(token) = token {
+                    @for (n, c) in r.cases.iter().enumerate().filter(|(_, c)| c.result == CaseResult::Pending) {
+                        form.step method="post" action=(format!("/admin/gk/requests/{}/act", r.id)) {
+                            h3 { "案件" (n + 1) "（" (c.kind.label()) "）审结" }
+                            input type="hidden" name="csrf" value=(token);
+                            input type="hidden" name="action" value=(action::CASE);
+                            input type="hidden" name="case_n" value=(n);
+                            div.field {
+                                label for=(format!("f-case-result-{n}")) { "案件" (n + 1) "的结果" }
+                                select id=(format!("f-case-result-{n}")) name="case_result" {
+                                    @for k in CaseResult::ALL.iter().filter(|k| **k != CaseResult::Pending) { option value=(k.id()) { (k.label()) } }
+                                }
+                            }
+                            div.field {
+                                label for=(format!("f-case-decided-{n}")) { "案件" (n + 1) "的审结日期" }
+                                input id=(format!("f-case-decided-{n}")) type="date" name="decided_on";
+                            }
+                            button type="submit" { "登记案件" (n + 1) "的结果" }
+                        }
+                    }
                 }
             }
         }
