@@ -113,7 +113,7 @@ async fn page_public(
     };
     let body = html! {
         @if compiled {
-            p.meta { "更新日期：" time datetime=(crate::clock::show(g.updated_ms)) { (crate::portal::pages::date(g.updated_ms)) } }
+            p.meta { "更新日期：" time datetime=(crate::portal::pages::date(g.updated_ms)) { (crate::portal::pages::date(g.updated_ms)) } }
         } @else {
             p.notice { "本单位尚未编制公开指南，以下内容根据机构信息生成。" }
         }
@@ -284,11 +284,14 @@ async fn post_edit(
         format!("更新{}公开指南", u.name),
     );
     let key = u.code.to_string();
+    let saved = g.clone();
     st.store
         .write(move |txn| {
             put_json(txn, GK_GUIDES, &key, &g)?;
             audit::append(txn, ev, now).map(|_| ())
         })
         .await?;
+    let all = page::load_units(&st).await?;
+    super::guide_search::index(&st, &all, u.code.as_str(), &saved);
     Ok(see_other(&format!("/admin/gk/guide/{}", u.code)))
 }

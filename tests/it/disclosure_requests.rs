@@ -693,3 +693,73 @@ async fn a_deadline_in_a_year_the_calendar_lacks_is_not_guessed() {
     let page = staff.get(&format!("/admin/gk/requests/{id}")).await;
     assert!(page.body.contains("2027年1月19日（周二）"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_saved_guide_is_public_with_its_date_and_found_by_search() {
+    let app = demo_portal().await;
+    let h = staff(&app, "gk-edu", Role::Publisher, "edu").await;
+    let page = h.get("/admin/gk/guide/edu").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("尚未编制公开指南"), "{}", page.body);
+    // A required field left empty comes back beside it, nothing saved.
+    let mut fields: Vec<(String, String)> = form_inputs(&page.body)
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .collect();
+    fields.retain(|(k, _)| k != "head");
+    let f: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let r = h
+        .post_form("/admin/gk/guide/edu", "/admin/gk/guide/edu", &f)
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("请填写工作负责人"));
+    let mut f = f.clone();
+    f.retain(|(k, _)| !["hours", "classification", "obtaining", "address", "phone"].contains(k));
+    f.extend([
+        ("head", "吴主任"),
+        ("address", "示范区文教路2号"),
+        ("phone", "0000-0000201"),
+        ("hours", "工作日上午9时至12时，周三下午接待查阅"),
+        ("classification", "按条例第二十条分类编排。"),
+        ("obtaining", "可在网上查阅，也可申请。"),
+    ]);
+    let r = h
+        .post_form("/admin/gk/guide/edu", "/admin/gk/guide/edu", &f)
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let public = app.client().get("/u/edu/gk/guide").await;
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("周三下午接待查阅"));
+    let today = gongkai::portal::pages::date(app.state.now_ms());
+    assert!(
+        public.body.contains(&format!(
+            "更新日期：<time datetime=\"{today}\">{today}</time>"
+        )),
+        "{}",
+        public.body
+    );
+    assert!(
+        !public.body.contains("吴主任"),
+        "the responsible person is not public"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let r = app
+            .client()
+            .get("/search?q=%E6%8E%A5%E5%BE%85%E6%9F%A5%E9%98%85&kind=gk_guide")
+            .await;
+        if r.body.contains("href=\"/u/edu/gk/guide\"") {
+            assert!(r.body.contains("<span class=\"kind\">公开指南</span>"));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never indexed: {}",
+            r.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
