@@ -392,6 +392,25 @@ pub(crate) async fn fill(c: &Client, label: &str, name: &str, value: &str) {
     input.send_keys(value).await.unwrap();
 }
 
+/// Clicks the link whose text is `name`.
+pub(crate) async fn click_link(c: &Client, name: &str) {
+    let xpath = format!("//a[normalize-space(.)='{name}']");
+    c.find(Locator::XPath(&xpath))
+        .await
+        .unwrap_or_else(|e| panic!("no link {name}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// axe-core on the page as it is, then nothing scrolls sideways at 360 px.
+pub(crate) async fn check_page(c: &Client, axe: &str, page: &str) {
+    axe_check(c, axe, page).await;
+    c.set_window_size(360, 800).await.unwrap();
+    no_sideways_scroll(c, page).await;
+    c.set_window_size(1280, 900).await.unwrap();
+}
+
 pub(crate) async fn click_button(c: &Client, text: &str) {
     let xpath = format!("//button[normalize-space(.)='{text}']");
     c.find(Locator::XPath(&xpath))

@@ -7,20 +7,10 @@ use fantoccini::Locator;
 use gongkai::auth::model::Role;
 
 use crate::browser::{
-    Driver, axe_check, axe_source, click_button, connect, fill, input_by_label, no_sideways_scroll,
+    Driver, axe_source, check_page, click_button, click_link, connect, fill, input_by_label,
     require_chromedriver, screenshots, text_of, wait_path,
 };
 use crate::helpers::{PASSWORD, TestApp, png};
-
-async fn click_link(c: &fantoccini::Client, name: &str) {
-    let xpath = format!("//a[normalize-space(.)='{name}']");
-    c.find(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("no link {name}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 async fn click_label(c: &fantoccini::Client, name: &str) {
     let xpath = format!("//label[normalize-space(.)='{name}']");
@@ -30,13 +20,6 @@ async fn click_label(c: &fantoccini::Client, name: &str) {
         .click()
         .await
         .unwrap();
-}
-
-async fn check(c: &fantoccini::Client, axe: &str, page: &str) {
-    axe_check(c, axe, page).await;
-    c.set_window_size(360, 800).await.unwrap();
-    no_sideways_scroll(c, page).await;
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// Waits (bounded) until the page shows `text`.
@@ -71,10 +54,10 @@ async fn a_citizen_asks_staff_confirm_and_reply_the_citizen_reads_the_reply() {
 
     // The citizen: from the district's disclosure area to the form.
     c.goto(&format!("{base}/gk/")).await.unwrap();
-    check(&c, axe, "/gk/").await;
+    check_page(&c, axe, "/gk/").await;
     click_link(&c, "在线申请政府信息").await;
     wait_path(&c, "/gk/apply").await;
-    check(&c, axe, "/gk/apply").await;
+    check_page(&c, axe, "/gk/apply").await;
     input_by_label(&c, "受理机关")
         .await
         .select_by_label("单位finance")
@@ -100,7 +83,7 @@ async fn a_citizen_asks_staff_confirm_and_reply_the_citizen_reads_the_reply() {
         .unwrap();
     click_button(&c, "提交申请").await;
     wait_text(&c, "请保存查询码和查询密码").await;
-    check(&c, axe, "the submitted page").await;
+    check_page(&c, axe, "the submitted page").await;
     screenshots(&c, "gk-request-submitted").await;
     let shown = c.find_all(Locator::Css("code.big")).await.unwrap();
     assert_eq!(shown.len(), 2);
@@ -116,13 +99,13 @@ async fn a_citizen_asks_staff_confirm_and_reply_the_citizen_reads_the_reply() {
     wait_path(&c, "/admin").await;
     click_link(&c, "政务公开").await;
     wait_path(&c, "/admin/gk/").await;
-    check(&c, axe, "/admin/gk/").await;
+    check_page(&c, axe, "/admin/gk/").await;
     click_link(&c, "办理公开申请").await;
     wait_path(&c, "/admin/gk/requests").await;
-    check(&c, axe, "/admin/gk/requests").await;
+    check_page(&c, axe, "/admin/gk/requests").await;
     click_link(&c, &code).await;
     wait_text(&c, "确认收到申请").await;
-    check(&c, axe, "the request, waiting").await;
+    check_page(&c, axe, "the request, waiting").await;
     click_button(&c, "确认收到申请").await;
     wait_text(&c, "答复期限的计算").await;
     input_by_label(&c, "处理结果")
@@ -138,18 +121,18 @@ async fn a_citizen_asks_staff_confirm_and_reply_the_citizen_reads_the_reply() {
         .unwrap();
     click_button(&c, "作出答复").await;
     wait_text(&c, "已答复").await;
-    check(&c, axe, "the request, answered").await;
+    check_page(&c, axe, "the request, answered").await;
     screenshots(&c, "gk-request-staff").await;
 
     // The citizen reads the reply with the code.
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/gk/lookup")).await.unwrap();
-    check(&c, axe, "/gk/lookup").await;
+    check_page(&c, axe, "/gk/lookup").await;
     fill(&c, "查询码", "code", &code).await;
     fill(&c, "查询密码", "password", &password).await;
     click_button(&c, "查询").await;
     wait_text(&c, "处理结果").await;
-    check(&c, axe, "the requester's page").await;
+    check_page(&c, axe, "the requester's page").await;
     let reply_text = text_of(&c, ".gk-reply").await;
     assert!(reply_text.contains("予以公开"), "{reply_text}");
     assert!(

@@ -10,7 +10,7 @@ use gongkai::auth::model::Role;
 use serde_json::json;
 
 use crate::browser::{
-    Driver, axe_check, axe_source, click_button, connect, fill, input_by_label,
+    Driver, axe_check, axe_source, click_button, click_link, connect, fill, input_by_label,
     require_chromedriver, screenshots, text_of, wait_path,
 };
 use crate::helpers::{PASSWORD, TestApp};
@@ -27,16 +27,6 @@ async fn log_in(c: &fantoccini::Client, base: &str, name: &str) {
     fill(c, "密码", "password", PASSWORD).await;
     click_button(c, "登录").await;
     wait_path(c, "/admin").await;
-}
-
-async fn click_link(c: &fantoccini::Client, name: &str) {
-    let xpath = format!("//a[normalize-space(.)='{name}']");
-    c.find(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("no link {name}: {e}"))
-        .click()
-        .await
-        .unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

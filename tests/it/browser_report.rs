@@ -3,24 +3,13 @@
 //! 发布; the public reads it in 公开年报. axe-core on each page; nothing scrolls sideways at
 //! 360 px (the wide tables scroll inside their own region).
 
-use fantoccini::Locator;
 use gongkai::auth::model::Role;
 
 use crate::browser::{
-    Driver, axe_check, axe_source, click_button, connect, fill, no_sideways_scroll,
-    require_chromedriver, screenshots, wait_path,
+    Driver, axe_source, check_page, click_button, click_link, connect, fill, require_chromedriver,
+    screenshots, wait_path,
 };
 use crate::helpers::{PASSWORD, TestApp};
-
-async fn click_link(c: &fantoccini::Client, name: &str) {
-    let xpath = format!("//a[normalize-space(.)='{name}']");
-    c.find(Locator::XPath(&xpath))
-        .await
-        .unwrap_or_else(|e| panic!("no link {name}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
 
 /// Waits (bounded) until the page is the report's with `?done={done}`.
 async fn wait_done(c: &fantoccini::Client, done: &str) {
@@ -37,13 +26,6 @@ async fn wait_done(c: &fantoccini::Client, done: &str) {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-}
-
-async fn check(c: &fantoccini::Client, axe: &str, page: &str) {
-    axe_check(c, axe, page).await;
-    c.set_window_size(360, 800).await.unwrap();
-    no_sideways_scroll(c, page).await;
-    c.set_window_size(1280, 900).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,10 +46,10 @@ async fn a_report_is_filled_finalised_published_and_read() {
     wait_path(&c, "/admin").await;
 
     c.goto(&format!("{base}/admin/gk/reports")).await.unwrap();
-    check(&c, axe, "/admin/gk/reports").await;
+    check_page(&c, axe, "/admin/gk/reports").await;
     click_link(&c, "打开单位sw2025年政府信息公开工作年度报告").await;
     wait_path(&c, "/admin/gk/reports/sw/2025").await;
-    check(&c, axe, "report edit page").await;
+    check_page(&c, axe, "report edit page").await;
     screenshots(&c, "gk-report-edit").await;
     fill(&c, "行政许可：本年处理决定数量", "permits", "12").await;
     fill(&c, "一、总体情况", "overview", "全年主动公开政府信息。").await;
@@ -77,20 +59,20 @@ async fn a_report_is_filled_finalised_published_and_read() {
     wait_done(&c, "finalise").await;
     click_button(&c, "发布").await;
     wait_done(&c, "publish").await;
-    check(&c, axe, "published report's staff page").await;
+    check_page(&c, axe, "published report's staff page").await;
 
     c.delete_all_cookies().await.unwrap();
     c.goto(&format!("{base}/u/sw/gk/reports")).await.unwrap();
-    check(&c, axe, "/u/sw/gk/reports").await;
+    check_page(&c, axe, "/u/sw/gk/reports").await;
     click_link(&c, "单位sw2025年政府信息公开工作年度报告").await;
     wait_path(&c, "/u/sw/gk/reports/2025").await;
-    check(&c, axe, "/u/sw/gk/reports/2025").await;
+    check_page(&c, axe, "/u/sw/gk/reports/2025").await;
     screenshots(&c, "gk-report-public").await;
     click_link(&c, "打印版").await;
     wait_path(&c, "/u/sw/gk/reports/2025").await;
-    check(&c, axe, "print view").await;
+    check_page(&c, axe, "print view").await;
     c.goto(&format!("{base}/gk/reports")).await.unwrap();
-    check(&c, axe, "/gk/reports").await;
+    check_page(&c, axe, "/gk/reports").await;
     drop(driver);
     app.stop().await;
 }
