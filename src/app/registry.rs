@@ -30,5 +30,5 @@ pub fn staff() -> Registry {
 pub const SEARCH_SOURCES: &[search::Source] = &[
     portal::search_docs::SOURCE,
     disclosure::report::search::SOURCE,
-    disclosure::guide_search::SOURCE,
+    disclosure::guide::search::SOURCE,
 ];

@@ -15,7 +15,6 @@ pub mod checks;
 pub mod demo;
 pub mod fields;
 pub mod guide;
-pub mod guide_search;
 pub mod page;
 pub mod report;
 pub mod requests;

@@ -1,16 +1,14 @@
-//! 公开指南 (条例 第十二条): each obligated unit's guide — how its information is classified
-//! and arranged, how to obtain it, and its disclosure office's name, address, hours, phone,
-//! fax and online contact — edited by the unit's handlers (`/admin/gk/guide/{code}`) and
-//! shown with its last-updated date (`{area}guide`). A unit that has not written one shows
-//! what the unit's profile says, marked as not yet compiled.
+//! The guide's pages: public at `{area}guide` with its 更新日期 (a unit that has not written
+//! one shows what its profile says, marked as not yet compiled), edited by the unit's handlers
+//! at `/admin/gk/guide/{code}` (audited, then indexed for search).
 
+use super::model::{Guide, get};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use maud::{Markup, html};
-use serde::{Deserialize, Serialize};
 
 use crate::auth::audit;
-use crate::auth::model::{Unit, UnitCode};
+use crate::auth::model::Unit;
 use crate::auth::permission::{Action, Object};
 use crate::disclosure::fields::{text, textarea};
 use crate::disclosure::page::{self, AreaPath, Column};
@@ -21,64 +19,9 @@ use crate::http::extract::{Ctx, Posted, Staff};
 use crate::http::respond::{html as page_resp, html_invalid, see_other};
 use crate::http::routes::Routes;
 use crate::staff::shell::{event, render, require};
+use crate::store::put_json;
 use crate::store::tables::GK_GUIDES;
-use crate::store::{get_json, put_json};
 use crate::views::form::{Field, FormState, csrf, field, notice};
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Guide {
-    /// 信息分类与编排体系
-    pub classification: String,
-    /// 获取信息的方式（主动公开、依申请公开）
-    pub obtaining: String,
-    /// 政府信息公开工作机构名称
-    pub office_name: String,
-    /// 政府信息公开工作负责人 (shown to the office's supervision, not on the public page).
-    #[serde(default)]
-    pub head: String,
-    pub address: String,
-    pub hours: String,
-    pub phone: String,
-    pub fax: String,
-    /// 互联网联系方式 (email, web address)
-    pub online: String,
-    /// 监督和救济等其他说明
-    #[serde(default)]
-    pub other: String,
-    pub updated_ms: i64,
-    pub updated_by: String,
-}
-
-impl Guide {
-    /// What the unit's profile already says, for a unit that has not written its guide.
-    fn from_profile(u: &Unit) -> Guide {
-        Guide {
-            classification: "本机关政府信息分为主动公开和依申请公开两类。主动公开的政府信息按照《中华人民共和国政府信息公开条例》第二十条规定的类别编排，通过本网站“法定主动公开内容”和“公开目录”栏目发布，可按主题、体裁、年份检索。".into(),
-            obtaining: "主动公开的政府信息可通过本网站查阅、下载。需要获取其他政府信息的，可通过本网站“依申请公开”栏目在线提交申请，或以书面形式当面、邮寄提出申请。".into(),
-            office_name: u.name.clone(),
-            address: u.profile.address.clone(),
-            hours: u.profile.office_hours.clone(),
-            phone: u.profile.phone.clone(),
-            ..Guide::default()
-        }
-    }
-}
-
-pub fn get(txn: &redb::ReadTransaction, unit: &UnitCode) -> Result<Option<Guide>> {
-    get_json(&txn.open_table(GK_GUIDES)?, unit.as_str())
-}
-
-/// Every unit's guide, as stored.
-pub fn all(txn: &redb::ReadTransaction) -> Result<Vec<(String, Guide)>> {
-    use redb::ReadableTable;
-    let t = txn.open_table(GK_GUIDES)?;
-    let mut out = Vec::new();
-    for row in t.iter()? {
-        let (k, v) = row?;
-        out.push((k.value().to_owned(), serde_json::from_slice(v.value())?));
-    }
-    Ok(out)
-}
 
 pub fn router() -> Routes {
     Routes::new()
@@ -292,6 +235,6 @@ async fn post_edit(
         })
         .await?;
     let all = page::load_units(&st).await?;
-    super::guide_search::index(&st, &all, u.code.as_str(), &saved);
+    super::search::index(&st, &all, u.code.as_str(), &saved);
     Ok(see_other(&format!("/admin/gk/guide/{}", u.code)))
 }

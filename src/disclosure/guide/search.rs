@@ -1,9 +1,9 @@
 //! Compiled 公开指南 as search documents of their own kind, so "依申请公开 地址" or a unit's
 //! office hours are found from the site search.
 
-use super::guide::{self, Guide};
-use super::units;
+use super::model::{self as guide, Guide};
 use crate::auth::units::Units;
+use crate::disclosure::units;
 use crate::error::Result;
 use crate::http::Shared;
 use crate::search::{Kind, SearchDoc, Source};
