@@ -182,6 +182,7 @@ impl App {
                     .with(portal::Portal::default())
                     .with(intranet::files::Transfers::default())
                     .with(disclosure::requests::guard::Guard::default())
+                    .with(disclosure::catalog::query::RowCache::default())
                     .with(registry);
                 match intranet_listener {
                     Some(l) => parts.with(l),

@@ -191,6 +191,9 @@ async fn numbers_are_frozen_and_never_reused_after_withdrawal() {
         form.body
     );
 
+    // Listed (the catalog keeps its rows between requests from here on)…
+    let page = app.client().get("/u/commerce/gk/catalog").await;
+    assert!(page.body.contains("撤稿前的信息"), "{}", page.body);
     // Withdrawn: the number stays with the item and in the register.
     let r = crate::helpers::take(&c, &app, first, "withdraw", &[("comment", "内容有误")]).await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -212,7 +215,7 @@ async fn numbers_are_frozen_and_never_reused_after_withdrawal() {
         stored(&app, second).await.meta.index_no,
         "commerce/2027-00002"
     );
-    // The withdrawn item leaves the catalog.
+    // The withdrawn item leaves the catalog at once, and the new one is in it.
     let page = app.client().get("/u/commerce/gk/catalog").await;
     assert!(!page.body.contains("撤稿前的信息"));
     assert!(page.body.contains("撤稿后的信息"));
