@@ -240,8 +240,11 @@ impl Row {
 /// instead of reading and decoding every item (226 ms a page at 20,000 items before).
 #[derive(Default)]
 pub struct RowCache {
-    inner: std::sync::Mutex<Option<(u64, String, std::sync::Arc<Vec<Row>>)>>,
+    inner: std::sync::Mutex<Option<Cached>>,
 }
+
+/// The rows with the generation and units they were built from.
+type Cached = (u64, String, std::sync::Arc<Vec<Row>>);
 
 impl crate::http::AppState {
     /// The catalog's row cache, put in by the composition root (`lib.rs`).
