@@ -1,8 +1,8 @@
 #!/bin/bash
 # 政务公开 pages' latency with N generated items (default 20,000; release build needed:
 # `cargo build --release`): the median of 20 requests per page, server pinned to core 1 and
-# curl to core 0, and the server's RSS afterwards. The catalog pages read every catalog entry
-# per request (no facet index yet), so their time grows with the catalog; the others do not.
+# curl to core 0, and the server's RSS afterwards. The catalog pages filter every catalog row
+# (kept in memory, no facet index), so their time grows with the catalog; the others do not.
 #   scripts/bench-disclosure.sh [items=20000]
 set -euo pipefail
 N=${1:-20000}
