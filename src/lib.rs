@@ -181,7 +181,7 @@ impl App {
                 let parts = http::parts::Parts::default()
                     .with(portal::Portal::default())
                     .with(intranet::files::Transfers::default())
-                    .with(disclosure::requests::guard::Guard::default())
+                    .with(disclosure::requests::guard::DisclosureGuard::default())
                     .with(disclosure::catalog::query::RowCache::default())
                     .with(registry);
                 match intranet_listener {

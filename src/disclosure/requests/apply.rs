@@ -9,7 +9,6 @@ use maud::{Markup, html};
 
 use super::form;
 use super::model::Channel;
-use super::received::{self, MAX_FILES, MAX_PROOF};
 use super::submit::{self, New};
 use crate::auth::units::Units;
 use crate::disclosure::page::{self, Area, AreaPath, Column};
@@ -18,7 +17,17 @@ use crate::error::Result;
 use crate::http::Shared;
 use crate::http::extract::Ctx;
 use crate::http::respond::{html as page_resp, html_invalid};
+use crate::portal::public_form::{self as received, Limits};
 use crate::views::form::{FormState, csrf, notice, select};
+
+/// One proof file at most this size.
+pub const MAX_PROOF: usize = 5 * 1024 * 1024;
+/// At most this many files in one form.
+pub const MAX_FILES: usize = 3;
+const LIMITS: Limits = Limits {
+    max_file: MAX_PROOF,
+    max_files: MAX_FILES,
+};
 
 fn intro(a: &Area) -> Markup {
     html! {
@@ -111,7 +120,7 @@ pub async fn submit_sub(
 
 async fn submit_in(State(st): State<Shared>, p: AreaPath, req: Request) -> Result<Response> {
     // The token first, as on every form; then which area it was sent to.
-    let up = received::read(req, &st).await?;
+    let up = received::read(req, &st, LIMITS).await?;
     let all = page::load_units(&st).await?;
     let a = page::area(&all, &p)?;
     let ctx = up.ctx.clone();
@@ -152,7 +161,7 @@ async fn submit_in(State(st): State<Shared>, p: AreaPath, req: Request) -> Resul
     };
     let now = st.now_ms();
     let client = crate::http::client::bucket(ctx.ip);
-    if !st.disclosure_guard().submit_allowed(&client, now) {
+    if !super::guard::submit_allowed(st.disclosure_guard(), &client, now) {
         fs.notice =
             Some("本网络地址一小时内提交的申请过多，请稍后再试，或到受理机关当面申请。".into());
         return Ok(html_invalid(form_view(&st, &ctx, &a, &all, &fs)));

@@ -5,7 +5,7 @@
 //! reloaded and the reply downloaded without sending the password again.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use maud::{Markup, html};
 
@@ -22,13 +22,14 @@ use crate::error::{Error, Result};
 use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted};
 use crate::http::respond::{html as page_resp, html_invalid, see_other};
+use crate::portal::lookup_cookie::LookupCookie;
 use crate::views::form::{Field, FormState, csrf, field, notice};
 
 pub const PATH: &str = "/gk/lookup";
-const COOKIE: &str = "gk_lookup";
-const SEAL: &str = "gk_lookup";
-/// How long the lookup stays open without the password again.
-const OPEN_MS: i64 = 30 * 60 * 1000;
+const COOKIE: LookupCookie = LookupCookie {
+    name: "gk_lookup",
+    path: PATH,
+};
 
 fn main_area(all: &Units) -> Result<Area> {
     page::area(all, &AreaPath { code: None })
@@ -51,21 +52,9 @@ fn form_view(st: &Shared, ctx: &Ctx, a: &Area, fs: &FormState) -> Markup {
 
 /// The request the cookie opens, if any.
 async fn opened(st: &Shared, headers: &HeaderMap) -> Result<Option<DisclosureRequest>> {
-    let Some(tok) = crate::http::cookie::cookie(headers, COOKIE) else {
+    let Some(id) = COOKIE.opened(headers, st.now_ms()) else {
         return Ok(None);
     };
-    let Some(data) = crate::auth::csrf::unseal(SEAL, &tok) else {
-        return Ok(None);
-    };
-    let Some((id, until)) = data.split_once('-') else {
-        return Ok(None);
-    };
-    let (Ok(id), Ok(until)) = (id.parse::<u64>(), until.parse::<i64>()) else {
-        return Ok(None);
-    };
-    if until < st.now_ms() {
-        return Ok(None);
-    }
     st.store.read(move |txn| store::get(txn, id)).await
 }
 
@@ -137,17 +126,8 @@ pub async fn post_lookup(State(st): State<Shared>, p: Posted) -> Result<Response
         fs.notice = Some("查询码或查询密码不正确。".into());
         return Ok(html_invalid(form_view(&st, &p.ctx, &a, &fs)));
     };
-    let token = crate::auth::csrf::seal(SEAL, &format!("{}-{}", r.id, now + OPEN_MS));
-    let secure = if p.ctx.secure_cookies { "; Secure" } else { "" };
     let mut resp = see_other(PATH);
-    let cookie = format!(
-        "{COOKIE}={token}; Path={PATH}; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        OPEN_MS / 1000
-    );
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|e| Error::Internal(e.to_string()))?,
-    );
+    COOKIE.open(&mut resp, r.id, now, p.ctx.secure_cookies)?;
     Ok(resp)
 }
 
@@ -155,12 +135,7 @@ pub async fn post_lookup(State(st): State<Shared>, p: Posted) -> Result<Response
 pub async fn post_close(p: Posted) -> Result<Response> {
     let _ = p;
     let mut resp = see_other(PATH);
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_static(
-            "gk_lookup=; Path=/gk/lookup; HttpOnly; SameSite=Strict; Max-Age=0",
-        ),
-    );
+    COOKIE.close(&mut resp)?;
     Ok(resp)
 }
 

@@ -18,7 +18,6 @@ pub mod list;
 pub mod lookup;
 pub mod model;
 pub mod outcome;
-pub mod received;
 pub mod register;
 pub mod reply;
 pub mod staff_view;

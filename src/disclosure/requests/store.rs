@@ -47,10 +47,7 @@ pub fn tracking_taken(txn: &WriteTransaction, code: &str) -> Result<bool> {
 
 /// A 查询码 as stored: upper case, no spaces or dashes.
 pub fn normalize_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
+    crate::portal::public_guard::normalize_code(code)
 }
 
 /// Every request, oldest first.

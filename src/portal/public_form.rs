@@ -1,5 +1,5 @@
-//! Reading a public form that carries files (the request form's 身份证明, the requester's
-//! 补正 materials), from someone who is not signed in: origin first, then the `csrf` part —
+//! Reading a public form that carries files (a disclosure request's 身份证明, a letter's
+//! pictures), from someone who is not signed in: origin first, then the `csrf` part —
 //! which must come first and match the visitor's anonymous token — before anything else is
 //! read. Files are streamed to the blob store's temp folder within their size limit and
 //! typed by their bytes: only pictures and PDF are taken, whatever their names say.
@@ -12,10 +12,12 @@ use crate::http::extract::{Ctx, same_origin};
 use crate::portal::model::Attachment;
 use crate::store::blobs::Staged;
 
-/// One proof file at most this size.
-pub const MAX_PROOF: usize = 5 * 1024 * 1024;
-/// At most this many files in one form.
-pub const MAX_FILES: usize = 3;
+/// How many files a form takes, and how large each may be.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_file: usize,
+    pub max_files: usize,
+}
 /// Text fields together at most this long.
 const MAX_TEXT: usize = 64 * 1024;
 
@@ -33,7 +35,7 @@ fn broken(_: axum::extract::multipart::MultipartError) -> Error {
 }
 
 /// Reads the form; `ctx` was taken from the request's parts by the caller.
-pub async fn read(req: Request, st: &Shared) -> Result<PublicUpload> {
+pub async fn read(req: Request, st: &Shared, limits: Limits) -> Result<PublicUpload> {
     let (mut parts, body) = req.into_parts();
     if !same_origin(&parts.headers) {
         return Err(Error::Csrf);
@@ -63,15 +65,18 @@ pub async fn read(req: Request, st: &Shared) -> Result<PublicUpload> {
             while f.chunk().await.map_err(broken)?.is_some() {}
             continue;
         }
-        if files.len() >= MAX_FILES {
-            refused.push(format!("最多上传 {MAX_FILES} 个文件，“{fname}”未上传"));
+        if files.len() >= limits.max_files {
+            refused.push(format!(
+                "最多上传 {} 个文件，“{fname}”未上传",
+                limits.max_files
+            ));
             while f.chunk().await.map_err(broken)?.is_some() {}
             continue;
         }
         let mut staged = Some(st.store.blobs().stage().await?);
         while let Some(c) = f.chunk().await.map_err(broken)? {
             let Some(s) = staged.as_mut() else { continue };
-            if usize::try_from(s.size()).unwrap_or(usize::MAX) + c.len() > MAX_PROOF {
+            if usize::try_from(s.size()).unwrap_or(usize::MAX) + c.len() > limits.max_file {
                 staged = None;
                 continue;
             }
@@ -80,7 +85,7 @@ pub async fn read(req: Request, st: &Shared) -> Result<PublicUpload> {
         let Some(mut s) = staged else {
             refused.push(format!(
                 "“{fname}”超过 {} MB，未上传",
-                MAX_PROOF / (1024 * 1024)
+                limits.max_file / (1024 * 1024)
             ));
             continue;
         };
