@@ -65,6 +65,11 @@ pub fn from_ms(ms: i64) -> OffsetDateTime {
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
+/// The Beijing date at `ms`.
+pub fn beijing_date(ms: i64) -> time::Date {
+    from_ms(ms).to_offset(CST).date()
+}
+
 /// `20261126-203506` in Beijing time: for file and folder names.
 pub fn file_stamp(ms: i64) -> String {
     show(ms).replace(['-', ':'], "").replace(' ', "-")

@@ -113,6 +113,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
     }
     let site = cfg.site.name.clone();
     let gk_hash = password::hash(crate::disclosure::demo::DEMO_PASSWORD)?;
+    let mb_hash = password::hash(crate::mailbox::demo::DEMO_PASSWORD)?;
     store.write_blocking(|txn| {
         for (code, name, kind, parent) in UNITS {
             let unit = Unit {
@@ -155,6 +156,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         crate::intranet::demo::fill(txn, store.blobs(), now)?;
         crate::intranet::meetings::demo::fill(txn, now)?;
         crate::disclosure::demo::fill(txn, store.blobs(), &gk_hash, now)?;
+        crate::mailbox::demo::fill(txn, &mb_hash, now)?;
         audit::append(
             txn,
             Event {

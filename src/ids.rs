@@ -40,6 +40,10 @@ pub fn fill_random(buf: &mut [u8]) {
     getrandom::fill(buf).expect("operating system random number generator failed");
 }
 
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
 pub fn sha256_hex(data: &[u8]) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(data))
 }

@@ -16,6 +16,7 @@ pub mod flow;
 pub mod http;
 pub mod ids;
 pub mod intranet;
+pub mod mailbox;
 pub mod notify;
 pub mod ops;
 pub mod portal;
@@ -182,6 +183,7 @@ impl App {
                     .with(portal::Portal::default())
                     .with(intranet::files::Transfers::default())
                     .with(disclosure::requests::guard::DisclosureGuard::default())
+                    .with(mailbox::pow::MailboxGuard::default())
                     .with(disclosure::catalog::query::RowCache::default())
                     .with(registry);
                 match intranet_listener {

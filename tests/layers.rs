@@ -34,6 +34,7 @@ const LAYERS: &[(Layer, &[&str])] = &[
             "portal",
             "publishing",
             "disclosure",
+            "mailbox",
             "intranet",
             "ops",
             "admin",

@@ -375,6 +375,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     // 政务公开 · 依申请公开、公开指南
     ("gk_request_new", "收到政府信息公开申请"),
     ("gk_request_step", "办理政府信息公开申请"),
+    ("mb_letter_new", "区长信箱收到信件"),
+    ("mb_letter_step", "办理区长信箱信件"),
+    ("mb_settings", "修改区长信箱设置"),
     ("gk_guide_save", "更新公开指南"),
     // 政务公开 · 年度报告
     ("gk_report_save", "保存年度报告"),

@@ -54,6 +54,9 @@ pub fn spawn(st: Shared, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHa
                 if let Err(e) = crate::disclosure::requests::act::close_abandoned(&st).await {
                     tracing::warn!("disclosure request sweep failed: {e}");
                 }
+                if let Err(e) = crate::mailbox::act::sweep(&st).await {
+                    tracing::warn!("mailbox sweep failed: {e}");
+                }
             }
             if let Err(e) = crate::publishing::review::due::publish_due(&st).await {
                 tracing::error!("scheduled publishing failed: {e}");

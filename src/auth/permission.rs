@@ -43,6 +43,12 @@ pub enum Action {
     /// Lead and supervise disclosure across the district as its competent department (the
     /// government office): the same roles granted at the office (object: the office's path).
     SuperviseDisclosure,
+    /// Answer the letters of the 区长信箱 assigned to a unit (审核人, 发布人 or 单位管理员 of
+    /// that unit). Which step is whose is the letter flow's question (`mailbox::flow`).
+    AnswerLetters,
+    /// Run the 区长信箱: accept, assign, review and publish letters (the same roles granted
+    /// at the government office; object: the office's path).
+    TriageLetters,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -86,7 +92,10 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         }
         Action::ManageChecks => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
         Action::UseIntranet => true,
-        Action::HandleDisclosure | Action::SuperviseDisclosure => {
+        Action::HandleDisclosure
+        | Action::SuperviseDisclosure
+        | Action::AnswerLetters
+        | Action::TriageLetters => {
             scoped(Role::Reviewer) || scoped(Role::Publisher) || scoped(Role::UnitAdmin)
         }
     }

@@ -105,8 +105,15 @@ pub const GK_REPORTS: TableDefinition<&str, &[u8]> = TableDefinition::new("gk_re
 /// after a withdrawal (`publishing::catalog`). Serials per unit and year are META counters.
 pub const GK_INDEX_NOS: TableDefinition<&str, u64> = TableDefinition::new("gk_index_nos");
 
+/// 区长信箱 (`mailbox/`): letter id → `mailbox::model::Letter` (JSON).
+pub const MB_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("mb_letters");
+/// 查询码 (normalized) → letter id.
+pub const MB_TRACKING: TableDefinition<&str, u64> = TableDefinition::new("mb_tracking");
+/// "settings" → `mailbox::settings::Settings` (JSON): what the mailbox office configures.
+pub const MB_CONFIG: TableDefinition<&str, &[u8]> = TableDefinition::new("mb_config");
+
 /// Tables keyed by string with byte values.
-pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 16] = [
+pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 17] = [
     META,
     UNITS,
     SESSIONS,
@@ -123,9 +130,10 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 16] = [
     GK_GUIDES,
     GK_CODES,
     GK_REPORTS,
+    MB_CONFIG,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 10] = [
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 11] = [
     USERS,
     AUDIT,
     CHANNELS,
@@ -136,6 +144,7 @@ pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 10] = [
     OA_FILES,
     OA_SENDS,
     GK_REQUESTS,
+    MB_LETTERS,
 ];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
@@ -162,7 +171,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 15] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 16] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -178,4 +187,5 @@ pub const STR_U64: [TableDefinition<&str, u64>; 15] = [
     OA_FILE_OWNERS,
     GK_TRACKING,
     GK_INDEX_NOS,
+    MB_TRACKING,
 ];

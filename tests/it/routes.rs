@@ -45,6 +45,7 @@ const TO_U: &str = "308 /u/no-such-site/";
 const GK_U: &str = "303 /u/no-such-site/gk/";
 const GK_REQ: &str = "303 /admin/gk/requests/{id}";
 const LOOKUP: &str = "303 /gk/lookup";
+const MB_LOOKUP: &str = "303 /mailbox/lookup";
 
 const TABLE: &[(&str, &str, [&str; 8])] = &[
     //                                         anon   report reviewr publish unitadm sysadm  secadm auditor
@@ -729,6 +730,76 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/gk/supervise",
         [LOGIN, NO, NO, NO, NO, NO, NO, NO],
     ),
+    // ── 区长信箱 (tests/it/mailbox.rs walks them with real letters): the public pages for
+    // everyone; an empty lookup comes back with its errors; rating needs an open lookup.
+    ("GET", "/mailbox/", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    ("GET", "/mailbox/lookup", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "POST",
+        "/mailbox/lookup",
+        [BAD, BAD, BAD, BAD, BAD, BAD, BAD, BAD],
+    ),
+    (
+        "POST",
+        "/mailbox/lookup/close",
+        [
+            MB_LOOKUP, MB_LOOKUP, MB_LOOKUP, MB_LOOKUP, MB_LOOKUP, MB_LOOKUP, MB_LOOKUP, MB_LOOKUP,
+        ],
+    ),
+    (
+        "POST",
+        "/mailbox/lookup/rate",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/mailbox/letters", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    (
+        "GET",
+        "/mailbox/letters/{id}",
+        [NONE, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    ("GET", "/mailbox/stats", [OK, OK, OK, OK, OK, OK, OK, OK]),
+    // The inbox: whoever answers letters somewhere (审核人, 发布人, 单位管理员); the office's
+    // pages need the government office, which the test district has not.
+    (
+        "GET",
+        "/admin/mailbox/",
+        [LOGIN, NO, OK, OK, OK, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/mailbox/stats",
+        [LOGIN, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/mailbox/stats.xlsx",
+        [LOGIN, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/mailbox/settings",
+        [LOGIN, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "POST",
+        "/admin/mailbox/settings",
+        [LOGIN, NO, NO, NO, NO, NO, NO, NO],
+    ),
+    (
+        "GET",
+        "/admin/mailbox/{id}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "GET",
+        "/admin/mailbox/{id}/files/{n}",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
+    (
+        "POST",
+        "/admin/mailbox/{id}/act",
+        [LOGIN, "400", "400", "400", "400", "400", "400", "400"],
+    ),
     ("GET", "/admin/work", [LOGIN, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/healthz", [OK, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/readyz", [OK, OK, OK, OK, OK, OK, OK, OK]),
@@ -1014,6 +1085,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "POST",
         "/admin/gk/requests/{id}/reply",
         [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ), // The letter form posted without its files (not multipart): refused with a message.
+    (
+        "POST",
+        "/mailbox/",
+        ["400", "400", "400", "400", "400", "400", "400", "400"],
     ),
 ];
 

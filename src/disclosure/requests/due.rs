@@ -124,7 +124,5 @@ pub fn due_within(r: &DisclosureRequest, cal: &WorkCalendar, today: Date, n: u32
 
 /// Today in Beijing.
 pub fn today(now_ms: i64) -> Date {
-    crate::clock::from_ms(now_ms)
-        .to_offset(crate::clock::CST)
-        .date()
+    crate::clock::beijing_date(now_ms)
 }
