@@ -121,7 +121,8 @@ pub fn apply<'i>(
 fn clock_after(now: ClockState, effect: ClockEffect) -> Option<ClockState> {
     match (effect, now) {
         (ClockEffect::None, s) => Some(s),
-        (ClockEffect::Start, ClockState::Idle) => Some(ClockState::Running),
+        // A new count once the last one ended (a letter sent back and assigned again).
+        (ClockEffect::Start, ClockState::Idle | ClockState::Stopped) => Some(ClockState::Running),
         (ClockEffect::Pause, ClockState::Running) => Some(ClockState::Paused),
         (ClockEffect::Resume, ClockState::Paused) => Some(ClockState::Running),
         (ClockEffect::Stop, ClockState::Running | ClockState::Paused) => Some(ClockState::Stopped),

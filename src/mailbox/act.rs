@@ -123,12 +123,21 @@ pub enum Pick {
     Fixed(&'static str),
     /// `submit_answer` when the office reviews this unit's answers, else `answer`.
     Answer,
+    /// `reassign` while the letter is being handled, else `assign`.
+    Assign,
 }
 
 impl Pick {
     fn resolve(&self, l: &Letter, units: &Units, s: &Settings) -> &'static str {
         match self {
             Pick::Fixed(t) => t,
+            Pick::Assign => {
+                if l.flow.state == super::flow::state::HANDLING {
+                    action::REASSIGN
+                } else {
+                    action::ASSIGN
+                }
+            }
             Pick::Answer => {
                 if needs_review(l, units, s) {
                     action::SUBMIT_ANSWER

@@ -3,7 +3,8 @@
 //! | from | transition | to | who |
 //! |---|---|---|---|
 //! | `received` 待受理, `returned` 已退回 | `accept` 受理（本办答复） | `handling` 办理中 | the office |
-//! | `received`, `returned`, `handling` | `assign` 转办 | `handling` | the office |
+//! | `received`, `returned` | `assign` 转办 | `handling` | the office |
+//! | `handling` | `reassign` 改派 | `handling` | the office |
 //! | `received`, `returned` | `not_accept` 不予受理 (reason) | `not_accepted` | the office |
 //! | `received`, `returned` | `merge` 合并 (reason) | `merged` 已合并 | the office |
 //! | `handling` | `send_back` 退回 (reason) | `returned` | the answering unit |
@@ -42,6 +43,7 @@ pub mod state {
 pub mod action {
     pub const ACCEPT: &str = "accept";
     pub const ASSIGN: &str = "assign";
+    pub const REASSIGN: &str = "reassign";
     pub const NOT_ACCEPT: &str = "not_accept";
     pub const MERGE: &str = "merge";
     pub const SEND_BACK: &str = "send_back";
@@ -87,15 +89,11 @@ static DEF: LazyLock<Definition> = LazyLock::new(|| {
                 .clock(ClockEffect::Start),
         )
         .transition(
-            Transition::new(
-                a::ASSIGN,
-                "转办",
-                &[s::RECEIVED, s::RETURNED, s::HANDLING],
-                s::HANDLING,
-            )
-            .who(OFFICE)
-            .clock(ClockEffect::Start),
+            Transition::new(a::ASSIGN, "转办", &sorting, s::HANDLING)
+                .who(OFFICE)
+                .clock(ClockEffect::Start),
         )
+        .transition(Transition::new(a::REASSIGN, "改派", &[s::HANDLING], s::HANDLING).who(OFFICE))
         .transition(
             Transition::new(a::NOT_ACCEPT, "不予受理", &sorting, s::NOT_ACCEPTED)
                 .who(OFFICE)
@@ -128,7 +126,8 @@ static DEF: LazyLock<Definition> = LazyLock::new(|| {
         .transition(
             Transition::new(a::REJECT, "退回修改答复", &[s::REVIEWING], s::HANDLING)
                 .who(OFFICE)
-                .reason(),
+                .reason()
+                .clock(ClockEffect::Start),
         )
         .transition(
             Transition::new(a::RATE, "写信人评价", &[s::ANSWERED], s::CLOSED).who(&[Who::System]),

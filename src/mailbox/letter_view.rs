@@ -235,7 +235,7 @@ fn forms(
                 button type="submit" { "受理并由本办答复" }
             }
         }
-        @if has(action::ASSIGN) {
+        @if has(action::ASSIGN) || has(action::REASSIGN) {
             form.step method="post" action=(act) novalidate {
                 h3 { @if l.assignment.is_some() { "改派承办单位" } @else { "转办" } }
                 (csrf(token)) input type="hidden" name="action" value=(action::ASSIGN);

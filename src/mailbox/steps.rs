@@ -68,7 +68,7 @@ pub async fn post_act(
                 }
             );
             (
-                Pick::Fixed(action::ASSIGN),
+                Pick::Assign,
                 comment,
                 Box::new(move |l, env| {
                     let unit: UnitCode = code.ok_or(Error::BadRequest("请选择承办单位".into()))?;

@@ -38,6 +38,7 @@ mod intranet_shares;
 mod item_form_files;
 mod kept;
 mod login_guard;
+mod mailbox;
 mod notify;
 mod plug_in;
 mod portal;
