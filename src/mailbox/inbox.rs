@@ -139,7 +139,7 @@ pub async fn page_inbox(
         @if rows.is_empty() {
             p { "没有信件。" }
         } @else {
-            table.data {
+            (super::page::scroll("信件列表", html! { table.data {
                 thead { tr {
                     th scope="col" { "编号" } th scope="col" { "标题" } th scope="col" { "类型" }
                     th scope="col" { "写信人" } th scope="col" { "来信时间" } th scope="col" { "承办单位" }
@@ -165,7 +165,7 @@ pub async fn page_inbox(
                         }
                     }
                 }
-            }
+            } }))
         }
     };
     Ok(page(shell::render(&st, &s, "区长信箱", body)))

@@ -169,7 +169,7 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<M
         (forms(&l, &units, &settings, &steps, office, &s.csrf, fs))
         section aria-labelledby="h-history" {
             h2 #h-history { "办理记录" }
-            table.data {
+            (super::page::scroll("办理记录", html! { table.data {
                 thead { tr { th scope="col" { "时间" } th scope="col" { "操作" } th scope="col" { "办理人" } th scope="col" { "说明" } } }
                 tbody {
                     tr { td { (crate::clock::show(l.submitted_ms)) } td { "来信" } td { "写信人" } td {} }
@@ -177,7 +177,7 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<M
                         tr { td { (crate::clock::show(h.at_ms)) } td { (def.transition_label(&h.transition)) } td { (h.by_name) } td { (h.comment) } }
                     }
                 }
-            }
+            } }))
         }
     };
     Ok(shell::render(st, s, &format!("信件 {}", l.number), body))

@@ -103,3 +103,10 @@ pub fn render(
     };
     public_page(&st.site(), &m, body)
 }
+
+/// A wide table in a region of its own that scrolls sideways on a phone (the page never does).
+pub fn scroll(label: &str, inner: Markup) -> Markup {
+    html! {
+        div.table-scroll role="region" aria-label=(label) tabindex="0" { (inner) }
+    }
+}

@@ -140,7 +140,7 @@ pub async fn page_letters(
         @if rows.is_empty() {
             p { "没有符合条件的信件。" }
         } @else {
-            table.data.mb-letters {
+            (super::page::scroll("信件选登列表", html! { table.data.mb-letters {
                 thead { tr { th scope="col" { "标题" } th scope="col" { "类型" } th scope="col" { "来信日期" } th scope="col" { "答复单位" } th scope="col" { "答复日期" } } }
                 tbody {
                     @for l in rows.iter().skip((cur - 1) * PAGE).take(PAGE) {
@@ -154,7 +154,7 @@ pub async fn page_letters(
                         }
                     }
                 }
-            }
+            } }))
             @if pages > 1 {
                 nav.pager aria-label="翻页" {
                     @if cur > 1 { a href=(link(cur - 1)) rel="prev" { "上一页" } " " }

@@ -141,14 +141,17 @@ fn row_cells(label: &str, r: &Row) -> Markup {
 }
 
 fn table(id: &str, caption: &str, first: &str, rows: &[(String, &Row)], total: &Row) -> Markup {
-    html! {
-        table.data id=(id) {
-            caption { (caption) }
-            thead { tr { th scope="col" { (first) } @for h in &HEADERS[1..] { th scope="col" { (h) } } } }
-            tbody { @for (label, r) in rows { (row_cells(label, r)) } }
-            tfoot { (row_cells("合计", total)) }
-        }
-    }
+    super::page::scroll(
+        caption,
+        html! {
+            table.data id=(id) {
+                caption { (caption) }
+                thead { tr { th scope="col" { (first) } @for h in &HEADERS[1..] { th scope="col" { (h) } } } }
+                tbody { @for (label, r) in rows { (row_cells(label, r)) } }
+                tfoot { (row_cells("合计", total)) }
+            }
+        },
+    )
 }
 
 pub fn tables(f: &Figures) -> Markup {
@@ -266,7 +269,7 @@ pub async fn page_staff(
         section aria-labelledby="h-late" {
             h2 #h-late { "超期未答复的信件" }
             @if late.is_empty() { p { "没有超期未答复的信件。" } } @else {
-                table.data {
+                (super::page::scroll("超期未答复的信件", html! { table.data {
                     thead { tr { th scope="col" { "编号" } th scope="col" { "标题" } th scope="col" { "承办单位" } th scope="col" { "答复期限" } th scope="col" { "受理天数" } } }
                     tbody {
                         @for l in &late {
@@ -279,7 +282,7 @@ pub async fn page_staff(
                             }
                         }
                     }
-                }
+                } }))
             }
         }
     };
