@@ -239,6 +239,12 @@ async fn figures_of(st: &Shared, units: &Units, asked: &Asked) -> Result<Figures
                 .into_iter()
                 .filter(|d| keep.contains(&d.unit))
                 .collect();
+            let letters = crate::mailbox::store::all(txn)?;
+            f.mailbox = crate::mailbox::stats::compute(&letters, year, &cal, &all)
+                .units
+                .into_iter()
+                .filter(|(_, c, _)| keep.contains(c))
+                .collect();
             Ok(f)
         })
         .await

@@ -417,5 +417,36 @@ pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()>
     for l in &made {
         store::put(txn, l)?;
     }
+    entrance(txn)
+}
+
+/// 区长信箱 in the main portal's navigation (the inspection's 互动回应 channel), linking to
+/// `/mailbox/`.
+fn entrance(txn: &WriteTransaction) -> Result<()> {
+    use crate::portal::model::{Channel, ChannelKind, Slug};
+    let gov = code("gov")?;
+    if crate::portal::store::get_site_w(txn, &gov)?.is_none() {
+        return Ok(());
+    }
+    let ch = Channel {
+        id: 0,
+        site: gov,
+        slug: Slug::parse("mailbox").map_err(|e| Error::Internal(e.into()))?,
+        name: "区长信箱".into(),
+        kind: ChannelKind::Link,
+        parent: None,
+        order: 85,
+        description: "写信、查询答复与信件公开".into(),
+        link: "/mailbox/".into(),
+        page_html: String::new(),
+        on_home: false,
+        in_nav: true,
+        review_levels: 2,
+        archived: false,
+        update: None,
+        home_order: 0,
+        home_items: 8,
+    };
+    crate::portal::store::create_channel(txn, ch)?.map_err(|e| Error::Internal(e.message))?;
     Ok(())
 }

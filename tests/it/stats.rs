@@ -184,7 +184,8 @@ async fn published_items_per_unit_and_month_on_the_page_and_in_both_downloads() 
             "审核用时",
             "当前待办",
             "内网办公",
-            "政务公开"
+            "政务公开",
+            "区长信箱"
         ]
     );
     let months = sheet(&mut wb, "各单位各月发布");

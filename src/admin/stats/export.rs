@@ -13,6 +13,16 @@ pub const TURNAROUND_SHEET: &str = "审核用时";
 pub const WAITING_SHEET: &str = "当前待办";
 pub const OFFICE_SHEET: &str = "内网办公";
 pub const DISCLOSURE_SHEET: &str = "政务公开";
+pub const MAILBOX_SHEET: &str = "区长信箱";
+pub const MAILBOX_HEADERS: [&str; 7] = [
+    "单位",
+    "单位代码",
+    "受理",
+    "已答复",
+    "按时答复",
+    "平均用时（工作日）",
+    "满意率（%）",
+];
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -207,6 +217,22 @@ fn build(f: &Figures) -> Result<Vec<u8>, XlsxError> {
         }
         ws.write_string(row(i + 1), 5, d.report)?;
         ws.write_string(row(i + 1), 6, d.unit.as_str())?;
+    }
+
+    let ws = wb.add_worksheet();
+    ws.set_name(MAILBOX_SHEET)?;
+    header_row(ws, &MAILBOX_HEADERS, &bold)?;
+    for (i, (name, code, r)) in f.mailbox.iter().enumerate() {
+        ws.write_string(row(i + 1), 0, name)?;
+        ws.write_string(row(i + 1), 1, code.as_str())?;
+        for (c, n) in [r.accepted, r.answered, r.on_time].iter().enumerate() {
+            ws.write_number(row(i + 1), col(c + 2), *n)?;
+        }
+        for (c, v) in [r.average_days(), r.satisfied_percent()].iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(row(i + 1), col(c + 5), *v, &one_decimal)?;
+            }
+        }
     }
     wb.save_to_buffer()
 }

@@ -104,6 +104,9 @@ pub struct Figures {
     /// 政务公开: requests and the annual report of each obligated unit in scope
     /// (`disclosure::report::stats`), filled by the caller.
     pub disclosure: Vec<crate::disclosure::report::stats::UnitFigures>,
+    /// 区长信箱: letters of the year accepted and answered by each unit in scope
+    /// (`mailbox::stats`), filled by the caller.
+    pub mailbox: Vec<(String, UnitCode, crate::mailbox::stats::Row)>,
 }
 
 impl Figures {
@@ -361,6 +364,7 @@ impl<'a> Tally<'a> {
             units: self.rows,
             channels,
             disclosure: Vec::new(),
+            mailbox: Vec::new(),
         }
     }
 }

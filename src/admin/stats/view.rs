@@ -156,6 +156,29 @@ pub(super) fn tables(f: &Figures) -> Markup {
         }
         (office_table(f))
         (disclosure_table(f))
+        (mailbox_table(f))
+    }
+}
+
+/// 区长信箱: letters accepted, answered, answered on time, average working days and
+/// satisfaction per answering unit.
+fn mailbox_table(f: &Figures) -> Markup {
+    let one = |v: Option<f64>| v.map_or_else(|| "—".to_owned(), |x| format!("{x:.1}"));
+    html! {
+        table.data #stats-mailbox {
+            caption { (f.year) "年区长信箱：各承办单位办理情况" }
+            thead { tr {
+                th scope="col" { "单位" } th scope="col" { "受理" } th scope="col" { "已答复" }
+                th scope="col" { "按时答复" } th scope="col" { "平均用时（工作日）" } th scope="col" { "满意率（%）" }
+            } }
+            tbody {
+                @for (name, _, r) in &f.mailbox {
+                    tr { th scope="row" { (name) } td { (r.accepted) } td { (r.answered) } td { (r.on_time) } td { (one(r.average_days())) } td { (one(r.satisfied_percent())) } }
+                }
+                @if f.mailbox.is_empty() { tr { td colspan="6" { "范围内没有承办区长信箱来信的单位。" } } }
+            }
+        }
+        p.hint { "按来信日期计入年度；受理后由信箱办公室直接答复的计入办公室。" }
     }
 }
 
