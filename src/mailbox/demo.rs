@@ -20,6 +20,18 @@ use crate::flow::{Actor, Instance};
 /// The query password of every demo letter.
 pub const DEMO_PASSWORD: &str = "DEMO2026XX";
 
+/// The demo district's names of the units letters go to.
+fn unit_name(code: &str) -> &'static str {
+    match code {
+        "commerce" => "区商务局",
+        "edu" => "区文教体局",
+        "civil" => "区民政局",
+        "sd-east" => "东山街道办事处",
+        "sd-west" => "西湖街道办事处",
+        _ => "区人民政府办公室",
+    }
+}
+
 fn code(s: &str) -> Result<UnitCode> {
     UnitCode::parse(s).map_err(|e| Error::Internal(e.into()))
 }
@@ -337,7 +349,7 @@ pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()>
                         note: text.into(),
                         by: "冯审核".into(),
                     });
-                    comment = format!("转{unit}办理");
+                    comment = format!("转{}办理", unit_name(unit));
                     office.clone()
                 }
                 action::ACCEPT => {

@@ -114,11 +114,9 @@ pub async fn page_inbox(
             p.notice.error role="alert" { "有 " (alarms) " 封信件受理超过 " (settings.alarm_days) " 天仍未答复，请立即督办。" }
         }
         nav.tabs aria-label="信件分类" {
-            ul {
-                @for (t, label) in TABS {
-                    @let n = mine.iter().filter(|l| in_tab(t, l)).count();
-                    li { a href=(format!("/admin/mailbox/?tab={t}")) aria-current=[(t == tab).then_some("page")] { (label) " (" (n) ")" } }
-                }
+            @for (t, label) in TABS {
+                @let n = mine.iter().filter(|l| in_tab(t, l)).count();
+                a href=(format!("/admin/mailbox/?tab={t}")) aria-current=[(t == tab).then_some("page")] { (label) " (" (n) ")" }
             }
         }
         form.filters method="get" action="/admin/mailbox/" {
