@@ -276,7 +276,8 @@ async fn remind(
             continue;
         };
         let url = format!("/admin/mailbox/{}", l.id);
-        if let Some(d) = due::due(l, cal) {
+        // The unit is reminded while the answer is its to write (not while the office reviews).
+        if let Some(d) = due::due(l, cal).filter(|_| l.flow.state == state::HANDLING) {
             let key = if due::overdue(l, cal, today) {
                 format!("overdue:{d}")
             } else if due::due_soon(l, cal, today) {

@@ -105,8 +105,8 @@ fn stories() -> Vec<Story> {
             title: "建议在商业街增设共享单车停放点",
             content: "东山商业街周末人流量大，共享单车乱停乱放堵塞人行道，建议在街口增设规范的停放点并安排专人管理。",
             agreed: true,
-            ago: 4,
-            steps: vec![(action::ASSIGN, 3, "commerce", "")],
+            ago: 1,
+            steps: vec![(action::ASSIGN, 0, "commerce", "")],
         },
         Story {
             name: "赵敏",
