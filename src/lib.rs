@@ -184,6 +184,7 @@ impl App {
                     .with(intranet::files::Transfers::default())
                     .with(disclosure::requests::guard::DisclosureGuard::default())
                     .with(mailbox::pow::MailboxGuard::default())
+                    .with(mailbox::stats::Cache::default())
                     .with(disclosure::catalog::query::RowCache::default())
                     .with(registry);
                 match intranet_listener {

@@ -68,6 +68,9 @@ enum Cmd {
         /// Generated items to add across the demo's list channels (e.g. 100000 for benchmarks).
         #[arg(long, default_value_t = 0)]
         articles: usize,
+        /// Generated letters to add to the 区长信箱 (e.g. 20000 for benchmarks).
+        #[arg(long, default_value_t = 0)]
+        letters: usize,
     },
     /// Rebuild the search index from the store (the server must be stopped).
     Reindex,
@@ -274,7 +277,7 @@ fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Cmd::Backup { out }) => backup(&cfg, clock, &out),
-        Some(Cmd::Demo { articles }) => {
+        Some(Cmd::Demo { articles, letters }) => {
             let store = open_store(&cfg, clock)?;
             let now = gongkai::clock::to_ms(clock.now());
             if let Some(accounts) =
@@ -290,6 +293,16 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| e.to_string())?;
                 println!(
                     "已生成 {} 条演示信息，用时 {:.1} 秒",
+                    added,
+                    t0.elapsed().as_secs_f64()
+                );
+            }
+            if letters > 0 {
+                let t0 = std::time::Instant::now();
+                let added = gongkai::mailbox::demo::bulk(&store, letters, now)
+                    .map_err(|e| e.to_string())?;
+                println!(
+                    "已生成 {} 封演示信件，用时 {:.1} 秒",
                     added,
                     t0.elapsed().as_secs_f64()
                 );

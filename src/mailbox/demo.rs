@@ -13,7 +13,7 @@ use super::flow::{self as mflow, action};
 use super::model::*;
 use super::store;
 use crate::auth::model::{Role, UnitCode};
-use crate::calendar::{Clock, WorkCalendar};
+use crate::calendar::Clock;
 use crate::error::{Error, Result};
 use crate::flow::{Actor, Instance};
 
@@ -52,6 +52,7 @@ fn actor(name: &str, unit: &str, office: bool) -> Result<Actor> {
     })
 }
 
+#[derive(Clone)]
 struct Story {
     name: &'static str,
     phone: &'static str,
@@ -63,6 +64,18 @@ struct Story {
     ago: i64,
     /// (transition, days before today, unit code for 转办 / answering, text)
     steps: Vec<(&'static str, i64, &'static str, &'static str)>,
+}
+
+impl Story {
+    /// The same story `days` earlier.
+    fn clone_shifted(&self, days: i64) -> Story {
+        let mut s = self.clone();
+        s.ago += days;
+        for st in &mut s.steps {
+            st.1 += days;
+        }
+        s
+    }
 }
 
 fn stories() -> Vec<Story> {
@@ -275,12 +288,59 @@ fn stories() -> Vec<Story> {
 }
 
 pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()> {
-    let cal = WorkCalendar::builtin();
+    let made = letters(txn, stories(), password_hash, now, |i| {
+        format!("XXDEMO{:06}", i + 1)
+    })?;
+    for l in &made {
+        store::put(txn, l)?;
+    }
+    entrance(txn)
+}
+
+/// `n` more letters for load tests: the stories again and again, spread over three years
+/// (`gongkai demo --letters N`). Their query password is `DEMO_PASSWORD`.
+pub fn bulk(store_: &crate::store::Store, n: usize, now: i64) -> Result<usize> {
+    let hash = crate::auth::password::hash(DEMO_PASSWORD)?;
+    let mut done = 0usize;
+    while done < n {
+        let batch = (n - done).min(2_000);
+        let start = done;
+        let hash = hash.clone();
+        store_.write_blocking(move |txn| {
+            let mut batch_stories = Vec::with_capacity(batch);
+            let base = stories();
+            for k in 0..batch {
+                let mut s = base[(start + k) % base.len()]
+                    .clone_shifted(i64::try_from((start + k) % 1000).unwrap_or(0) + 1);
+                // Merges need their partner in the same batch; keep the bulk simple.
+                s.steps.retain(|(t, ..)| *t != action::MERGE);
+                batch_stories.push(s);
+            }
+            let made = letters(txn, batch_stories, &hash, now, |i| {
+                format!("XXBULK{:08}", start + i + 1)
+            })?;
+            for l in &made {
+                store::put(txn, l)?;
+            }
+            Ok(())
+        })?;
+        done += batch;
+    }
+    Ok(done)
+}
+
+fn letters(
+    txn: &WriteTransaction,
+    stories: Vec<Story>,
+    password_hash: &str,
+    now: i64,
+    tracking: impl Fn(usize) -> String,
+) -> Result<Vec<Letter>> {
     let today = crate::clock::beijing_date(now);
     let def = mflow::definition();
     let office = actor("冯审核", "office", true)?;
     let mut made: Vec<Letter> = Vec::new();
-    for (i, s) in stories().into_iter().enumerate() {
+    for (i, s) in stories.into_iter().enumerate() {
         let id = crate::store::next_id(txn, store::COUNTER)?;
         let submitted_ms = now - s.ago * 86_400_000 - 3_600_000;
         let year = crate::clock::beijing_date(submitted_ms).year();
@@ -288,7 +348,7 @@ pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()>
         let mut l = Letter {
             id,
             number: format!("{year}-{serial:05}"),
-            tracking_code: format!("XXDEMO{:06}", i + 1),
+            tracking_code: tracking(i),
             password_hash: password_hash.to_owned(),
             writer: Writer {
                 name: s.name.into(),
@@ -316,7 +376,7 @@ pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()>
             reminded: Vec::new(),
         };
         // The first letter repeats the merged one's question; the second repeats the third.
-        if i == 1 {
+        if i == 1 && made.len() == 1 {
             l.similar = vec![id + 1];
         }
         for (t, ago, unit, text) in s.steps {
@@ -423,13 +483,9 @@ pub fn fill(txn: &WriteTransaction, password_hash: &str, now: i64) -> Result<()>
             crate::flow::apply(def, &mut l.flow, t, &who, &comment, at)
                 .map_err(|e| Error::Internal(format!("demo letter {}: {e}", i + 1)))?;
         }
-        let _ = &cal;
         made.push(l);
     }
-    for l in &made {
-        store::put(txn, l)?;
-    }
-    entrance(txn)
+    Ok(made)
 }
 
 /// 区长信箱 in the main portal's navigation (the inspection's 互动回应 channel), linking to

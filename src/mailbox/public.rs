@@ -8,9 +8,9 @@ use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
-use super::model::{Letter, Subject, mask_name};
+use super::model::Subject;
 use super::page::{self, Column};
-use super::store;
+use super::store::{self, PublicRow};
 use crate::calendar::format_date_zh;
 use crate::error::{Error, Result};
 use crate::http::Shared;
@@ -35,15 +35,9 @@ pub struct LettersQuery {
 }
 
 /// Published letters, newest publication first.
-pub async fn published(st: &Shared) -> Result<Vec<Letter>> {
-    let mut v: Vec<Letter> = st
-        .store
-        .read(store::all)
-        .await?
-        .into_iter()
-        .filter(|l| l.publication.is_some() && l.publish_agreed)
-        .collect();
-    v.sort_by_key(|l| std::cmp::Reverse((l.publication.as_ref().map(|p| p.on), l.id)));
+pub async fn published(st: &Shared) -> Result<Vec<PublicRow>> {
+    let mut v = st.store.read(store::published).await?;
+    v.sort_by_key(|l| std::cmp::Reverse((l.published_on, l.id)));
     Ok(v)
 }
 
@@ -58,32 +52,25 @@ pub async fn page_letters(
     let subject = Subject::parse(&q.subject);
     let year: Option<i32> = q.year.trim().parse().ok();
     let needle = q.q.trim();
-    let mut years: Vec<i32> = all
-        .iter()
-        .filter_map(|l| l.publication.as_ref().map(|p| p.on.year()))
-        .collect();
+    let mut years: Vec<i32> = all.iter().map(|l| l.published_on.year()).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     let mut unit_codes: Vec<String> = all
         .iter()
-        .filter_map(|l| l.answer.as_ref().map(|a| a.unit.to_string()))
+        .filter_map(|l| l.unit.as_ref().map(ToString::to_string))
         .collect();
     unit_codes.sort();
     unit_codes.dedup();
-    let rows: Vec<&Letter> = all
+    let rows: Vec<&PublicRow> = all
         .iter()
         .filter(|l| subject.is_none_or(|s| l.subject == s))
-        .filter(|l| {
-            q.unit.is_empty() || l.answer.as_ref().is_some_and(|a| a.unit.as_str() == q.unit)
-        })
-        .filter(|l| year.is_none_or(|y| l.publication.as_ref().is_some_and(|p| p.on.year() == y)))
+        .filter(|l| q.unit.is_empty() || l.unit.as_ref().is_some_and(|u| u.as_str() == q.unit))
+        .filter(|l| year.is_none_or(|y| l.published_on.year() == y))
         .filter(|l| {
             needle.is_empty()
-                || l.publication.as_ref().is_some_and(|p| {
-                    p.title.contains(needle)
-                        || p.content.contains(needle)
-                        || p.answer.contains(needle)
-                })
+                || l.title.contains(needle)
+                || l.content.contains(needle)
+                || l.answer.contains(needle)
         })
         .collect();
     let pages = rows.len().div_ceil(PAGE).max(1);
@@ -144,13 +131,12 @@ pub async fn page_letters(
                 thead { tr { th scope="col" { "标题" } th scope="col" { "类型" } th scope="col" { "来信日期" } th scope="col" { "答复单位" } th scope="col" { "答复日期" } } }
                 tbody {
                     @for l in rows.iter().skip((cur - 1) * PAGE).take(PAGE) {
-                        @let p = l.publication.as_ref();
                         tr {
-                            td { a href=(format!("/mailbox/letters/{}", l.id)) { (p.map_or("", |p| p.title.as_str())) } }
+                            td { a href=(format!("/mailbox/letters/{}", l.id)) { (l.title) } }
                             td { (l.subject.label()) }
                             td { (crate::portal::pages::date(l.submitted_ms)) }
-                            td { @if let Some(a) = &l.answer { (units.name(&a.unit)) } }
-                            td { @if let Some(d) = l.answered_on() { (crate::calendar::iso(d)) } }
+                            td { @if let Some(u) = &l.unit { (units.name(u)) } }
+                            td { @if let Some(d) = l.answered_on { (crate::calendar::iso(d)) } }
                         }
                     }
                 }
@@ -182,24 +168,20 @@ pub async fn page_letter(
 ) -> Result<Response> {
     let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
     let units = crate::disclosure::page::load_units(&st).await?;
-    let l = st
+    let p = st
         .store
-        .read(move |txn| store::get(txn, id))
+        .read(move |txn| store::published_one(txn, id))
         .await?
-        .filter(|l| l.publication.is_some() && l.publish_agreed)
         .ok_or(Error::NotFound)?;
-    let Some(p) = &l.publication else {
-        return Err(Error::NotFound);
-    };
     let body = html! {
         dl.kv.mb-meta {
-            dt { "信件编号" } dd { (l.number) }
-            dt { "信件类型" } dd { (l.subject.label()) }
-            dt { "写信人" } dd { (mask_name(&l.writer.name)) }
-            dt { "来信日期" } dd { (format_date_zh(crate::clock::beijing_date(l.submitted_ms))) }
-            @if let Some(a) = &l.answer { dt { "答复单位" } dd { (units.name(&a.unit)) } }
-            @if let Some(d) = l.answered_on() { dt { "答复日期" } dd { (format_date_zh(d)) } }
-            dt { "公开日期" } dd { (format_date_zh(p.on)) }
+            dt { "信件编号" } dd { (p.number) }
+            dt { "信件类型" } dd { (p.subject.label()) }
+            dt { "写信人" } dd { (p.writer) }
+            dt { "来信日期" } dd { (format_date_zh(crate::clock::beijing_date(p.submitted_ms))) }
+            @if let Some(u) = &p.unit { dt { "答复单位" } dd { (units.name(u)) } }
+            @if let Some(d) = p.answered_on { dt { "答复日期" } dd { (format_date_zh(d)) } }
+            dt { "公开日期" } dd { (format_date_zh(p.published_on)) }
         }
         section aria-labelledby="h-content" {
             h2 #h-content { "来信内容" }

@@ -215,13 +215,79 @@ async fn load(st: &Shared, year: Option<i32>) -> Result<(Figures, Vec<i32>, Vec<
     Ok((f, years, letters, units))
 }
 
+/// The public page's figures, kept between requests (an `AppState` part): computed again only
+/// when a letter, the calendar, the units or the day changed since.
+#[derive(Default)]
+pub struct Cache {
+    inner: std::sync::Mutex<Option<Cached>>,
+}
+
+struct Cached {
+    key: String,
+    asked: Option<i32>,
+    figures: std::sync::Arc<Figures>,
+    years: Vec<i32>,
+}
+
+impl crate::http::AppState {
+    pub fn mailbox_stats(&self) -> &Cache {
+        // Only a composition-root bug can leave it out, and every test would show it.
+        #[allow(clippy::expect_used)]
+        self.parts
+            .get::<Cache>()
+            .expect("the composition root registers the mailbox statistics cache")
+    }
+}
+
+/// What the figures depend on besides the asked year.
+async fn cache_key(st: &Shared) -> Result<String> {
+    let generation = st.store.read(store::generation).await?;
+    let units = crate::disclosure::page::load_units(st).await?;
+    let names: String = units
+        .units
+        .iter()
+        .map(|u| format!("{}={};", u.code, u.name))
+        .collect();
+    let fingerprint =
+        crate::ids::sha256_hex(format!("{}|{names}", st.calendar().to_text()).as_bytes());
+    Ok(format!(
+        "{generation}/{}/{fingerprint}",
+        crate::clock::beijing_date(st.now_ms())
+    ))
+}
+
+async fn public_figures(
+    st: &Shared,
+    year: Option<i32>,
+) -> Result<(std::sync::Arc<Figures>, Vec<i32>)> {
+    let key = cache_key(st).await?;
+    if let Ok(c) = st.mailbox_stats().inner.lock()
+        && let Some(c) = c.as_ref()
+        && c.key == key
+        && c.asked == year
+    {
+        return Ok((c.figures.clone(), c.years.clone()));
+    }
+    let (f, years, _, _) = load(st, year).await?;
+    let f = std::sync::Arc::new(f);
+    if let Ok(mut c) = st.mailbox_stats().inner.lock() {
+        *c = Some(Cached {
+            key,
+            asked: year,
+            figures: f.clone(),
+            years: years.clone(),
+        });
+    }
+    Ok((f, years))
+}
+
 /// GET /mailbox/stats
 pub async fn page_public(
     State(st): State<Shared>,
     ctx: Ctx,
     Query(q): Query<YearQuery>,
 ) -> Result<Response> {
-    let (f, years, _, _) = load(&st, q.year).await?;
+    let (f, years) = public_figures(&st, q.year).await?;
     let body = html! {
         (year_form("/mailbox/stats", f.year, &years))
         (tables(&f))

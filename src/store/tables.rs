@@ -109,6 +109,9 @@ pub const GK_INDEX_NOS: TableDefinition<&str, u64> = TableDefinition::new("gk_in
 pub const MB_LETTERS: TableDefinition<u64, &[u8]> = TableDefinition::new("mb_letters");
 /// 查询码 (normalized) → letter id.
 pub const MB_TRACKING: TableDefinition<&str, u64> = TableDefinition::new("mb_tracking");
+/// Published letter id → `mailbox::store::PublicRow` (JSON): what 信件选登 shows, kept with
+/// every letter write so the public list never reads the letters themselves.
+pub const MB_PUBLIC: TableDefinition<u64, &[u8]> = TableDefinition::new("mb_public");
 /// "settings" → `mailbox::settings::Settings` (JSON): what the mailbox office configures.
 pub const MB_CONFIG: TableDefinition<&str, &[u8]> = TableDefinition::new("mb_config");
 
@@ -133,7 +136,7 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 17] = [
     MB_CONFIG,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 11] = [
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 12] = [
     USERS,
     AUDIT,
     CHANNELS,
@@ -145,6 +148,7 @@ pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 11] = [
     OA_SENDS,
     GK_REQUESTS,
     MB_LETTERS,
+    MB_PUBLIC,
 ];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
