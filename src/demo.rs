@@ -155,6 +155,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         crate::intranet::demo::fill(txn, store.blobs(), now)?;
         crate::intranet::meetings::demo::fill(txn, now)?;
         crate::disclosure::demo::fill(txn, store.blobs(), &gk_hash, now)?;
+        crate::projects::demo::fill(txn, store.blobs(), now)?;
         audit::append(
             txn,
             Event {

@@ -19,6 +19,7 @@ pub mod intranet;
 pub mod notify;
 pub mod ops;
 pub mod portal;
+pub mod projects;
 pub mod publishing;
 pub mod search;
 pub mod staff;

@@ -376,6 +376,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("gk_request_new", "收到政府信息公开申请"),
     ("gk_request_step", "办理政府信息公开申请"),
     ("gk_guide_save", "更新公开指南"),
+    ("project_new", "新增民生实事项目"),
+    ("project_edit", "修改民生实事项目"),
+    ("project_update_new", "报送民生实事项目进展"),
+    ("project_update_step", "审核、发布或撤下民生实事项目进展"),
     // 政务公开 · 年度报告
     ("gk_report_save", "保存年度报告"),
     ("gk_report_adjust", "调整年度报告表三"),

@@ -3,7 +3,7 @@
 //! workbench, 我的工作 or the indexer.
 
 use crate::staff::registry::{NavEntry, Registry, Shows};
-use crate::{admin, disclosure, intranet, portal, publishing, search};
+use crate::{admin, disclosure, intranet, portal, projects, publishing, search};
 
 /// The staff side's registrations, in the order the navigation shows them.
 pub fn staff() -> Registry {
@@ -13,6 +13,7 @@ pub fn staff() -> Registry {
     nav.push(NavEntry::new("/admin/work", "我的工作", Shows::Work));
     nav.extend_from_slice(publishing::NAV);
     nav.extend_from_slice(disclosure::NAV);
+    nav.extend_from_slice(projects::NAV);
     nav.extend_from_slice(intranet::NAV);
     nav.extend_from_slice(admin::ACCOUNT_NAV);
     Registry {
@@ -20,9 +21,10 @@ pub fn staff() -> Registry {
         todo: vec![
             Box::new(publishing::review::worklist::PublishingWork),
             Box::new(disclosure::todo::DisclosureWork),
+            Box::new(projects::todo::ProjectsWork),
             Box::new(intranet::todo::IntranetWork),
         ],
-        site_checks: vec![disclosure::checks::rows],
+        site_checks: vec![disclosure::checks::rows, projects::checks::rows],
     }
 }
 
@@ -31,4 +33,5 @@ pub const SEARCH_SOURCES: &[search::Source] = &[
     portal::search_docs::SOURCE,
     disclosure::report::search::SOURCE,
     disclosure::guide::search::SOURCE,
+    projects::search::SOURCE,
 ];

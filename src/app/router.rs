@@ -11,7 +11,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
-use crate::{admin, disclosure, intranet, ops, portal, publishing};
+use crate::{admin, disclosure, intranet, ops, portal, projects, publishing};
 
 /// Every capability's routes in their groups: those under the global body limit, the
 /// upload routes with their own limits, the restore upload and the account import with
@@ -25,6 +25,7 @@ struct Groups {
     intranet_uploads: Routes,
     transfer: Routes,
     disclosure_uploads: Routes,
+    projects_uploads: Routes,
 }
 
 fn routes() -> Groups {
@@ -36,6 +37,7 @@ fn routes() -> Groups {
         .merge(crate::notify::pages::router())
         .merge(publishing::routes::router())
         .merge(disclosure::routes::router())
+        .merge(projects::routes::router())
         .get("/admin/work", crate::staff::work::page_work)
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
@@ -49,6 +51,7 @@ fn routes() -> Groups {
         intranet_uploads: intranet::routes::upload_router(),
         transfer: intranet::routes::transfer_router(),
         disclosure_uploads: disclosure::routes::upload_router(),
+        projects_uploads: projects::routes::upload_router(),
     }
 }
 
@@ -65,6 +68,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
         .chain(g.intranet_uploads.table())
         .chain(g.transfer.table())
         .chain(g.disclosure_uploads.table())
+        .chain(g.projects_uploads.table())
         .copied()
         .collect()
 });
@@ -102,6 +106,9 @@ pub fn build(st: Shared) -> Router {
         .merge(admin::routes::import_limits(g.import.into_router()))
         .merge(disclosure::routes::upload_limits(
             g.disclosure_uploads.into_router(),
+        ))
+        .merge(projects::routes::upload_limits(
+            g.projects_uploads.into_router(),
         ))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),

@@ -43,6 +43,11 @@ pub enum Action {
     /// Lead and supervise disclosure across the district as its competent department (the
     /// government office): the same roles granted at the office (object: the office's path).
     SuperviseDisclosure,
+    /// Keep the year's list of practical projects (百件实事): add and edit projects, set their
+    /// responsible unit and planned date (审核人, 发布人 or 单位管理员 of the government office;
+    /// object: the office's path). Progress updates are the responsible unit's, through the
+    /// editorial flow (`projects::flow`).
+    ManageProjects,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -87,6 +92,9 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         Action::ManageChecks => has(Role::Sysadmin) || scoped(Role::UnitAdmin),
         Action::UseIntranet => true,
         Action::HandleDisclosure | Action::SuperviseDisclosure => {
+            scoped(Role::Reviewer) || scoped(Role::Publisher) || scoped(Role::UnitAdmin)
+        }
+        Action::ManageProjects => {
             scoped(Role::Reviewer) || scoped(Role::Publisher) || scoped(Role::UnitAdmin)
         }
     }

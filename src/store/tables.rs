@@ -105,6 +105,19 @@ pub const GK_REPORTS: TableDefinition<&str, &[u8]> = TableDefinition::new("gk_re
 /// after a withdrawal (`publishing::catalog`). Serials per unit and year are META counters.
 pub const GK_INDEX_NOS: TableDefinition<&str, u64> = TableDefinition::new("gk_index_nos");
 
+/// 百件实事 (`projects/`): project id → `projects::model::Project` (JSON).
+pub const PJ_PROJECTS: TableDefinition<u64, &[u8]> = TableDefinition::new("pj_projects");
+/// update id → `projects::model::Update` (JSON): progress updates in the editorial flow.
+pub const PJ_UPDATES: TableDefinition<u64, &[u8]> = TableDefinition::new("pj_updates");
+/// "{year:04}/{project:016x}" → project id: a year's list with one range read.
+pub const PJ_YEARS: TableDefinition<&str, u64> = TableDefinition::new("pj_years");
+/// "{project:016x}/{update:016x}" → update id: a project's updates with one range read.
+pub const PJ_PROJECT_UPDATES: TableDefinition<&str, u64> =
+    TableDefinition::new("pj_project_updates");
+/// "{flow state}/{update:016x}" → update id for every update not yet public or taken down
+/// (draft, review, approved, returned): the 待审 lists without walking every update.
+pub const PJ_UPDATE_FLOW: TableDefinition<&str, u64> = TableDefinition::new("pj_update_flow");
+
 /// Tables keyed by string with byte values.
 pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 16] = [
     META,
@@ -125,7 +138,7 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 16] = [
     GK_REPORTS,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 10] = [
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 12] = [
     USERS,
     AUDIT,
     CHANNELS,
@@ -136,6 +149,8 @@ pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 10] = [
     OA_FILES,
     OA_SENDS,
     GK_REQUESTS,
+    PJ_PROJECTS,
+    PJ_UPDATES,
 ];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
@@ -162,7 +177,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 15] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 18] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -178,4 +193,7 @@ pub const STR_U64: [TableDefinition<&str, u64>; 15] = [
     OA_FILE_OWNERS,
     GK_TRACKING,
     GK_INDEX_NOS,
+    PJ_YEARS,
+    PJ_PROJECT_UPDATES,
+    PJ_UPDATE_FLOW,
 ];

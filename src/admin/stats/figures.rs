@@ -104,6 +104,9 @@ pub struct Figures {
     /// 政务公开: requests and the annual report of each obligated unit in scope
     /// (`disclosure::report::stats`), filled by the caller.
     pub disclosure: Vec<crate::disclosure::report::stats::UnitFigures>,
+    /// 百件实事: each responsible unit in scope's projects of the year per status
+    /// (`projects::stats`), filled by the caller.
+    pub projects: Vec<crate::projects::stats::UnitFigures>,
 }
 
 impl Figures {
@@ -361,6 +364,7 @@ impl<'a> Tally<'a> {
             units: self.rows,
             channels,
             disclosure: Vec::new(),
+            projects: Vec::new(),
         }
     }
 }
