@@ -211,6 +211,38 @@ fn parse(
     Some((date?, body, percent?, status?, reason))
 }
 
+/// The form as sent: with photos (its parts after the token), or without (a plain form,
+/// e.g. from a client that sends no files, its token checked the same way).
+enum Form {
+    Parts(axum::extract::Multipart),
+    Plain(Vec<(String, String)>),
+}
+
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"))
+}
+
+/// A urlencoded post's fields, once its `csrf` field matches the session's token.
+async fn plain(req: Request, token: &str) -> Result<Vec<(String, String)>> {
+    let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
+        .await
+        .map_err(|_| Error::TooLarge)?;
+    let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let given = fields
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    if given.is_empty() || !crate::ids::secret_eq(given.as_bytes(), token.as_bytes()) {
+        return Err(Error::Csrf);
+    }
+    Ok(fields.into_iter().filter(|(k, _)| k != "csrf").collect())
+}
+
 /// POST /admin/projects/{id}/updates (multipart)
 async fn post(State(st): State<Shared>, Path(id): Path<String>, req: Request) -> Result<Response> {
     let (mut parts, body) = req.into_parts();
@@ -222,9 +254,21 @@ async fn post(State(st): State<Shared>, Path(id): Path<String>, req: Request) ->
     // Nobody but staff gets a body read; their token comes first, then the project and the
     // permission are checked before any photo is read.
     let s = ctx.staff(&st)?;
-    let mp = crate::http::upload_form::open(Request::from_parts(parts, body), &st, &s.csrf).await?;
+    let req = Request::from_parts(parts, body);
+    let form = if is_multipart(&req) {
+        Form::Parts(crate::http::upload_form::after_token(req, &st, &s.csrf).await?)
+    } else {
+        Form::Plain(plain(req, &s.csrf).await?)
+    };
     let p = project_for(&st, &s, &id).await?;
-    let got = receive(mp, &st, &s.csrf).await?;
+    let got = match form {
+        Form::Parts(mp) => receive(mp, &st, &s.csrf).await?,
+        Form::Plain(fields) => Received {
+            fields,
+            photos: Vec::new(),
+            refused: Vec::new(),
+        },
+    };
     let mut fs = FormState {
         values: got
             .fields
