@@ -41,6 +41,7 @@ mod login_guard;
 mod notify;
 mod plug_in;
 mod portal;
+mod projects;
 mod proxy;
 mod routes;
 mod search;
