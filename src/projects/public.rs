@@ -86,7 +86,7 @@ pub fn status_tag(s: Status) -> Markup {
 pub fn percent_bar(title: &str, pct: u8) -> Markup {
     html! {
         span.pj-percent {
-            progress max="100" value=(pct) aria-label=(format!("{title}完成进度")) { (pct) "%" }
+            progress max="100" value=(pct) aria-label=(format!("{title}完成进度")) {}
             " " (pct) "%"
         }
     }

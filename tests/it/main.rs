@@ -14,6 +14,7 @@ mod browser_daily;
 mod browser_disclosure;
 mod browser_editor;
 mod browser_intranet;
+mod browser_projects;
 mod browser_report;
 mod browser_transfer;
 mod browser_workflow;
