@@ -84,3 +84,45 @@ async fn all_rows(st: &Shared) -> Result<Vec<CheckRow>> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projects::model::{Percent, Progress};
+
+    fn project(status: Status, last: Option<i64>) -> Project {
+        Project {
+            id: 1,
+            year: 2026,
+            number: 1,
+            title: "社区食堂".into(),
+            unit: UnitCode::parse("east").unwrap(),
+            target: String::new(),
+            planned: time::macros::date!(2026 - 10 - 31),
+            progress: Progress {
+                percent: Percent::default(),
+                status,
+                delay_reason: String::new(),
+                last_published_ms: last,
+            },
+            created_ms: 0,
+            updated_ms: 0,
+            created_by: String::new(),
+        }
+    }
+
+    #[test]
+    fn past_its_date_without_a_reason_fails_and_a_silent_month_is_a_risk() {
+        let day = time::macros::date!(2026 - 11 - 26);
+        let now = 100 * 86_400_000;
+        let (level, text) = finding(&project(Status::InProgress, Some(now)), now, day).unwrap();
+        assert_eq!(level, Level::Fail);
+        assert!(text.contains("未说明延期原因"), "{text}");
+        // 延期 says why; then only the silence counts.
+        let (level, text) = finding(&project(Status::Delayed, Some(0)), now, day).unwrap();
+        assert_eq!(level, Level::Risk);
+        assert!(text.contains("超过 30 天"), "{text}");
+        assert!(finding(&project(Status::Delayed, Some(now)), now, day).is_none());
+        assert!(finding(&project(Status::Done, Some(0)), now, day).is_none());
+    }
+}

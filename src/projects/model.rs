@@ -216,6 +216,88 @@ mod tests {
         assert!(Percent::parse("").is_err());
     }
 
+    fn project(planned: Date, status: Status, last: Option<i64>) -> Project {
+        Project {
+            id: 1,
+            year: 2026,
+            number: 1,
+            title: "口袋公园".into(),
+            unit: UnitCode::parse("east").unwrap(),
+            target: String::new(),
+            planned,
+            progress: Progress {
+                percent: Percent::default(),
+                status,
+                delay_reason: String::new(),
+                last_published_ms: last,
+            },
+            created_ms: 0,
+            updated_ms: 0,
+            created_by: String::new(),
+        }
+    }
+
+    #[test]
+    fn overdue_and_stale_only_while_not_done() {
+        let day = time::macros::date!(2026 - 11 - 26);
+        let past = time::macros::date!(2026 - 11 - 25);
+        assert!(project(past, Status::InProgress, None).overdue(day));
+        assert!(
+            !project(day, Status::InProgress, None).overdue(day),
+            "due today"
+        );
+        assert!(!project(past, Status::Done, None).overdue(day));
+        let now = 40 * 86_400_000;
+        assert!(project(day, Status::InProgress, Some(now - STALE_MS - 1)).stale(now));
+        assert!(!project(day, Status::InProgress, Some(now - STALE_MS)).stale(now));
+        assert!(
+            project(day, Status::NotStarted, None).stale(now),
+            "never updated"
+        );
+        assert!(!project(day, Status::Done, Some(0)).stale(now));
+    }
+
+    fn update(id: u64, day: u8, state: &str, pct: u8, status: Status) -> Update {
+        let def = crate::projects::flow::definition();
+        let mut flow = Instance::new(def);
+        flow.state = state.into();
+        Update {
+            id,
+            project: 1,
+            unit: UnitCode::parse("east").unwrap(),
+            date: Date::from_calendar_date(2026, time::Month::November, day).unwrap(),
+            text: String::new(),
+            percent: Percent::new(pct).unwrap(),
+            status,
+            delay_reason: "管线迁改".into(),
+            photos: Vec::new(),
+            created_by: String::new(),
+            created_ms: 0,
+            updated_ms: 0,
+            published_ms: (state == "published").then_some(i64::from(day) * 10),
+            flow,
+        }
+    }
+
+    #[test]
+    fn public_progress_comes_from_the_latest_published_update_only() {
+        assert_eq!(progress_of(&[]), Progress::default());
+        let ups = [
+            update(1, 10, "published", 40, Status::InProgress),
+            update(2, 20, "published", 60, Status::Delayed),
+            update(3, 25, "unit_review", 90, Status::InProgress),
+            update(4, 15, "withdrawn", 10, Status::InProgress),
+        ];
+        let p = progress_of(&ups);
+        assert_eq!(p.percent.get(), 60);
+        assert_eq!(p.status, Status::Delayed);
+        assert_eq!(p.delay_reason, "管线迁改");
+        assert_eq!(p.last_published_ms, Some(200));
+        // A reason is kept only with 延期.
+        let p = progress_of(&ups[..1]);
+        assert_eq!(p.delay_reason, "");
+    }
+
     #[test]
     fn statuses_round_trip_their_keys() {
         for s in Status::ALL {

@@ -109,12 +109,14 @@ async fn lists(st: &Shared, s: &Staff) -> Result<Option<Vec<TodoList>>> {
             state: p.progress.status.label().to_owned(),
             state_key: p.progress.status.key().to_owned(),
             badge: Some(
-                if p.overdue(day) {
-                    "已过计划完成时间"
-                } else {
-                    "30 天未更新"
-                }
-                .to_owned(),
+                [
+                    p.overdue(day).then_some("已过计划完成时间"),
+                    p.stale(now).then_some("30 天未更新"),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("，"),
             ),
             note: None,
             unit: units.name(&p.unit),

@@ -350,3 +350,48 @@ async fn a_delayed_update_with_its_reason_shows_the_reason_once_published() {
     assert!(table.contains("2026年百件实事"), "{table}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_silent_project_waits_in_my_work_and_a_withdrawn_update_leaves_the_public_page() {
+    let app = TestApp::start().await;
+    add_office(&app).await;
+    let office = staff(&app, "pj-office", Role::UnitAdmin, "office").await;
+    let r = new_project(&office, "老旧小区改造", "east", "改造小区3个", "2026-12-20").await;
+    let id = id_after(&r, "/admin/projects/");
+    let writer = staff(&app, "pj-writer", Role::Reporter, "east").await;
+    let r = post_update(&writer, id, &GOOD, None).await;
+    let update = id_after(&r, "/admin/projects/updates/");
+    let reviewer = staff(&app, "pj-rev", Role::Reviewer, "east").await;
+    assert_eq!(
+        step(&reviewer, update, "approve_unit", "").await.status,
+        303
+    );
+    let publisher = staff(&app, "pj-pub", Role::Publisher, "east").await;
+    assert_eq!(step(&publisher, update, "publish", "").await.status, 303);
+    let stale = "/admin/work?list=pj_stale";
+    assert!(!writer.get(stale).await.body.contains("老旧小区改造"));
+
+    // A month without a published update: the unit's writer is asked for one.
+    app.clock.advance(time::Duration::days(31));
+    // (Sessions do not last a month: sign in again.)
+    let writer = staff(&app, "pj-writer", Role::Reporter, "east").await;
+    let publisher = staff(&app, "pj-pub", Role::Publisher, "east").await;
+    let work = writer.get(stale).await;
+    assert!(work.body.contains("老旧小区改造"), "{}", work.body);
+    assert!(work.body.contains("30 天未更新"), "{}", work.body);
+    // Someone of another unit is not.
+    let stranger = staff(&app, "pj-other", Role::Reporter, "other").await;
+    assert!(!stranger.get(stale).await.body.contains("老旧小区改造"));
+
+    // 撤稿 needs a reason; once taken down the update leaves the public page and the
+    // project's public progress goes back.
+    let r = step(&publisher, update, "withdraw", "").await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = step(&publisher, update, "withdraw", "数据有误，核实后重新报送").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = app.client().get(&format!("/projects/{id}")).await;
+    assert!(!page.body.contains("井道施工完成"), "{}", page.body);
+    assert!(page.body.contains("未开工"));
+    assert!(page.body.contains("项目尚未发布进展"));
+    app.stop().await;
+}
