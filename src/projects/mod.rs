@@ -9,7 +9,7 @@
 //!
 //! Parts: `access` (who may do what), `model` (the project, the update, their rules), `store` (tables and queries),
 //! `flow` (the update's flow and who acts), `public` (the public list and page, photos),
-//! `admin` (the office's list and forms), `update_form` (the unit's update form with photos),
+//! `admin` (the office's list and forms), `update_form` (the unit's update form with photos), `update_edit` (correcting one sent back),
 //! `review` (an update's page with its flow buttons), `todo`, `checks`, `search`, `stats`,
 //! `demo`.
 
@@ -26,6 +26,7 @@ pub mod search;
 pub mod stats;
 pub mod store;
 pub mod todo;
+pub mod update_edit;
 pub mod update_form;
 
 use crate::auth::permission::Action;

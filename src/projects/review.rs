@@ -113,6 +113,9 @@ fn view(st: &Shared, s: &Staff, u: &Update, p: &Project, units: &Units, fs: &For
                 }
             }
         }
+        @if steps.iter().any(|t| t.id == action::SUBMIT) {
+            p { a.button href=(format!("/admin/projects/updates/{}/edit", u.id)) { "修改进展" } }
+        }
         @if !steps.is_empty() {
             h2 { "办理" }
             (notice(fs))

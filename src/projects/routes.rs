@@ -10,11 +10,12 @@ pub fn router() -> Routes {
         .merge(super::admin::router())
         .merge(super::update_form::router())
         .merge(super::review::router())
+        .merge(super::update_edit::router())
 }
 
-/// The update form, which carries photos, under its own body limit.
+/// The update forms, which carry photos, under their own body limit.
 pub fn upload_router() -> Routes {
-    super::update_form::upload_router()
+    super::update_form::upload_router().merge(super::update_edit::upload_router())
 }
 
 /// The update form's body limit (a few photos), instead of the global one.

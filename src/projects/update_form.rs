@@ -37,12 +37,26 @@ fn status_options() -> Vec<(&'static str, &'static str)> {
     Status::ALL.iter().map(|s| (s.key(), s.label())).collect()
 }
 
-fn form_view(st: &Shared, s: &Staff, p: &Project, fs: &FormState) -> Markup {
+/// The form: a new update for `p`, or `editing` one sent back (its photos kept, more may be
+/// added).
+pub(super) fn form_view(
+    st: &Shared,
+    s: &Staff,
+    p: &Project,
+    fs: &FormState,
+    editing: Option<&Update>,
+) -> Markup {
+    let action = editing.map_or_else(
+        || format!("/admin/projects/{}/updates", p.id),
+        |u| format!("/admin/projects/updates/{}/edit", u.id),
+    );
+    let kept = editing.map_or(0, |u| u.photos.len());
     let body = html! {
         p { a href=(format!("/admin/projects/{}", p.id)) { "返回项目" } }
         p.hint { "报送后由本单位审核人审核、发布人发布，发布后才在网站公开，并更新项目的公开进度和状态。" }
         (notice(fs))
-        form method="post" action=(format!("/admin/projects/{}/updates", p.id)) enctype="multipart/form-data" novalidate {
+        @if kept > 0 { p.hint { "已有 " (kept) " 张照片，保留不变；可以再添加。" } }
+        form method="post" action=(action) enctype="multipart/form-data" novalidate {
             (csrf(&s.csrf))
             (field(&Field::new("date", "进展日期").kind("date").hint("年-月-日，如 2026-11-20"), fs))
             (textarea("text", "进展情况", true, 2000, 5, "", fs))
@@ -58,14 +72,19 @@ fn form_view(st: &Shared, s: &Staff, p: &Project, fs: &FormState) -> Markup {
                     aria-invalid=[err.map(|_| "true")]
                     aria-describedby=(if err.is_some() { "f-photos-err f-photos-hint" } else { "f-photos-hint" });
             }
-            button.primary type="submit" { "报送审核" }
+            button.primary type="submit" { @if editing.is_some() { "修改后重新报送" } @else { "报送审核" } }
         }
     };
-    render(st, s, &format!("报送进展：{}", p.title), body)
+    let title = if editing.is_some() {
+        "修改进展"
+    } else {
+        "报送进展"
+    };
+    render(st, s, &format!("{title}：{}", p.title), body)
 }
 
 /// The project, for someone who writes for its unit.
-async fn project_for(st: &Shared, s: &Staff, id: &str) -> Result<Project> {
+pub(super) async fn project_for(st: &Shared, s: &Staff, id: &str) -> Result<Project> {
     let id: u64 = id.parse().map_err(|_| Error::NotFound)?;
     let p = st
         .store
@@ -92,7 +111,7 @@ async fn new_form(State(st): State<Shared>, s: Staff, Path(id): Path<String>) ->
         ],
         ..Default::default()
     };
-    Ok(page_resp(form_view(&st, &s, &p, &fs)))
+    Ok(page_resp(form_view(&st, &s, &p, &fs, None)))
 }
 
 fn broken(_: axum::extract::multipart::MultipartError) -> Error {
@@ -100,13 +119,17 @@ fn broken(_: axum::extract::multipart::MultipartError) -> Error {
 }
 
 /// The form's text fields, its accepted photos (staged) and why photos were refused.
-struct Received {
-    fields: Vec<(String, String)>,
-    photos: Vec<(String, Staged)>,
-    refused: Vec<String>,
+pub(super) struct Received {
+    pub(super) fields: Vec<(String, String)>,
+    pub(super) photos: Vec<(String, Staged)>,
+    pub(super) refused: Vec<String>,
 }
 
-async fn receive(mut mp: axum::extract::Multipart, st: &Shared, token: &str) -> Result<Received> {
+pub(super) async fn receive(
+    mut mp: axum::extract::Multipart,
+    st: &Shared,
+    token: &str,
+) -> Result<Received> {
     let mut out = Received {
         fields: vec![("csrf".to_owned(), token.to_owned())],
         photos: Vec::new(),
@@ -175,7 +198,7 @@ fn clean_name(name: &str) -> String {
 }
 
 /// The update the fields describe, or `None` with the errors in `fs`.
-fn parse(
+pub(super) fn parse(
     fields: &[(String, String)],
     fs: &mut FormState,
 ) -> Option<(time::Date, String, Percent, Status, String)> {
@@ -213,12 +236,12 @@ fn parse(
 
 /// The form as sent: with photos (its parts after the token), or without (a plain form,
 /// e.g. from a client that sends no files, its token checked the same way).
-enum Form {
+pub(super) enum Form {
     Parts(axum::extract::Multipart),
     Plain(Vec<(String, String)>),
 }
 
-fn is_multipart(req: &Request) -> bool {
+pub(super) fn is_multipart(req: &Request) -> bool {
     req.headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -226,7 +249,7 @@ fn is_multipart(req: &Request) -> bool {
 }
 
 /// A urlencoded post's fields, once its `csrf` field matches the session's token.
-async fn plain(req: Request, token: &str) -> Result<Vec<(String, String)>> {
+pub(super) async fn plain(req: Request, token: &str) -> Result<Vec<(String, String)>> {
     let bytes = axum::body::to_bytes(req.into_body(), 64 * 1024)
         .await
         .map_err(|_| Error::TooLarge)?;
@@ -241,6 +264,26 @@ async fn plain(req: Request, token: &str) -> Result<Vec<(String, String)>> {
         return Err(Error::Csrf);
     }
     Ok(fields.into_iter().filter(|(k, _)| k != "csrf").collect())
+}
+
+/// Moves accepted photos into the blob store; the caller counts their references in the
+/// transaction that stores the update (`store::put_update`).
+pub(super) async fn commit(st: &Shared, photos: Vec<(String, Staged)>) -> Result<Vec<Attachment>> {
+    let mut out = Vec::new();
+    for (name, staged) in photos {
+        let (kind, size) = (staged.kind(), staged.size());
+        let blobs = st.store.blobs().clone();
+        let sha = tokio::task::spawn_blocking(move || blobs.commit(staged))
+            .await
+            .map_err(Error::internal)??;
+        out.push(Attachment {
+            sha,
+            name,
+            size,
+            mime: kind.mime().to_owned(),
+        });
+    }
+    Ok(out)
 }
 
 /// POST /admin/projects/{id}/updates (multipart)
@@ -287,22 +330,9 @@ async fn post(State(st): State<Shared>, Path(id): Path<String>, req: Request) ->
         if !got.photos.is_empty() && fs.error("photos").is_none() {
             fs.add_error("photos", "表单有误，照片未保存，请改正后重新选择照片");
         }
-        return Ok(html_invalid(form_view(&st, &s, &p, &fs)));
+        return Ok(html_invalid(form_view(&st, &s, &p, &fs, None)));
     };
-    let mut photos: Vec<Attachment> = Vec::new();
-    for (name, staged) in got.photos {
-        let (kind, size) = (staged.kind(), staged.size());
-        let blobs = st.store.blobs().clone();
-        let sha = tokio::task::spawn_blocking(move || blobs.commit(staged))
-            .await
-            .map_err(Error::internal)??;
-        photos.push(Attachment {
-            sha,
-            name,
-            size,
-            mime: kind.mime().to_owned(),
-        });
-    }
+    let photos = commit(&st, got.photos).await?;
     let units = load_units(&st).await?;
     let def = super::flow::definition();
     let mut u = Update {

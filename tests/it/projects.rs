@@ -324,6 +324,49 @@ async fn a_delayed_update_with_its_reason_shows_the_reason_once_published() {
     // 退回 needs a reason.
     let r = step(&reviewer, update, "return_unit", "").await;
     assert_eq!(r.status, 422);
+    let r = step(&reviewer, update, "return_unit", "请补充现场照片").await;
+    assert_eq!(r.status, 303, "{}", r.body);
+
+    // The writer sees why in 我的工作, corrects it with a photo and sends it again.
+    let work = writer.get("/admin/work?list=pj_returned").await;
+    assert!(work.body.contains("请补充现场照片"), "{}", work.body);
+    let edit = writer
+        .get(&format!("/admin/projects/updates/{update}/edit"))
+        .await;
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("消防设计变更，需重新报审"), "kept");
+    let token = edit.csrf();
+    let photo = png();
+    let parts: Vec<Part<'_>> = vec![
+        ("csrf", None, token.as_bytes()),
+        ("date", None, "2026-11-25".as_bytes()),
+        ("text", None, "装修完成八成，厨房设备进场。".as_bytes()),
+        ("percent", None, "80".as_bytes()),
+        ("status", None, "delayed".as_bytes()),
+        ("delay_reason", None, "消防设计变更，需重新报审".as_bytes()),
+        ("photos", Some("现场.png"), &photo),
+    ];
+    let r = writer
+        .post_multipart(
+            &format!("/admin/projects/updates/{update}/edit"),
+            multipart("image/png", &parts),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let u = &updates_of(&app, id).await[0];
+    assert_eq!(u.flow.state, "unit_review");
+    assert_eq!(u.photos.len(), 1);
+    assert!(u.text.contains("厨房设备进场"));
+    // Someone of another unit may not edit it.
+    let stranger = staff(&app, "pj-other", Role::Reporter, "other").await;
+    assert_eq!(
+        stranger
+            .get(&format!("/admin/projects/updates/{update}/edit"))
+            .await
+            .status,
+        403
+    );
     assert_eq!(
         step(&reviewer, update, "approve_unit", "").await.status,
         303

@@ -787,6 +787,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/projects/updates/{id}/step",
         [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    (
+        "GET",
+        "/admin/projects/updates/{id}/edit",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
     ("GET", "/admin/work", [LOGIN, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/healthz", [OK, OK, OK, OK, OK, OK, OK, OK]),
     ("GET", "/readyz", [OK, OK, OK, OK, OK, OK, OK, OK]),
@@ -1079,6 +1084,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
         "/admin/projects/{id}/updates",
         [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
     ),
+    (
+        "POST",
+        "/admin/projects/updates/{id}/edit",
+        [LOGIN, NONE, NONE, NONE, NONE, NONE, NONE, NONE],
+    ),
 ];
 
 /// tus: OPTIONS answers 204; a request without `Tus-Resumable` is refused with 412.
@@ -1086,7 +1096,7 @@ const TUS_OPTIONS: &str = "204";
 const TUS_VERSION: &str = "412";
 
 /// The upload routes, which look at the session before reading any of the body.
-const UPLOADS: [&str; 7] = [
+const UPLOADS: [&str; 8] = [
     "/admin/articles/{id}/files",
     "/admin/articles/{id}/images",
     "/admin/system/restore",
@@ -1094,6 +1104,7 @@ const UPLOADS: [&str; 7] = [
     "/admin/users/import",
     "/admin/gk/requests/{id}/reply",
     "/admin/projects/{id}/updates",
+    "/admin/projects/updates/{id}/edit",
 ];
 
 /// A harmless body for each POST: enough to reach the permission check, never enough
