@@ -111,6 +111,11 @@ fn matches(p: &Project, unit_name: &str, q: &str) -> bool {
         .all(|w| p.title.contains(w) || p.target.contains(w) || unit_name.contains(w))
 }
 
+/// GET /projects: the list's one address ends with a slash.
+async fn to_list() -> axum::response::Redirect {
+    axum::response::Redirect::permanent("/projects/")
+}
+
 /// GET /projects/
 async fn list(State(st): State<Shared>, ctx: Ctx, Query(q): Query<ListQuery>) -> Result<Response> {
     let units = load_units(&st).await?;
@@ -374,6 +379,7 @@ pub fn counts(projects: &[Project]) -> HashMap<Status, usize> {
 
 pub fn router() -> crate::http::routes::Routes {
     crate::http::routes::Routes::new()
+        .get("/projects", to_list)
         .get("/projects/", list)
         .get("/projects/{id}", page)
         .get("/projects/photos/{id}/{sha}", photo)

@@ -132,4 +132,7 @@ async fn a_resident_filters_the_list_and_reads_a_project() {
     click_link(&c, "幸福里等3个老旧小区综合改造").await;
     wait_path(&c, "/admin/projects/1").await;
     check_page(&c, axe, "the staff project page").await;
+    click_link(&c, "报送进展").await;
+    wait_path(&c, "/admin/projects/1/updates/new").await;
+    check_page(&c, axe, "the update form").await;
 }

@@ -45,6 +45,7 @@ const TO_U: &str = "308 /u/no-such-site/";
 const GK_U: &str = "303 /u/no-such-site/gk/";
 const GK_REQ: &str = "303 /admin/gk/requests/{id}";
 const LOOKUP: &str = "303 /gk/lookup";
+const TO_PJ: &str = "308 /projects/";
 
 const TABLE: &[(&str, &str, [&str; 8])] = &[
     //                                         anon   report reviewr publish unitadm sysadm  secadm auditor
@@ -731,6 +732,11 @@ const TABLE: &[(&str, &str, [&str; 8])] = &[
     ),
     // 百件实事: public list; {id} is no project. The test district has no government office,
     // so nobody keeps the list; the unit's writers see the (empty) staff list.
+    (
+        "GET",
+        "/projects",
+        [TO_PJ, TO_PJ, TO_PJ, TO_PJ, TO_PJ, TO_PJ, TO_PJ, TO_PJ],
+    ),
     ("GET", "/projects/", [OK, OK, OK, OK, OK, OK, OK, OK]),
     (
         "GET",
