@@ -4,8 +4,6 @@
 //! their photos, and 「我要留言」 to the mailbox). Photos are served by `photo`: an update's
 //! picture to everyone once the update is public, before that only to staff who may see it.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -366,15 +364,6 @@ async fn photo(
         }),
     );
     Ok(r)
-}
-
-/// Counts per status of a list, in `Status::ALL` order.
-pub fn counts(projects: &[Project]) -> HashMap<Status, usize> {
-    let mut m = HashMap::new();
-    for p in projects {
-        *m.entry(p.progress.status).or_insert(0) += 1;
-    }
-    m
 }
 
 pub fn router() -> crate::http::routes::Routes {

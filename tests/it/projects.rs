@@ -399,6 +399,22 @@ async fn a_silent_project_waits_in_my_work_and_a_withdrawn_update_leaves_the_pub
     let app = TestApp::start().await;
     add_office(&app).await;
     let office = staff(&app, "pj-office", Role::UnitAdmin, "office").await;
+    // The navigation offers 百件实事 to the office's 单位管理员, not to another unit's.
+    assert!(
+        office
+            .get("/admin")
+            .await
+            .body
+            .contains("href=\"/admin/projects\"")
+    );
+    let other_admin = staff(&app, "pj-other-admin", Role::UnitAdmin, "other").await;
+    assert!(
+        !other_admin
+            .get("/admin")
+            .await
+            .body
+            .contains("href=\"/admin/projects\"")
+    );
     let r = new_project(&office, "老旧小区改造", "east", "改造小区3个", "2026-12-20").await;
     let id = id_after(&r, "/admin/projects/");
     let writer = staff(&app, "pj-writer", Role::Reporter, "east").await;
