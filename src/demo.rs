@@ -157,6 +157,7 @@ pub fn fill(store: &Store, cfg: &Config, now: i64) -> Result<Option<Vec<DemoAcco
         crate::intranet::meetings::demo::fill(txn, now)?;
         crate::disclosure::demo::fill(txn, store.blobs(), &gk_hash, now)?;
         crate::mailbox::demo::fill(txn, &mb_hash, now)?;
+        crate::projects::demo::fill(txn, store.blobs(), now)?;
         audit::append(
             txn,
             Event {

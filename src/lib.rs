@@ -20,6 +20,7 @@ pub mod mailbox;
 pub mod notify;
 pub mod ops;
 pub mod portal;
+pub mod projects;
 pub mod publishing;
 pub mod search;
 pub mod staff;

@@ -34,6 +34,7 @@ const LAYERS: &[(Layer, &[&str])] = &[
             "portal",
             "publishing",
             "disclosure",
+            "projects",
             "mailbox",
             "intranet",
             "ops",

@@ -379,6 +379,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("mb_letter_step", "办理区长信箱信件"),
     ("mb_settings", "修改区长信箱设置"),
     ("gk_guide_save", "更新公开指南"),
+    ("project_new", "新增民生实事项目"),
+    ("project_edit", "修改民生实事项目"),
+    ("project_update_new", "报送民生实事项目进展"),
+    ("project_update_edit", "修改并重新报送民生实事项目进展"),
+    ("project_update_step", "审核、发布或撤下民生实事项目进展"),
     // 政务公开 · 年度报告
     ("gk_report_save", "保存年度报告"),
     ("gk_report_adjust", "调整年度报告表三"),

@@ -245,6 +245,11 @@ async fn figures_of(st: &Shared, units: &Units, asked: &Asked) -> Result<Figures
                 .into_iter()
                 .filter(|(_, c, _)| keep.contains(c))
                 .collect();
+            // 百件实事: the year's projects of each responsible unit in scope.
+            f.projects = crate::projects::stats::figures(txn, &all, year, today)?
+                .into_iter()
+                .filter(|d| keep.contains(&d.unit))
+                .collect();
             Ok(f)
         })
         .await

@@ -3,7 +3,7 @@
 //! workbench, 我的工作 or the indexer.
 
 use crate::staff::registry::{NavEntry, Registry, Shows};
-use crate::{admin, disclosure, intranet, mailbox, portal, publishing, search};
+use crate::{admin, disclosure, intranet, mailbox, portal, projects, publishing, search};
 
 /// The staff side's registrations, in the order the navigation shows them.
 pub fn staff() -> Registry {
@@ -14,6 +14,7 @@ pub fn staff() -> Registry {
     nav.extend_from_slice(publishing::NAV);
     nav.extend_from_slice(disclosure::NAV);
     nav.extend_from_slice(mailbox::NAV);
+    nav.extend_from_slice(projects::NAV);
     nav.extend_from_slice(intranet::NAV);
     nav.extend_from_slice(admin::ACCOUNT_NAV);
     Registry {
@@ -22,9 +23,14 @@ pub fn staff() -> Registry {
             Box::new(publishing::review::worklist::PublishingWork),
             Box::new(disclosure::todo::DisclosureWork),
             Box::new(mailbox::todo::MailboxWork),
+            Box::new(projects::todo::ProjectsWork),
             Box::new(intranet::todo::IntranetWork),
         ],
-        site_checks: vec![disclosure::checks::rows, mailbox::checks::rows],
+        site_checks: vec![
+            disclosure::checks::rows,
+            mailbox::checks::rows,
+            projects::checks::rows,
+        ],
     }
 }
 
@@ -34,4 +40,5 @@ pub const SEARCH_SOURCES: &[search::Source] = &[
     disclosure::report::search::SOURCE,
     disclosure::guide::search::SOURCE,
     mailbox::search::SOURCE,
+    projects::search::SOURCE,
 ];

@@ -11,7 +11,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::http::routes::Routes;
 use crate::http::{Shared, assets, middleware as mw};
-use crate::{admin, disclosure, intranet, mailbox, ops, portal, publishing};
+use crate::{admin, disclosure, intranet, mailbox, ops, portal, projects, publishing};
 
 /// Every capability's routes in their groups: those under the global body limit, the
 /// upload routes with their own limits, the restore upload and the account import with
@@ -26,6 +26,7 @@ struct Groups {
     transfer: Routes,
     disclosure_uploads: Routes,
     mailbox_uploads: Routes,
+    projects_uploads: Routes,
 }
 
 fn routes() -> Groups {
@@ -38,6 +39,7 @@ fn routes() -> Groups {
         .merge(publishing::routes::router())
         .merge(disclosure::routes::router())
         .merge(mailbox::router())
+        .merge(projects::routes::router())
         .get("/admin/work", crate::staff::work::page_work)
         .merge(ops::routes::router())
         .get("/static/{hash}/{*path}", assets::serve)
@@ -52,6 +54,7 @@ fn routes() -> Groups {
         transfer: intranet::routes::transfer_router(),
         disclosure_uploads: disclosure::routes::upload_router(),
         mailbox_uploads: mailbox::upload_router(),
+        projects_uploads: projects::routes::upload_router(),
     }
 }
 
@@ -69,6 +72,7 @@ pub static ROUTES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|
         .chain(g.transfer.table())
         .chain(g.disclosure_uploads.table())
         .chain(g.mailbox_uploads.table())
+        .chain(g.projects_uploads.table())
         .copied()
         .collect()
 });
@@ -112,6 +116,9 @@ pub fn build(st: Shared) -> Router {
                 .into_router()
                 .layer(axum::extract::DefaultBodyLimit::max(mailbox::MAX_UPLOAD)),
         )
+        .merge(projects::routes::upload_limits(
+            g.projects_uploads.into_router(),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             st.clone(),
             crate::http::kept::middleware,

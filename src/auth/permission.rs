@@ -49,6 +49,11 @@ pub enum Action {
     /// Run the 区长信箱: accept, assign, review and publish letters (the same roles granted
     /// at the government office; object: the office's path).
     TriageLetters,
+    /// Keep the year's list of practical projects (百件实事): add and edit projects, set their
+    /// responsible unit and planned date (审核人, 发布人 or 单位管理员 of the government office;
+    /// object: the office's path). Progress updates are the responsible unit's, through the
+    /// editorial flow (`projects::flow`).
+    ManageProjects,
 }
 
 /// What it is done to. `Unit` carries the unit's path from the root, so scoped
@@ -95,7 +100,8 @@ pub fn can(user: &User, action: Action, object: Object<'_>, facts: SystemFacts) 
         Action::HandleDisclosure
         | Action::SuperviseDisclosure
         | Action::AnswerLetters
-        | Action::TriageLetters => {
+        | Action::TriageLetters
+        | Action::ManageProjects => {
             scoped(Role::Reviewer) || scoped(Role::Publisher) || scoped(Role::UnitAdmin)
         }
     }

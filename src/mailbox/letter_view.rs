@@ -84,6 +84,10 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<M
             .find(|o| o.id == id)
             .map_or_else(|| id.to_string(), |o| o.number.clone())
     };
+    let project = match l.project {
+        Some(pid) => super::projects::title(st, pid).await?,
+        None => None,
+    };
     let cal = st.calendar();
     let today = crate::clock::beijing_date(st.now_ms());
     let def = mflow::definition();
@@ -113,6 +117,9 @@ pub async fn render(st: &Shared, s: &Staff, id: u64, fs: &FormState) -> Result<M
             }
             @if let Some(d) = d { dt { "答复期限" } dd.overdue[overdue] { (format_date_zh(d)) } }
             dt { "是否同意公开" } dd { @if l.publish_agreed { "同意" } @else { "不同意" } }
+            @if let Some((pid, title)) = &project {
+                dt { "关于百件实事" } dd { a href=(format!("/projects/{pid}")) { (title) } }
+            }
         }
         section aria-labelledby="h-writer" {
             h2 #h-writer { "写信人" }

@@ -304,7 +304,7 @@ const ITEMS: &[Item] = &[
 ];
 
 /// A solid-colour PNG with a lighter band, for demo headline pictures.
-fn demo_png(rgb: [u8; 3]) -> Vec<u8> {
+pub fn demo_png(rgb: [u8; 3]) -> Vec<u8> {
     let (w, h) = (320u32, 180u32);
     let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
     for y in 0..h {

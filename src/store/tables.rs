@@ -114,6 +114,18 @@ pub const MB_TRACKING: TableDefinition<&str, u64> = TableDefinition::new("mb_tra
 pub const MB_PUBLIC: TableDefinition<u64, &[u8]> = TableDefinition::new("mb_public");
 /// "settings" → `mailbox::settings::Settings` (JSON): what the mailbox office configures.
 pub const MB_CONFIG: TableDefinition<&str, &[u8]> = TableDefinition::new("mb_config");
+/// 百件实事 (`projects/`): project id → `projects::model::Project` (JSON).
+pub const PJ_PROJECTS: TableDefinition<u64, &[u8]> = TableDefinition::new("pj_projects");
+/// update id → `projects::model::Update` (JSON): progress updates in the editorial flow.
+pub const PJ_UPDATES: TableDefinition<u64, &[u8]> = TableDefinition::new("pj_updates");
+/// "{year:04}/{project:016x}" → project id: a year's list with one range read.
+pub const PJ_YEARS: TableDefinition<&str, u64> = TableDefinition::new("pj_years");
+/// "{project:016x}/{update:016x}" → update id: a project's updates with one range read.
+pub const PJ_PROJECT_UPDATES: TableDefinition<&str, u64> =
+    TableDefinition::new("pj_project_updates");
+/// "{flow state}/{update:016x}" → update id for every update not yet public or taken down
+/// (draft, review, approved, returned): the 待审 lists without walking every update.
+pub const PJ_UPDATE_FLOW: TableDefinition<&str, u64> = TableDefinition::new("pj_update_flow");
 
 /// Tables keyed by string with byte values.
 pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 17] = [
@@ -136,7 +148,7 @@ pub const STR_BYTES: [TableDefinition<&str, &[u8]>; 17] = [
     MB_CONFIG,
 ];
 /// Tables keyed by integer with byte values.
-pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 12] = [
+pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 14] = [
     USERS,
     AUDIT,
     CHANNELS,
@@ -149,6 +161,8 @@ pub const U64_BYTES: [TableDefinition<u64, &[u8]>; 12] = [
     GK_REQUESTS,
     MB_LETTERS,
     MB_PUBLIC,
+    PJ_PROJECTS,
+    PJ_UPDATES,
 ];
 /// Scheduled publishing: "t/{time:016x}/{article:016x}" → article id (what is due, in
 /// order) and "a/{article:016x}" → time (an article's schedule).
@@ -175,7 +189,7 @@ pub const ARTICLE_OWNERS: TableDefinition<&str, u64> = TableDefinition::new("art
 pub const BLOB_ITEMS: TableDefinition<&str, u64> = TableDefinition::new("blob_items");
 
 /// Tables keyed by string with integer values.
-pub const STR_U64: [TableDefinition<&str, u64>; 16] = [
+pub const STR_U64: [TableDefinition<&str, u64>; 19] = [
     USER_NAMES,
     BLOB_REFS,
     CHANNEL_SLUGS,
@@ -192,4 +206,7 @@ pub const STR_U64: [TableDefinition<&str, u64>; 16] = [
     GK_TRACKING,
     GK_INDEX_NOS,
     MB_TRACKING,
+    PJ_YEARS,
+    PJ_PROJECT_UPDATES,
+    PJ_UPDATE_FLOW,
 ];

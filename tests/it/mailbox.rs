@@ -867,3 +867,32 @@ async fn statistics_match_a_fixture_counted_by_hand() {
     assert!(page.body.contains("<td>3.7</td>"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_question_about_a_project_becomes_a_letter_linked_to_it() {
+    let app = demo_filled().await;
+    let page = app.client().get("/projects/1").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("/mailbox/?project=1"),
+        "the project page asks for letters"
+    );
+    let w = app.client();
+    let form = w.get("/mailbox/?project=1").await;
+    assert!(form.body.contains("关于百件实事项目"), "{}", form.body);
+    // An unknown project is ignored, not an error.
+    let none = w.get("/mailbox/?project=99999").await;
+    assert_eq!(none.status, 200);
+    assert!(!none.body.contains("关于百件实事项目"));
+    let mut f = letter("13800000041", "项目进度什么时候能完成");
+    f.push(("project", "1"));
+    let r = write(&w, &f, None, true).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let (code, _) = issued(&r.body);
+    let l = stored(&app, &code).await;
+    assert_eq!(l.project, Some(1));
+    let office = staff(&app, "mb-office", Role::Reviewer, "office").await;
+    let page = office.get(&format!("/admin/mailbox/{}", l.id)).await;
+    assert!(page.body.contains("关于百件实事") && page.body.contains("href=\"/projects/1\""));
+    app.stop().await;
+}

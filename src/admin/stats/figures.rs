@@ -107,6 +107,9 @@ pub struct Figures {
     /// 区长信箱: letters of the year accepted and answered by each unit in scope
     /// (`mailbox::stats`), filled by the caller.
     pub mailbox: Vec<(String, UnitCode, crate::mailbox::stats::Row)>,
+    /// 百件实事: each responsible unit in scope's projects of the year per status
+    /// (`projects::stats`), filled by the caller.
+    pub projects: Vec<crate::projects::stats::UnitFigures>,
 }
 
 impl Figures {
@@ -365,6 +368,7 @@ impl<'a> Tally<'a> {
             channels,
             disclosure: Vec::new(),
             mailbox: Vec::new(),
+            projects: Vec::new(),
         }
     }
 }

@@ -157,6 +157,7 @@ pub(super) fn tables(f: &Figures) -> Markup {
         (office_table(f))
         (disclosure_table(f))
         (mailbox_table(f))
+        (projects_table(f))
     }
 }
 
@@ -179,6 +180,23 @@ fn mailbox_table(f: &Figures) -> Markup {
             }
         }
         p.hint { "按来信日期计入年度；受理后由信箱办公室直接答复的计入办公室。" }
+    }
+}
+
+/// 百件实事: the year's projects per responsible unit and status.
+fn projects_table(f: &Figures) -> Markup {
+    html! {
+        table.data #stats-projects {
+            caption { (f.year) "年百件实事：各责任单位项目状态" }
+            thead { tr { @for h in crate::projects::stats::HEADERS { th scope="col" { (h) } } } }
+            tbody {
+                @for d in &f.projects {
+                    tr { th scope="row" { (d.name) } @for n in crate::projects::stats::columns(d) { td { (n) } } }
+                }
+                @if f.projects.is_empty() { tr { td colspan="7" { "范围内没有本年度的民生实事项目。" } } }
+            }
+        }
+        p.hint { "状态按已发布的最新进展计；超期未完成指已过计划完成时间仍未完成的项目（含延期）。" }
     }
 }
 
