@@ -1,7 +1,8 @@
 //! 区长信箱 in a real browser, by names alone: a resident writes a letter (the page's proof
 //! of work solved by its script in the browser), keeps the 查询码 and password; the mailbox
 //! office assigns it to a bureau; the bureau answers; the office approves the answer; the
-//! resident reads it and rates it. axe-core on each page; nothing scrolls sideways at 360 px.
+//! resident reads it and rates it; the office publishes it and anyone reads it with the name
+//! masked; the statistics count it. axe-core on each page; nothing scrolls sideways at 360 px.
 
 use fantoccini::Locator;
 use gongkai::auth::model::{Role, Unit, UnitCode, UnitKind};
@@ -162,6 +163,30 @@ async fn a_resident_writes_the_office_assigns_the_bureau_answers_the_resident_ra
     click_button(&c, "提交评价").await;
     wait_text(&c, "已办结").await;
     screenshots(&c, "mailbox-lookup").await;
+
+    // The office publishes it (the writer agreed); the public page shows the masked name.
+    sign_in(&c, &base, "bm-office").await;
+    click_link(&c, "区长信箱").await;
+    wait_path(&c, "/admin/mailbox/").await;
+    click_link(&c, "已结束 (1)").await;
+    click_link(&c, "建议增设社区图书角").await;
+    wait_text(&c, "公开信件").await;
+    check_page(&c, axe, "the letter, closed").await;
+    click_button(&c, "公开").await;
+    wait_text(&c, "查看公开页面").await;
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/mailbox/letters")).await.unwrap();
+    check_page(&c, axe, "/mailbox/letters").await;
+    click_link(&c, "建议增设社区图书角").await;
+    wait_text(&c, "答复内容").await;
+    check_page(&c, axe, "a published letter").await;
+    let page = text_of(&c, "main").await;
+    assert!(page.contains("李*") && !page.contains("李明"), "{page}");
+    assert!(!page.contains("13800000000"), "{page}");
+    c.goto(&format!("{base}/mailbox/stats")).await.unwrap();
+    check_page(&c, axe, "/mailbox/stats").await;
+    let stats = text_of(&c, "#mb-months").await;
+    assert!(stats.contains("合计"), "{stats}");
     drop(driver);
     app.stop().await;
 }
