@@ -22,7 +22,7 @@ use crate::http::Shared;
 use crate::http::extract::{Ctx, Posted};
 use crate::http::respond::{html as page_resp, html_invalid, see_other};
 use crate::portal::lookup_cookie::LookupCookie;
-use crate::portal::public_guard::{self, WRONG_WINDOW_MS};
+use crate::portal::public_guard::{self, Lookup, WRONG_WINDOW_MS};
 use crate::views::form::{Field, FormState, csrf, field, notice};
 
 pub const PATH: &str = "/mailbox/lookup";
@@ -108,31 +108,32 @@ pub async fn post_lookup(State(st): State<Shared>, p: Posted) -> Result<Response
     }
     let now = st.now_ms();
     let client = crate::http::client::bucket(p.ctx.ip);
-    let g = &st.mailbox_guard().guard;
-    if !g.lookup_allowed(&client, &code, now) {
-        fs.notice = Some(format!(
-            "查询密码错误次数过多，请 {} 分钟后再试。",
-            WRONG_WINDOW_MS / 60_000
-        ));
-        let mut r = html_invalid(form_view(&st, &p.ctx, &fs));
-        *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(r);
-    }
     let c2 = code.clone();
-    let found = st
-        .store
-        .read(move |txn| store::by_tracking(txn, &c2))
-        .await?;
-    let hash = found
-        .as_ref()
-        .map(|l| l.password_hash.clone())
-        .unwrap_or_else(|| crate::auth::password::dummy_hash().to_owned());
-    let ok = tokio::task::spawn_blocking(move || crate::auth::password::verify(&password, &hash))
-        .await?;
-    let Some(l) = found.filter(|_| ok) else {
-        g.note_wrong(&client, &code, now);
-        fs.notice = Some("查询码或查询密码不正确。".into());
-        return Ok(html_invalid(form_view(&st, &p.ctx, &fs)));
+    let found = public_guard::open_with(
+        &st,
+        &st.mailbox_guard().guard,
+        &client,
+        &code,
+        password,
+        move |txn| store::by_tracking(txn, &c2),
+        |r| r.password_hash.clone(),
+    )
+    .await?;
+    let l = match found {
+        Lookup::Open(r) => r,
+        Lookup::Throttled => {
+            fs.notice = Some(format!(
+                "查询密码错误次数过多，请 {} 分钟后再试。",
+                WRONG_WINDOW_MS / 60_000
+            ));
+            let mut r = html_invalid(form_view(&st, &p.ctx, &fs));
+            *r.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            return Ok(r);
+        }
+        Lookup::Wrong => {
+            fs.notice = Some("查询码或查询密码不正确。".into());
+            return Ok(html_invalid(form_view(&st, &p.ctx, &fs)));
+        }
     };
     let mut resp = see_other(PATH);
     COOKIE.open(&mut resp, l.id, now, p.ctx.secure_cookies)?;

@@ -111,3 +111,44 @@ pub fn normalize_code(s: &str) -> String {
         .map(|c| c.to_ascii_uppercase())
         .collect()
 }
+
+/// What a 查询码 and password opened.
+pub enum Lookup<T> {
+    Open(T),
+    /// Unknown code or wrong password (counted against the address and the code).
+    Wrong,
+    /// Too many wrong tries from this address or for this code: not even tried.
+    Throttled,
+}
+
+/// Opens the record `find` gives for `code` if `password` matches its hash (`hash_of`), with
+/// the wrong-password throttle around it. An unknown code costs the same hash as a wrong
+/// password, so the answer's timing does not tell codes that exist.
+pub async fn open_with<T: Send + 'static>(
+    st: &crate::http::Shared,
+    g: &Guard,
+    client: &str,
+    code: &str,
+    password: String,
+    find: impl FnOnce(&redb::ReadTransaction) -> crate::error::Result<Option<T>> + Send + 'static,
+    hash_of: impl Fn(&T) -> String,
+) -> crate::error::Result<Lookup<T>> {
+    let now = st.now_ms();
+    if !g.lookup_allowed(client, code, now) {
+        return Ok(Lookup::Throttled);
+    }
+    let found = st.store.read(find).await?;
+    let hash = found
+        .as_ref()
+        .map(&hash_of)
+        .unwrap_or_else(|| crate::auth::password::dummy_hash().to_owned());
+    let ok = tokio::task::spawn_blocking(move || crate::auth::password::verify(&password, &hash))
+        .await?;
+    match found.filter(|_| ok) {
+        Some(t) => Ok(Lookup::Open(t)),
+        None => {
+            g.note_wrong(client, code, now);
+            Ok(Lookup::Wrong)
+        }
+    }
+}

@@ -117,7 +117,8 @@ async fn a_resident_writes_the_office_assigns_the_bureau_answers_the_resident_ra
         .await
         .unwrap();
     click_button(&c, "转办").await;
-    wait_text(&c, "答复期限").await;
+    // Only an assigned letter offers 改派 (the page before it already says 答复期限).
+    wait_text(&c, "改派承办单位").await;
 
     // The bureau answers.
     sign_in(&c, &base, "bm-bureau").await;
